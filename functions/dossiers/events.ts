@@ -1,0 +1,173 @@
+/**
+ * The dossiers context's published language: the events it writes through its outbox.
+ *
+ * Every event carries the dossier as it stands after the change (`dossier`), so that notifications,
+ * reporting and the national-portal sync never need to read the dossiers table (a context owns its table).
+ * `sequence` on the envelope is the dossier's version after the change.
+ */
+import type { EventEnvelope } from '#platform/events.ts';
+
+export const DOSSIER_STATUSES = [
+  'submitted',
+  'received',
+  'rejected',
+  'processing',
+  'supplement_requested',
+  'payment_requested',
+  'withdrawn',
+  'stopped',
+  'resolved',
+  'returned',
+] as const;
+export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
+
+/** Status codes used when syncing to the National Public Service Portal (domain.md). */
+export const NATIONAL_STATUS_CODE: Record<DossierStatus, number> = {
+  submitted: 1,
+  received: 2,
+  rejected: 3,
+  processing: 4,
+  supplement_requested: 5,
+  payment_requested: 6,
+  withdrawn: 7,
+  stopped: 8,
+  resolved: 9,
+  returned: 10,
+};
+
+export type Channel = 'in_person' | 'online' | 'post';
+/** National channel codes: 1 in person, 2 online, 3 public postal service. */
+export const CHANNEL_CODE: Record<Channel, 1 | 2 | 3> = { in_person: 1, online: 2, post: 3 };
+
+export type Timeliness = 'early' | 'on_time' | 'late' | 'in_progress_on_time' | 'in_progress_overdue' | 'paused';
+
+export interface Actor {
+  sub: string;
+  name?: string;
+  title?: string;
+  agencyCode?: string;
+  role?: 'citizen' | 'officer' | 'leader' | 'admin' | 'system';
+}
+
+export interface FeeLine {
+  code: string;
+  name: string;
+  amount: number;
+}
+
+export interface HistoryEntry {
+  at: string;
+  action: string;
+  by: Actor;
+  from: DossierStatus | null;
+  to: DossierStatus;
+  note?: string;
+  reason?: string;
+}
+
+export interface SubmittedDocument {
+  requirementCode: string;
+  documentId: string;
+  digitized: boolean;
+  reused: boolean;
+}
+
+export interface SupplementRound {
+  requestedAt: string;
+  requestedBy: Actor;
+  reason: string;
+  completedAt?: string;
+}
+
+export interface DossierResult {
+  documentId?: string;
+  number: string;
+  signer: string;
+  issuedBy: string;
+  signedAt: string;
+  documentType?: string;
+  electronic: boolean;
+}
+
+/** The dossier as every event carries it. Personal data is limited to what notifications and sync need. */
+export interface DossierSnapshot {
+  code: string;
+  procedureCode: string;
+  procedureName: string;
+  procedureVersion: number;
+  field: string;
+  agencyCode: string;
+  /** The agency currently holding the dossier (differs from agencyCode during inter-agency steps). */
+  currentAgencyCode: string;
+  channel: Channel;
+  applicant: {
+    idNumber: string;
+    fullName: string;
+    type: 'citizen' | 'business';
+    phone?: string;
+    email?: string;
+    language: 'vi' | 'en';
+  };
+  authenticatedWithVneid: boolean;
+  status: DossierStatus;
+  nationalStatusCode: number;
+  version: number;
+  submittedAt: string;
+  receivedAt?: string;
+  appointmentAt?: string;
+  previousAppointments: string[];
+  /** Legal maximum in working days, used by the timeliness rule when there is no appointment date. */
+  legalMaxWorkingDays?: number;
+  endedAt?: string;
+  returnedAt?: string;
+  rejectedAt?: string;
+  timeliness: Timeliness | null;
+  supplements: SupplementRound[];
+  documents: SubmittedDocument[];
+  fees: FeeLine[];
+  feeTotal: number;
+  paymentStatus?: 'unpaid' | 'pending' | 'paid' | 'refunded';
+  paidOnline: boolean;
+  resultType: 'electronic' | 'paper';
+  result?: DossierResult;
+  resultDelivery: 'online' | 'counter' | 'post';
+  feedback?: { rating: 'satisfied' | 'neutral' | 'dissatisfied'; comment?: string; at: string };
+  history: HistoryEntry[];
+}
+
+export const DOSSIER_EVENT_TYPES = [
+  'dossier.submitted',
+  'dossier.received',
+  'dossier.rejected',
+  'dossier.supplement_requested',
+  'dossier.supplemented',
+  'dossier.processing_started',
+  'dossier.transferred',
+  'dossier.payment_requested',
+  'dossier.paid',
+  'dossier.resolved',
+  'dossier.returned',
+  'dossier.withdrawn',
+  'dossier.stopped',
+  'dossier.apologized',
+  'dossier.feedback_given',
+] as const;
+export type DossierEventType = (typeof DOSSIER_EVENT_TYPES)[number];
+
+export interface DossierEventData {
+  dossier: DossierSnapshot;
+  /** The history entry this event records. */
+  entry: HistoryEntry;
+  /** Event-specific details (e.g. transfer target, payment amount, apology's new date). */
+  details?: {
+    toAgencyCode?: string;
+    fromAgencyCode?: string;
+    amount?: number;
+    paymentId?: string;
+    newAppointmentAt?: string;
+    previousAppointmentAt?: string;
+    reason?: string;
+  };
+}
+
+export type DossierEvent = EventEnvelope<DossierEventData, DossierEventType>;
