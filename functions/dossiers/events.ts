@@ -79,6 +79,15 @@ export interface SupplementRound {
   completedAt?: string;
 }
 
+/** One step of an inter-agency (liên thông) dossier; each step is timed against its allotted working days. */
+export interface ProcessingStep {
+  agencyCode: string;
+  allottedWorkingDays: number;
+  startedAt?: string;
+  dueAt?: string;
+  endedAt?: string;
+}
+
 export interface DossierResult {
   documentId?: string;
   number: string;
@@ -123,6 +132,7 @@ export interface DossierSnapshot {
   rejectedAt?: string;
   timeliness: Timeliness | null;
   supplements: SupplementRound[];
+  steps: ProcessingStep[];
   documents: SubmittedDocument[];
   fees: FeeLine[];
   feeTotal: number;

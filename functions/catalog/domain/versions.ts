@@ -1,0 +1,35 @@
+/**
+ * Which version of a procedure applies on a given day. Validity dates are calendar days in Vietnam (GMT+7,
+ * no daylight saving), both ends inclusive.
+ */
+import type { Procedure } from './schemas.ts';
+
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The calendar day (YYYY-MM-DD) in Vietnam at the given instant. */
+export function vietnamDate(at: Date | string): string {
+  const instant = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`not a valid instant: ${String(at)}`);
+  return new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** True when the version is published and `day` (YYYY-MM-DD) lies within its validity. */
+export function isEffectiveOn(procedure: Pick<Procedure, 'status' | 'validFrom' | 'validTo'>, day: string): boolean {
+  return (
+    procedure.status === 'published' &&
+    procedure.validFrom <= day &&
+    (procedure.validTo === undefined || day <= procedure.validTo)
+  );
+}
+
+/** The highest-numbered version in effect on `day`, if any. */
+export function effectiveVersion<T extends Pick<Procedure, 'version' | 'status' | 'validFrom' | 'validTo'>>(
+  versions: readonly T[],
+  day: string,
+): T | undefined {
+  let best: T | undefined;
+  for (const candidate of versions) {
+    if (isEffectiveOn(candidate, day) && (best === undefined || candidate.version > best.version)) best = candidate;
+  }
+  return best;
+}

@@ -1,0 +1,12 @@
+/** The payments context's declaration (tables, functions, routes, consumers, schedules). */
+import type { ContextTopology } from '#topology/types.ts';
+
+export const topology: ContextTopology = {
+  context: 'payments',
+  tables: [],
+  buckets: [],
+  functions: [],
+  routes: [],
+  consumers: [],
+  schedules: [],
+};

@@ -1,0 +1,54 @@
+/**
+ * Calls handler modules the way the Lambda service does: one module instance per function (imported once,
+ * so module-scope clients are reused like in a warm container), an event, and a context object.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import type { FunctionDecl } from '#topology/types.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class LocalLambdas {
+  readonly #root: string;
+  readonly #modules = new Map<string, Promise<Handler>>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  #load(fn: FunctionDecl): Promise<Handler> {
+    let loaded = this.#modules.get(fn.entry);
+    if (!loaded) {
+      loaded = import(pathToFileURL(resolve(this.#root, fn.entry)).href).then((mod: { handler?: Handler }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`${fn.entry} does not export a handler`);
+        return mod.handler;
+      });
+      this.#modules.set(fn.entry, loaded);
+    }
+    return loaded;
+  }
+
+  async invoke(fn: FunctionDecl, event: unknown): Promise<unknown> {
+    const handler = await this.#load(fn);
+    const timeoutMs = (fn.timeoutSeconds ?? 29) * 1000;
+    const started = Date.now();
+    const requestId = randomUUID();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:ap-southeast-1:000000000000:function:${fn.name}`,
+      memoryLimitInMB: String(fn.memoryMb ?? 256),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    return handler(event, context);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * What the Lambda service does between queues/streams and functions, done locally:
+ * - SQS event source: receive up to the batch size, call the consumer, delete what succeeded, leave the
+ *   reported failures to reappear after the visibility timeout; the queue's redrive policy moves a message
+ *   to its DLQ after maxReceiveCount receives (enforced by fauxqs, as by SQS).
+ * - DynamoDB stream event source: read each shard in order from a persisted checkpoint, call the
+ *   publisher, retry from the first failed record (bisect-free), and after the configured attempts send the
+ *   batch to the stream's failure queue — the checkpoint only moves past records that were handled.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { FunctionDecl } from '#topology/types.ts';
+import type { LocalLambdas } from './lambda.ts';
+import type { QueueResource } from './provision.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Poller {
+  stop(): Promise<void>;
+  /** Resolves when nothing is in flight and the last poll found nothing (tests wait on it). */
+  idle(): boolean;
+}
+
+export function startQueuePoller(
+  sqs: SQSClient,
+  queue: QueueResource,
+  fn: FunctionDecl,
+  lambdas: LocalLambdas,
+  log: (line: string) => void,
+): Poller {
+  let running = true;
+  let idle = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queue.url,
+            MaxNumberOfMessages: Math.min(10, queue.consumer.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        const messages = received.Messages ?? [];
+        if (messages.length === 0) {
+          idle = true;
+          continue;
+        }
+        idle = false;
+        const event: SQSEvent = {
+          Records: messages.map((m) => ({
+            messageId: m.MessageId!,
+            receiptHandle: m.ReceiptHandle!,
+            body: m.Body ?? '',
+            attributes: {
+              ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+              SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+              SenderId: m.Attributes?.SenderId ?? 'local',
+              ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+            },
+            messageAttributes: {},
+            md5OfBody: m.MD5OfBody ?? '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: queue.arn,
+            awsRegion: 'ap-southeast-1',
+          })),
+        };
+        let failed = new Set<string>(messages.map((m) => m.MessageId!));
+        try {
+          const result = (await lambdas.invoke(fn, event)) as SQSBatchResponse | undefined;
+          failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        } catch (error) {
+          log(`${fn.name}: batch failed: ${(error as Error).message}`);
+        }
+        const done = messages.filter((m) => !failed.has(m.MessageId!));
+        if (done.length > 0) {
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queue.url,
+              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
+        }
+      } catch (error) {
+        if (running) log(`${queue.name}: poll error: ${(error as Error).message}`);
+        await sleep(500);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    idle: () => idle,
+  };
+}
+
+type Checkpoints = Record<string, string>;
+
+export class CheckpointStore {
+  readonly #file: string | undefined;
+  #data: Checkpoints;
+
+  constructor(file: string | undefined) {
+    this.#file = file;
+    this.#data = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Checkpoints) : {};
+  }
+
+  get(key: string): string | undefined {
+    return this.#data[key];
+  }
+
+  set(key: string, sequenceNumber: string): void {
+    this.#data[key] = sequenceNumber;
+    if (this.#file) {
+      // Write then rename, so a kill mid-write never leaves a torn checkpoint file.
+      writeFileSync(`${this.#file}.tmp`, JSON.stringify(this.#data));
+      renameSync(`${this.#file}.tmp`, this.#file);
+    }
+  }
+}
+
+export interface StreamSource {
+  tableName: string;
+  streamArn: string;
+  fn: FunctionDecl;
+  /** Where a batch goes after the retries are exhausted (the stream's on-failure destination). */
+  failureQueueUrl: string;
+  maxAttempts: number;
+}
+
+export function startStreamPoller(
+  streams: DynamoDBStreamsClient,
+  sqs: SQSClient,
+  source: StreamSource,
+  lambdas: LocalLambdas,
+  checkpoints: CheckpointStore,
+  log: (line: string) => void,
+): Poller {
+  let running = true;
+  let idle = true;
+  const iterators = new Map<string, string | undefined>();
+
+  const deliver = async (shardId: string, records: StreamRecord[]): Promise<void> => {
+    let pending = records;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const event = {
+        Records: pending.map((r) => ({ ...r, eventSourceARN: source.streamArn })),
+      } as unknown as DynamoDBStreamEvent;
+      let firstFailed: string | undefined = pending[0]?.dynamodb?.SequenceNumber;
+      try {
+        const result = (await lambdas.invoke(source.fn, event)) as DynamoDBBatchResponse | undefined;
+        const failures = result?.batchItemFailures ?? [];
+        firstFailed = failures.length > 0 ? failures[0]!.itemIdentifier : undefined;
+      } catch (error) {
+        log(`${source.fn.name}: batch failed: ${(error as Error).message}`);
+      }
+      const failedIndex = firstFailed ? pending.findIndex((r) => r.dynamodb?.SequenceNumber === firstFailed) : -1;
+      const handled = failedIndex === -1 ? pending : pending.slice(0, failedIndex);
+      const last = handled.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) checkpoints.set(`${source.streamArn}|${shardId}`, last);
+      if (failedIndex === -1) return;
+      pending = pending.slice(failedIndex);
+      if (attempt >= source.maxAttempts) {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: source.failureQueueUrl,
+            MessageBody: JSON.stringify({ streamArn: source.streamArn, shardId, records: pending }),
+          }),
+        );
+        const skipped = pending.at(-1)?.dynamodb?.SequenceNumber;
+        if (skipped) checkpoints.set(`${source.streamArn}|${shardId}`, skipped);
+        log(`${source.fn.name}: ${pending.length} stream record(s) sent to the failure queue after ${attempt} attempts`);
+        return;
+      }
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
+  };
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        const description = await streams.send(new DescribeStreamCommand({ StreamArn: source.streamArn }));
+        const shards = description.StreamDescription?.Shards ?? [];
+        let sawRecords = false;
+        for (const shard of shards) {
+          const shardId = shard.ShardId!;
+          let iterator = iterators.get(shardId);
+          if (!iterators.has(shardId)) {
+            const checkpoint = checkpoints.get(`${source.streamArn}|${shardId}`);
+            const got = await streams.send(
+              new GetShardIteratorCommand({
+                StreamArn: source.streamArn,
+                ShardId: shardId,
+                ...(checkpoint
+                  ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: checkpoint }
+                  : { ShardIteratorType: 'TRIM_HORIZON' }),
+              }),
+            );
+            iterator = got.ShardIterator;
+          }
+          if (!iterator) {
+            iterators.set(shardId, undefined);
+            continue;
+          }
+          const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          const records = page.Records ?? [];
+          if (records.length > 0) {
+            sawRecords = true;
+            idle = false;
+            await deliver(shardId, records);
+          }
+          iterators.set(shardId, page.NextShardIterator);
+        }
+        if (!sawRecords) {
+          idle = true;
+          await sleep(100);
+        }
+      } catch (error) {
+        if (running) log(`${source.tableName} stream: ${(error as Error).message}`);
+        iterators.clear();
+        await sleep(500);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    idle: () => idle,
+  };
+}

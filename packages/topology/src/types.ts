@@ -1,0 +1,140 @@
+/**
+ * The one declaration of the topology. Each bounded context declares its tables, functions, routes, event
+ * consumers, schedules and buckets once, in `functions/<context>/topology.ts`; the CDK stacks (infra/) and the
+ * embedded local cloud (packages/local-cloud) are both built from these values, and a test proves they agree.
+ *
+ * Only plain data and zod schemas live here: no CDK and no AWS SDK types, so both sides can import it.
+ */
+import type { z } from 'zod';
+import type { ContextName } from '#platform/events.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route, as the API gateway enforces it (handlers then check what the caller may touch):
+ * - `public`: no token (public reads);
+ * - `webhook`: no token; the gateway's signature in the request is the authentication;
+ * - `citizen`: a token from the citizens' issuer (national e-identity);
+ * - `official`: a token from the officials' issuer (the province's identity provider);
+ * - `user`: a token from either issuer (routes shared by citizens and officials).
+ * Routes under `/dev/` exist only in the local runtime and are never deployed.
+ */
+export type RouteAuth = 'public' | 'webhook' | 'citizen' | 'official' | 'user';
+
+export type Role = 'citizen' | 'officer' | 'leader' | 'admin';
+
+export interface RouteSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  headers?: z.ZodType;
+  body?: z.ZodType;
+  /** Response bodies by status code, for the OpenAPI document. */
+  responses?: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+export interface RouteDecl {
+  /** Stable identifier, also the OpenAPI operationId. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/dossiers/{code}/actions`. */
+  path: string;
+  function: string;
+  auth: RouteAuth;
+  /** Roles the handler admits (checked in the handler, documented in OpenAPI). */
+  roles?: Role[];
+  summary: string;
+  description?: string;
+  tags: string[];
+  schemas: RouteSchemas;
+}
+
+export interface TableIndexDecl {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  /** What the index serves, for docs/architecture.md and reviewers. */
+  accessPattern: string;
+}
+
+export interface TableDecl {
+  /** Logical name, unique across the province: `<context>` for a context's single table. */
+  name: string;
+  partitionKey: 'pk';
+  sortKey: 'sk';
+  indexes: TableIndexDecl[];
+  /** A table with an outbox has a stream (NEW_IMAGE) feeding the event publisher. */
+  outbox: boolean;
+  ttlAttribute?: string;
+  accessPatterns: string[];
+}
+
+export interface BucketDecl {
+  name: string;
+  /** Days after which incomplete/quarantined objects are removed; undefined keeps them. */
+  expireAfterDays?: number;
+  /** Prefix-scoped expiry rules (e.g. quarantine/). */
+  prefixExpiry?: { prefix: string; days: number }[];
+  /** Keep noncurrent versions this long (recovery from overwrites/deletes). */
+  noncurrentVersionDays: number;
+}
+
+export type FunctionKind = 'http' | 'consumer' | 'publisher' | 'schedule' | 'authorizer';
+
+export interface FunctionDecl {
+  name: string;
+  /** Path of the handler module from the repository root; it exports `handler`. */
+  entry: string;
+  kind: FunctionKind;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  /** Tables this function may use and how. */
+  tables?: { table: string; access: 'read' | 'readwrite' }[];
+  buckets?: { bucket: string; access: 'read' | 'readwrite' }[];
+  /** Secrets (gateway credentials, portal credentials) read at run time on AWS. */
+  secrets?: string[];
+  /** Extra permissions expressed abstractly; infra maps them to IAM statements. */
+  permissions?: ('ses:send' | 'sns:sms' | 'kms:sign' | 'kms:verify' | 'events:publish')[];
+  environment?: Record<string, string>;
+}
+
+export interface ConsumerDecl {
+  /** Queue name (logical); a DLQ named `<name>-dlq` is declared with it. */
+  queue: string;
+  function: string;
+  /** Event types this consumer subscribes to (an SNS filter policy on the `type` attribute). */
+  eventTypes: string[];
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message is moved to the DLQ. */
+  maxReceiveCount: number;
+}
+
+export interface ScheduleDecl {
+  name: string;
+  function: string;
+  /** Every N minutes. */
+  rateMinutes: number;
+  description: string;
+}
+
+export interface ContextTopology {
+  context: ContextName | 'platform';
+  tables: TableDecl[];
+  buckets: BucketDecl[];
+  functions: FunctionDecl[];
+  routes: RouteDecl[];
+  consumers: ConsumerDecl[];
+  schedules: ScheduleDecl[];
+}
+
+/** The publisher that turns a context table's outbox stream into events on the bus. */
+export const outboxPublisherFunction = (table: string): FunctionDecl => ({
+  name: `${table}-outbox-publisher`,
+  entry: 'packages/platform/src/handlers/publish-outbox.ts',
+  kind: 'publisher',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  tables: [{ table, access: 'read' }],
+  permissions: ['events:publish'],
+});
