@@ -217,7 +217,9 @@ export const DocumentRequirementSchema = z
 
 export const ProcessingStepSchema = z
   .strictObject({
-    agencyCode: AgencyCodeSchema.optional().describe('Agency doing this step; absent = the receiving agency.'),
+    agencyCode: AgencyCodeSchema.optional().describe(
+      'Agency doing this step; absent = the receiving agency, or a body outside the catalog named in role.',
+    ),
     role: z.string().min(1).max(300).optional().describe('What the step is, e.g. verification by the police.'),
     allottedWorkingDays: z.number().min(0).multipleOf(0.5).describe('Working days allotted (half days allowed).'),
   })

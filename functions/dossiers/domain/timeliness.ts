@@ -108,7 +108,7 @@ function assess(d: TimelinessInput, asOf: Date, cal: WorkingCalendar): Assessmen
   const due = legalDueAt(d, new Date(end), cal);
   if (due !== undefined) {
     const late = tooManyRounds || end > due.getTime();
-    const early = !late && toLocalDate(new Date(end)) < toLocalDate(due);
+    const early = !late && end < due.getTime();
     return { ended, paused: outstanding !== undefined, late, early };
   }
 

@@ -167,8 +167,14 @@ export function signMomoRefund(
 function parseJsonKeepingNumbers(
   body: string,
 ): { value: Record<string, unknown>; numberText: Map<string, string> } | undefined {
+  type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
   const texts = new WeakMap<object, Map<string, string>>();
-  const reviver = function (this: unknown, key: string, value: unknown, context?: { source?: string }): unknown {
+  const reviver: Reviver = function (
+    this: unknown,
+    key: string,
+    value: unknown,
+    context?: { source?: string },
+  ): unknown {
     if (typeof value === 'number' && this !== null && typeof this === 'object') {
       let forHolder = texts.get(this);
       if (!forHolder) {
@@ -181,7 +187,7 @@ function parseJsonKeepingNumbers(
   };
   let parsed: unknown;
   try {
-    parsed = (JSON.parse as (text: string, reviver: typeof reviver) => unknown)(body, reviver);
+    parsed = (JSON.parse as (text: string, reviver: Reviver) => unknown)(body, reviver);
   } catch {
     return undefined;
   }

@@ -159,8 +159,11 @@ export function createSandboxGateway(config: SandboxConfig): GatewayPlugin {
     },
     async refund(r: RefundRequest): Promise<RefundResult> {
       // The sandbox holds no money: every well-formed refund succeeds at once.
+      if (!(Number.isSafeInteger(r.amount) && r.amount > 0 && r.amount <= r.paymentAmount)) {
+        return { status: 'failed', responseCode: '95', message: 'Refund amount out of range' };
+      }
       return {
-        status: r.amount > 0 && r.amount <= r.paymentAmount ? 'succeeded' : 'failed',
+        status: 'succeeded',
         gatewayRefundNo: sandboxTransactionNo(`refund:${r.refundId}`, hashSecret),
         responseCode: '00',
       };

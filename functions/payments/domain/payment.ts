@@ -1,0 +1,425 @@
+/**
+ * The Payment aggregate and the rules that move it, whichever gateway reported what.
+ *
+ * A payment leaves `pending` once. Callbacks may arrive late, repeated or out of order and are applied
+ * idempotently: a callback that changes nothing returns the very same object (`changed: false`), so the
+ * store writes only real changes and emits each event once. The one move out of a settled state is a
+ * verified "paid" for a payment we had given up on (failed or expired): the money has moved, and a citizen
+ * who paid must not be told otherwise. Nothing ever moves a payment out of `paid` but a refund.
+ */
+import { z } from 'zod';
+import { toLocalIso } from '#calendar/time.ts';
+import { ConflictError, ValidationError } from '#platform/errors.ts';
+import type { PaymentEventData, PaymentEventType } from '../events.ts';
+import type { CallbackOutcome, CreatePaymentRequest, QueryRequest, QueryResult, VerifiedCallback } from './gateway.ts';
+import { sanitizeOrderInfo } from './vnpay.ts';
+
+const wholeVnd = z.number().int().nonnegative();
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const feeLineSchema = z.object({ code: z.string().min(1), name: z.string().min(1), amount: wholeVnd });
+export type FeeLine = z.infer<typeof feeLineSchema>;
+
+export const receiptSchema = z.object({ number: z.string().min(1), issuedAt: isoInstant, url: z.string().optional() });
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export const refundRecordSchema = z.object({
+  refundId: z.string().min(1),
+  amount: wholeVnd,
+  status: z.enum(['succeeded', 'pending', 'failed']),
+  requestedAt: isoInstant,
+  settledAt: isoInstant.optional(),
+  gatewayRefundNo: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type RefundRecord = z.infer<typeof refundRecordSchema>;
+
+export const paymentSchema = z.object({
+  paymentId: z.string().min(1),
+  dossierCode: z.string().min(1),
+  payerIdNumber: z.string().min(1),
+  gateway: z.enum(['vnpay', 'momo', 'sandbox']),
+  /** The merchant code the payment was created under; callbacks for another merchant do not match. */
+  merchantCode: z.string().optional(),
+  txnRef: z.string().min(1).max(100),
+  amount: wholeVnd,
+  feeLines: z.array(feeLineSchema),
+  status: z.enum(['pending', 'paid', 'failed', 'expired', 'refunded']),
+  createdAt: isoInstant,
+  expiresAt: isoInstant,
+  updatedAt: isoInstant.optional(),
+  paidAt: isoInstant.optional(),
+  gatewayTransactionNo: z.string().optional(),
+  bankCode: z.string().optional(),
+  /** The gateway's last result code, and its explanation when the payment failed. */
+  responseCode: z.string().optional(),
+  failureReason: z.string().optional(),
+  /** How the payment left `pending`: a gateway callback, a status query, or our own expiry. */
+  settledBy: z.enum(['callback', 'query', 'expiry']).optional(),
+  receipt: receiptSchema.optional(),
+  version: z.number().int().positive(),
+  /** Gateway callbacks that changed this payment (0 for one settled by a query or expiry). */
+  callbacks: z.number().int().nonnegative(),
+  refunds: z.array(refundRecordSchema),
+});
+export type Payment = z.infer<typeof paymentSchema>;
+
+/** What applying something to a payment did; `payment` is the input object itself when `changed` is false. */
+export interface PaymentChange<P = Payment> {
+  payment: P;
+  changed: boolean;
+  event?: PaymentEventType;
+}
+
+export interface CallbackDecision<P = Payment> extends PaymentChange<P> {
+  outcome: CallbackOutcome;
+  event?: 'payment.completed' | 'payment.failed';
+}
+
+export const DEFAULT_PAYMENT_TTL_MINUTES = 15;
+
+export interface NewPaymentInput {
+  paymentId: string;
+  dossierCode: string;
+  payerIdNumber: string;
+  gateway: Payment['gateway'];
+  txnRef: string;
+  feeLines: FeeLine[];
+  merchantCode?: string;
+  ttlMinutes?: number;
+}
+
+/** A new pending payment for the fee lines of a dossier; the amount is their sum. */
+export function newPayment(input: NewPaymentInput, now: Date): Payment {
+  const errors: { path: string; message: string }[] = [];
+  input.feeLines.forEach((line, i) => {
+    if (!Number.isSafeInteger(line.amount) || line.amount < 0) {
+      errors.push({ path: `feeLines.${i}.amount`, message: 'A fee is a whole, non-negative number of VND' });
+    }
+  });
+  const amount = input.feeLines.reduce((sum, line) => sum + line.amount, 0);
+  if (errors.length === 0 && !(amount > 0)) errors.push({ path: 'feeLines', message: 'There is nothing to pay' });
+  const ttl = input.ttlMinutes ?? DEFAULT_PAYMENT_TTL_MINUTES;
+  if (!(Number.isInteger(ttl) && ttl > 0)) errors.push({ path: 'ttlMinutes', message: 'Must be a positive integer' });
+  if (errors.length > 0) throw new ValidationError(errors);
+  const payment: Payment = {
+    paymentId: input.paymentId,
+    dossierCode: input.dossierCode,
+    payerIdNumber: input.payerIdNumber,
+    gateway: input.gateway,
+    txnRef: input.txnRef,
+    amount,
+    feeLines: input.feeLines.map((line) => ({ ...line })),
+    status: 'pending',
+    createdAt: toLocalIso(wholeSeconds(now)),
+    expiresAt: toLocalIso(new Date(wholeSeconds(now).getTime() + ttl * 60_000)),
+    version: 1,
+    callbacks: 0,
+    refunds: [],
+  };
+  if (input.merchantCode !== undefined) payment.merchantCode = input.merchantCode;
+  return payment;
+}
+
+/** Gateways keep times to the second; so do we, so that querydr's TransactionDate equals vnp_CreateDate. */
+function wholeSeconds(instant: Date): Date {
+  return new Date(Math.floor(instant.getTime() / 1000) * 1000);
+}
+
+/** What to ask a gateway plugin to create for this payment. */
+export function createRequestFor(
+  payment: Payment,
+  extra: Pick<CreatePaymentRequest, 'payerIp'> & Partial<CreatePaymentRequest>,
+): CreatePaymentRequest {
+  return {
+    orderInfo: orderInfoFor(payment.dossierCode),
+    ...extra,
+    txnRef: payment.txnRef,
+    amount: payment.amount,
+    createdAt: new Date(payment.createdAt),
+    expiresAt: new Date(payment.expiresAt),
+  };
+}
+
+/** What to ask a gateway plugin when reconciling this payment. */
+export function queryRequestFor(payment: Payment): QueryRequest {
+  return {
+    txnRef: payment.txnRef,
+    transactionDate: new Date(payment.createdAt),
+    orderInfo: `Truy van ${payment.txnRef}`,
+  };
+}
+
+function changedCopy(payment: Payment, now: Date): Payment {
+  return { ...payment, version: payment.version + 1, updatedAt: toLocalIso(now) };
+}
+
+function markPaid(
+  payment: Payment,
+  facts: Pick<VerifiedCallback, 'paidAt' | 'gatewayTransactionNo' | 'bankCode' | 'responseCode'>,
+  settledBy: Payment['settledBy'],
+  now: Date,
+): Payment {
+  const next = changedCopy(payment, now);
+  next.status = 'paid';
+  next.paidAt = facts.paidAt ?? toLocalIso(now);
+  next.settledBy = settledBy;
+  if (facts.gatewayTransactionNo) next.gatewayTransactionNo = facts.gatewayTransactionNo;
+  if (facts.bankCode) next.bankCode = facts.bankCode;
+  if (facts.responseCode) next.responseCode = facts.responseCode;
+  delete next.failureReason;
+  return next;
+}
+
+function markFailed(
+  payment: Payment,
+  facts: Pick<VerifiedCallback, 'gatewayTransactionNo' | 'bankCode' | 'responseCode' | 'message'>,
+  settledBy: Payment['settledBy'],
+  now: Date,
+): Payment {
+  const next = changedCopy(payment, now);
+  next.status = 'failed';
+  next.settledBy = settledBy;
+  if (facts.gatewayTransactionNo) next.gatewayTransactionNo = facts.gatewayTransactionNo;
+  if (facts.bankCode) next.bankCode = facts.bankCode;
+  if (facts.responseCode) next.responseCode = facts.responseCode;
+  if (facts.message) next.failureReason = facts.message;
+  return next;
+}
+
+/**
+ * Applies a gateway callback, checked in VNPay's order: signature, known payment (same reference, gateway
+ * and merchant), amount, then state. `payment` is what the store found for the callback's reference.
+ */
+export function applyVerifiedCallback(payment: Payment, cb: VerifiedCallback, now: Date): CallbackDecision<Payment>;
+export function applyVerifiedCallback(
+  payment: Payment | undefined,
+  cb: VerifiedCallback,
+  now: Date,
+): CallbackDecision<Payment | undefined>;
+export function applyVerifiedCallback(
+  payment: Payment | undefined,
+  cb: VerifiedCallback,
+  now: Date,
+): CallbackDecision<Payment | undefined> {
+  const unchanged = (outcome: CallbackOutcome): CallbackDecision<Payment | undefined> => ({
+    payment,
+    changed: false,
+    outcome,
+  });
+  if (!cb.signatureValid) return unchanged('invalid_signature');
+  if (
+    !payment ||
+    cb.txnRef !== payment.txnRef ||
+    (cb.gateway !== undefined && cb.gateway !== payment.gateway) ||
+    (payment.merchantCode !== undefined && cb.merchantCode !== payment.merchantCode)
+  ) {
+    return unchanged('not_found');
+  }
+  if (cb.amount === undefined || cb.amount !== payment.amount) return unchanged('invalid_amount');
+
+  if (payment.status === 'pending') {
+    if (cb.outcome === 'paid') {
+      const next = markPaid(payment, cb, 'callback', now);
+      next.callbacks = payment.callbacks + 1;
+      return { payment: next, changed: true, outcome: 'success', event: 'payment.completed' };
+    }
+    if (cb.outcome === 'failed') {
+      const next = markFailed(payment, cb, 'callback', now);
+      next.callbacks = payment.callbacks + 1;
+      return { payment: next, changed: true, outcome: 'success', event: 'payment.failed' };
+    }
+    // Still in progress at the gateway (MoMo 1000, 7000, 9000, ...): heard, nothing to record yet.
+    return unchanged('success');
+  }
+  if ((payment.status === 'failed' || payment.status === 'expired') && cb.outcome === 'paid') {
+    const next = markPaid(payment, cb, 'callback', now);
+    next.callbacks = payment.callbacks + 1;
+    return { payment: next, changed: true, outcome: 'success', event: 'payment.completed' };
+  }
+  return unchanged('already_confirmed');
+}
+
+/** Gives up on a pending payment whose time is up (after reconciliation found nothing to settle it with). */
+export function expire(payment: Payment, now: Date): PaymentChange {
+  if (payment.status !== 'pending' || now.getTime() < Date.parse(payment.expiresAt)) {
+    return { payment, changed: false };
+  }
+  const next = changedCopy(payment, now);
+  next.status = 'expired';
+  next.settledBy = 'expiry';
+  return { payment: next, changed: true, event: 'payment.expired' };
+}
+
+export interface QueryApplication extends PaymentChange {
+  /** 'amount_mismatch': the gateway reports a payment of another amount; a person has to look. */
+  note: 'settled' | 'unchanged' | 'amount_mismatch';
+}
+
+/**
+ * Reconciliation: applies what a status query found. A payment the gateway never heard of is expired
+ * once its time is up; one still in progress at the gateway stays pending.
+ */
+export function applyQueryResult(payment: Payment, q: QueryResult, now: Date): QueryApplication {
+  const same: QueryApplication = { payment, changed: false, note: 'unchanged' };
+  if (q.outcome === 'paid') {
+    if (q.amount !== undefined && q.amount !== payment.amount) return { ...same, note: 'amount_mismatch' };
+    if (payment.status !== 'pending' && payment.status !== 'failed' && payment.status !== 'expired') return same;
+    const next = markPaid(payment, q, 'query', now);
+    return { payment: next, changed: true, event: 'payment.completed', note: 'settled' };
+  }
+  if (q.outcome === 'failed') {
+    if (payment.status !== 'pending') return same;
+    const next = markFailed(payment, q, 'query', now);
+    return { payment: next, changed: true, event: 'payment.failed', note: 'settled' };
+  }
+  if (q.outcome === 'not_found') {
+    const expired = expire(payment, now);
+    return expired.changed ? { ...expired, note: 'settled' } : same;
+  }
+  return same;
+}
+
+/** Throws unless `amount` can still be refunded from this payment (checked before asking the gateway). */
+export function assertRefundable(payment: Payment, amount: number): void {
+  if (payment.status !== 'paid') {
+    throw new ConflictError('payment-not-refundable', {
+      vi: 'Chỉ hoàn tiền được khoản đã thanh toán.',
+      en: 'Only a paid payment can be refunded.',
+    });
+  }
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw new ValidationError([{ path: 'amount', message: 'A refund is a positive whole number of VND' }]);
+  }
+  const committed = payment.refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+  if (committed + amount > payment.amount) {
+    throw new ConflictError(
+      'refund-exceeds-payment',
+      {
+        vi: 'Số tiền hoàn vượt quá số tiền còn lại của khoản thanh toán.',
+        en: 'The refund exceeds what is left of the payment.',
+      },
+      { refundable: payment.amount - committed },
+    );
+  }
+}
+
+export interface RefundInput {
+  refundId: string;
+  amount: number;
+  status: RefundRecord['status'];
+  gatewayRefundNo?: string;
+  reason?: string;
+}
+
+/**
+ * Records a refund the gateway answered (or its later settlement, by the same refundId). The payment
+ * becomes `refunded` when the refunds that succeeded add up to the whole amount.
+ */
+export function recordRefund(payment: Payment, refund: RefundInput, now: Date): PaymentChange {
+  const existing = payment.refunds.find((r) => r.refundId === refund.refundId);
+  if (existing) {
+    if (existing.status !== 'pending' || refund.status === 'pending') return { payment, changed: false };
+    if (refund.amount !== existing.amount) {
+      throw new ConflictError('refund-mismatch', {
+        vi: 'Kết quả hoàn tiền không khớp với yêu cầu đã ghi.',
+        en: 'The refund result does not match the recorded request.',
+      });
+    }
+  } else {
+    assertRefundable(payment, refund.amount);
+  }
+  const at = toLocalIso(now);
+  const record: RefundRecord = existing ? { ...existing, status: refund.status } : { ...toRecord(refund, at) };
+  if (refund.status !== 'pending') record.settledAt = at;
+  if (refund.gatewayRefundNo) record.gatewayRefundNo = refund.gatewayRefundNo;
+  const next = changedCopy(payment, now);
+  next.refunds = existing
+    ? payment.refunds.map((r) => (r.refundId === refund.refundId ? record : r))
+    : [...payment.refunds, record];
+  const refunded = next.refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
+  if (refunded === payment.amount && payment.status === 'paid') {
+    next.status = 'refunded';
+    return { payment: next, changed: true, event: 'payment.refunded' };
+  }
+  return { payment: next, changed: true };
+}
+
+function toRecord(refund: RefundInput, at: string): RefundRecord {
+  const record: RefundRecord = {
+    refundId: refund.refundId,
+    amount: refund.amount,
+    status: refund.status,
+    requestedAt: at,
+  };
+  if (refund.reason) record.reason = refund.reason;
+  return record;
+}
+
+/** Attaches the electronic receipt to a paid payment, once. */
+export function attachReceipt(payment: Payment, receipt: Receipt, now: Date): PaymentChange {
+  if (payment.receipt) return { payment, changed: false };
+  if (payment.status !== 'paid' && payment.status !== 'refunded') {
+    throw new ConflictError('payment-not-paid', {
+      vi: 'Chỉ cấp biên lai cho khoản đã thanh toán.',
+      en: 'A receipt is issued only for a paid payment.',
+    });
+  }
+  const next = changedCopy(payment, now);
+  next.receipt = { ...receipt };
+  return { payment: next, changed: true };
+}
+
+/** The event payload for a payment; the province's own gateways are channel 2 ("paid online", not national). */
+export function paymentEventData(payment: Payment, reason?: string): PaymentEventData {
+  const data: PaymentEventData = {
+    paymentId: payment.paymentId,
+    dossierCode: payment.dossierCode,
+    payerIdNumber: payment.payerIdNumber,
+    gateway: payment.gateway,
+    txnRef: payment.txnRef,
+    amount: payment.amount,
+    feeLines: payment.feeLines.map((line) => ({ ...line })),
+    status: payment.status,
+    channelCode: 2,
+  };
+  if (payment.gatewayTransactionNo) data.gatewayTransactionNo = payment.gatewayTransactionNo;
+  if (payment.bankCode) data.bankCode = payment.bankCode;
+  if (payment.paidAt) data.paidAt = payment.paidAt;
+  if (payment.receipt) data.receipt = { ...payment.receipt };
+  const why = reason ?? payment.failureReason;
+  if (why) data.reason = why;
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// References and numbers
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+/** A merchant reference: `MC` + yyMMddHHmmss (GMT+7) + 6 random base-36 characters, e.g. MC261122101530K3Z9QA. */
+export function newTxnRef(now: Date, random: () => string): string {
+  const stamp = new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(2, 19).replace(/[-T:]/g, '');
+  const suffix = random()
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '')
+    .slice(0, 6);
+  if (suffix.length < 6) throw new Error('random() must give at least 6 base-36 characters');
+  return `MC${stamp}${suffix}`;
+}
+
+/** The pattern of references made by `newTxnRef`. */
+export const NEW_TXN_REF_PATTERN = /^MC\d{12}[0-9A-Z]{6}$/;
+
+/** An electronic receipt number: province code, year, sequence within the year, e.g. H19-2026-000123. */
+export function formatReceiptNumber(provinceCode: string, year: number, seq: number): string {
+  if (!/^[A-Z]\d{2}$/.test(provinceCode)) throw new RangeError(`Not a province code: ${provinceCode}`);
+  if (!Number.isInteger(year) || year < 2000 || year > 9999) throw new RangeError(`Not a receipt year: ${year}`);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`Not a receipt sequence number: ${seq}`);
+  return `${provinceCode}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+/** What the payer sees on the gateway's page for a dossier, in the ASCII VNPay accepts. */
+export function orderInfoFor(dossierCode: string): string {
+  return sanitizeOrderInfo(`Thanh toan phi le phi ho so ${dossierCode}`);
+}

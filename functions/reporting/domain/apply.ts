@@ -1,0 +1,34 @@
+/**
+ * One step of the reporting projection, composed from the pure parts: what a consumer writes (in one
+ * transaction: the fact conditioned on its previous lastSequence, the counter ADDs and the open-point ADDs) when
+ * a dossier event or a sync confirmation arrives.
+ */
+import type { DossierSnapshot } from '#dossiers/events.ts';
+import { type CounterDelta, diffCounters } from './counters.ts';
+import { type DossierFact, type FactOptions, factFromSnapshot, markSynced, shouldApply } from './facts.ts';
+import { type OpenDelta, openDeltas } from './period.ts';
+
+export interface ProjectionStep {
+  fact: DossierFact;
+  counterDeltas: CounterDelta[];
+  openDeltas: OpenDelta[];
+}
+
+/** The step for a dossier event, or null when the event is a duplicate or older than what is known. */
+export function applySnapshot(
+  existing: DossierFact | undefined,
+  snapshot: DossierSnapshot,
+  sequence: number,
+  options: Omit<FactOptions, 'syncedSequence'> = {},
+): ProjectionStep | null {
+  if (!shouldApply(existing, sequence)) return null;
+  const fact = factFromSnapshot(snapshot, sequence, { ...options, syncedSequence: existing?.syncedSequence ?? null });
+  return { fact, counterDeltas: diffCounters(existing, fact), openDeltas: openDeltas(existing, fact) };
+}
+
+/** The step for "version `sequence` reached the national portal", or null when that changes nothing. */
+export function applySynced(existing: DossierFact, sequence: number): ProjectionStep | null {
+  const fact = markSynced(existing, sequence);
+  if (fact === existing) return null;
+  return { fact, counterDeltas: diffCounters(existing, fact), openDeltas: [] };
+}

@@ -1,0 +1,99 @@
+/**
+ * Time helpers for reporting. Vietnam is a fixed GMT+7 with no DST, so a local day or month is a fixed shift of
+ * UTC; no time-zone database is needed.
+ */
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+export const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** Milliseconds since the epoch of an ISO 8601 instant; throws on a value that is not one. */
+export function toMs(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`Not an ISO 8601 instant: ${iso}`);
+  return ms;
+}
+
+function vnIso(ms: number): string {
+  return new Date(ms + VN_OFFSET_MS).toISOString();
+}
+
+/** The GMT+7 calendar day ('YYYY-MM-DD') of an instant. */
+export function vnDay(instant: string | number): string {
+  return vnIso(typeof instant === 'number' ? instant : toMs(instant)).slice(0, 10);
+}
+
+/** The GMT+7 month ('YYYY-MM') of an instant. */
+export function vnMonth(instant: string | number): string {
+  return vnIso(typeof instant === 'number' ? instant : toMs(instant)).slice(0, 7);
+}
+
+/** The national portal's date-time format: `yyyyMMddHHmmss` in GMT+7. */
+export function portalDateTime(iso: string): string {
+  return vnIso(toMs(iso)).slice(0, 19).replace(/\D/g, '');
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** True for a 'YYYY-MM' month. */
+export function isMonth(value: string): boolean {
+  return MONTH.test(value);
+}
+
+/** True for a 'YYYY-MM-DD' day. */
+export function isDay(value: string): boolean {
+  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+
+/** Every month from `from` to `to` inclusive ('YYYY-MM'), the keys a store reads to serve a period. */
+export function monthsBetween(from: string, to: string): string[] {
+  const start = MONTH.exec(from);
+  const end = MONTH.exec(to);
+  if (!start || !end) throw new RangeError(`Expected months YYYY-MM, got ${from} and ${to}`);
+  const months: string[] = [];
+  let year = Number(start[1]);
+  let month = Number(start[2]);
+  const lastIndex = Number(end[1]) * 12 + Number(end[2]);
+  while (year * 12 + month <= lastIndex) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/** The last day ('YYYY-MM-DD') of a month: the day at whose end a monthly period's open dossiers are classified. */
+export function lastDayOfMonth(month: string): string {
+  const match = MONTH.exec(month);
+  if (!match) throw new RangeError(`Expected a month YYYY-MM, got ${month}`);
+  const lastDay = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).getUTCDate();
+  return `${month}-${String(lastDay).padStart(2, '0')}`;
+}
+
+/**
+ * Working time between two instants in ms, Monday–Friday in GMT+7, each working day counting its whole 24 hours
+ * (the same measure as the calendar package's `workingTimeBetween`, minus public holidays). The default when the
+ * caller does not inject the province's calendar.
+ */
+export function weekdayTimeBetween(from: Date, to: Date): number {
+  const end = to.getTime();
+  let cursor = from.getTime();
+  let total = 0;
+  while (cursor < end) {
+    const localDayStart = Math.floor((cursor + VN_OFFSET_MS) / DAY_MS) * DAY_MS;
+    const segmentEnd = Math.min(localDayStart - VN_OFFSET_MS + DAY_MS, end);
+    const weekday = new Date(localDayStart).getUTCDay();
+    if (weekday >= 1 && weekday <= 5) total += segmentEnd - cursor;
+    cursor = segmentEnd;
+  }
+  return total;
+}
+
+/** Whole minutes in a duration in ms (rounded), the unit the counters store. */
+export function toMinutes(ms: number): number {
+  return Math.round(ms / MINUTE_MS);
+}

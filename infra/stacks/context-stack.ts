@@ -1,0 +1,241 @@
+/**
+ * One stack per bounded context, built from its topology declaration: its table (point-in-time recovery,
+ * deletion protection, stream for the outbox), buckets, functions with least-privilege grants, one queue
+ * per consumer with a DLQ and an alarm, the subscriptions to the event bus, the outbox publisher and the
+ * schedules. Routes are attached in the API stack.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
+import type { ProvinceConfig } from '#platform/province.ts';
+import type { ContextTopology, TableDecl } from '#topology/types.ts';
+import { resourceName } from '../naming.ts';
+import type { FoundationStack } from './foundation-stack.ts';
+import { createFunction } from './lambda.ts';
+
+export interface ContextStackProps extends StackProps {
+  province: ProvinceConfig;
+  topology: ContextTopology;
+  foundation: FoundationStack;
+  /** Environment every function gets (issuers, province settings). */
+  commonEnvironment: Record<string, string>;
+}
+
+export class ContextStack extends Stack {
+  readonly functions = new Map<string, NodejsFunction>();
+  readonly tables = new Map<string, dynamodb.TableV2>();
+  readonly queues = new Map<string, { queue: sqs.Queue; dlq: sqs.Queue }>();
+
+  constructor(scope: Construct, id: string, props: ContextStackProps) {
+    super(scope, id, props);
+    const { province, topology, foundation } = props;
+    const alarmAction = new cwActions.SnsAction(foundation.alarmTopic);
+
+    for (const decl of topology.tables) this.tables.set(decl.name, this.#table(province, decl));
+
+    const buckets = new Map<string, s3.Bucket>();
+    for (const decl of topology.buckets) {
+      buckets.set(
+        decl.name,
+        new s3.Bucket(this, `${decl.name}-bucket`, {
+          bucketName: resourceName(province.id, `${decl.name}-${this.account}`).toLowerCase(),
+          versioned: true,
+          encryption: s3.BucketEncryption.S3_MANAGED,
+          enforceSSL: true,
+          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+          serverAccessLogsBucket: foundation.accessLogBucket,
+          serverAccessLogsPrefix: `${decl.name}/`,
+          removalPolicy: RemovalPolicy.RETAIN,
+          cors: [
+            {
+              allowedMethods: [s3.HttpMethods.POST],
+              allowedOrigins: [province.domains.portal],
+              allowedHeaders: ['*'],
+            },
+          ],
+          lifecycleRules: [
+            { noncurrentVersionExpiration: Duration.days(decl.noncurrentVersionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+            ...(decl.prefixExpiry ?? []).map((rule) => ({ prefix: rule.prefix, expiration: Duration.days(rule.days) })),
+            ...(decl.expireAfterDays ? [{ expiration: Duration.days(decl.expireAfterDays) }] : []),
+          ],
+        }),
+      );
+    }
+
+    const environment: Record<string, string> = { ...props.commonEnvironment };
+    for (const [logical, table] of this.tables) environment[tableEnvName(logical)] = table.tableName;
+    for (const [logical, bucket] of buckets) environment[bucketEnvName(logical)] = bucket.bucketName;
+
+    for (const decl of topology.functions) {
+      const fn = createFunction(this, this, decl, province, {
+        ...environment,
+        ...(decl.permissions?.includes('events:publish') ? { [EVENTS_TOPIC_ENV]: foundation.eventsTopic.topicArn } : {}),
+        ...(decl.permissions?.includes('kms:sign') ? { RESULT_SIGNING_KEY_ID: foundation.resultSigningKey.keyId } : {}),
+      });
+      this.functions.set(decl.name, fn);
+      for (const grant of decl.tables ?? []) {
+        const table = this.tables.get(grant.table);
+        if (!table) throw new Error(`${decl.name} uses table ${grant.table}, which ${topology.context} does not declare`);
+        if (grant.access === 'read') table.grantReadData(fn);
+        else table.grantReadWriteData(fn);
+      }
+      for (const grant of decl.buckets ?? []) {
+        const bucket = buckets.get(grant.bucket);
+        if (!bucket) throw new Error(`${decl.name} uses bucket ${grant.bucket}, which ${topology.context} does not declare`);
+        if (grant.access === 'read') bucket.grantRead(fn);
+        else bucket.grantReadWrite(fn);
+      }
+      for (const secretName of decl.secrets ?? []) {
+        secretsmanager.Secret.fromSecretNameV2(this, `${decl.name}-${secretName}`, secretName).grantRead(fn);
+      }
+      if (decl.permissions?.includes('events:publish')) foundation.eventsTopic.grantPublish(fn);
+      if (decl.permissions?.includes('kms:sign')) foundation.resultSigningKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      if (decl.permissions?.includes('kms:verify')) foundation.resultSigningKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
+      if (decl.permissions?.includes('ses:send')) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [`arn:aws:ses:${this.region}:${this.account}:identity/*`],
+            conditions: { StringEquals: { 'ses:FromAddress': province.notifications.email.from } },
+          }),
+        );
+      }
+      if (decl.permissions?.includes('sns:sms')) {
+        // Publishing SMS directly to phone numbers has no resource ARN to scope to.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], notResources: ['arn:aws:sns:*:*:*'] }));
+      }
+    }
+
+    // The outbox: each table with an outbox streams new items to its publisher.
+    for (const decl of topology.tables.filter((t) => t.outbox)) {
+      const publisher = this.functions.get(`${decl.name}-outbox-publisher`);
+      if (!publisher) throw new Error(`table ${decl.name} has an outbox but no publisher function`);
+      const failures = this.#dlq(province, `${decl.name}-outbox-dlq`, alarmAction);
+      publisher.addEventSource(
+        new sources.DynamoEventSource(this.tables.get(decl.name)!, {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          reportBatchItemFailures: true,
+          onFailure: new sources.SqsDlq(failures),
+          filters: [
+            lambda.FilterCriteria.filter({
+              eventName: lambda.FilterRule.isEqual('INSERT'),
+              dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') } } },
+            }),
+          ],
+        }),
+      );
+    }
+
+    for (const consumer of topology.consumers) {
+      const fn = this.functions.get(consumer.function);
+      if (!fn) throw new Error(`consumer ${consumer.queue} names unknown function ${consumer.function}`);
+      const dlq = this.#dlq(province, `${consumer.queue}-dlq`, alarmAction);
+      const queue = new sqs.Queue(this, consumer.queue, {
+        queueName: resourceName(province.id, consumer.queue),
+        visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: foundation.busKey,
+        enforceSSL: true,
+        deadLetterQueue: { queue: dlq, maxReceiveCount: consumer.maxReceiveCount },
+      });
+      foundation.eventsTopic.addSubscription(
+        new snsSubscriptions.SqsSubscription(queue, {
+          rawMessageDelivery: true,
+          filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: consumer.eventTypes }) },
+        }),
+      );
+      fn.addEventSource(
+        new sources.SqsEventSource(queue, {
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+        }),
+      );
+      this.queues.set(consumer.queue, { queue, dlq });
+    }
+
+    for (const schedule of topology.schedules) {
+      const fn = this.functions.get(schedule.function);
+      if (!fn) throw new Error(`schedule ${schedule.name} names unknown function ${schedule.function}`);
+      new events.Rule(this, schedule.name, {
+        ruleName: resourceName(province.id, schedule.name),
+        description: schedule.description,
+        schedule: events.Schedule.rate(Duration.minutes(schedule.rateMinutes)),
+        targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 2 })],
+      });
+    }
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4',
+      reason:
+        'Functions use AWSLambdaBasicExecutionRole, which only allows writing their own CloudWatch Logs; everything else is granted per function from the topology.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'Wildcards come only from CDK grants scoped to this context: index ARNs of its own table (table/index/*), object keys of its own buckets, X-Ray trace writes (no resource ARNs exist), secret-name suffixes Secrets Manager appends, SES identities filtered by the From address, and SMS publishing which has no resource ARN.',
+    });
+  }
+
+  #table(province: ProvinceConfig, decl: TableDecl): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, `${decl.name}-table`, {
+      tableName: resourceName(province.id, decl.name),
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      ...(decl.ttlAttribute ? { timeToLiveAttribute: decl.ttlAttribute } : {}),
+      ...(decl.outbox ? { dynamoStream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
+      globalSecondaryIndexes: decl.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        ...(index.sortKey ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+    });
+  }
+
+  #dlq(province: ProvinceConfig, name: string, alarmAction: cwActions.SnsAction): sqs.Queue {
+    const dlq = new sqs.Queue(this, name, {
+      queueName: resourceName(province.id, name),
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is a dead-letter queue; it is alarmed and redriven by operators (docs/operations.md).',
+    });
+    const alarm = new cloudwatch.Alarm(this, `${name}-alarm`, {
+      alarmName: resourceName(province.id, `${name}-not-empty`),
+      alarmDescription: `Messages are waiting in ${name}: see docs/operations.md "Redriving a DLQ".`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(alarmAction);
+    return dlq;
+  }
+}

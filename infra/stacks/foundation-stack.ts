@@ -1,0 +1,82 @@
+/**
+ * What every context shares: the event bus (one SNS topic; consumers subscribe with filter policies), the
+ * operators' alarm topic, the access-log bucket, and the key that signs electronic results.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { ProvinceConfig } from '#platform/province.ts';
+import { resourceName } from '../naming.ts';
+
+export interface FoundationStackProps extends StackProps {
+  province: ProvinceConfig;
+}
+
+export class FoundationStack extends Stack {
+  readonly eventsTopic: sns.Topic;
+  readonly alarmTopic: sns.Topic;
+  readonly accessLogBucket: s3.Bucket;
+  readonly resultSigningKey: kms.Key;
+  readonly busKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: FoundationStackProps) {
+    super(scope, id, props);
+    const { province } = props;
+
+    // A customer-managed key: SQS queues subscribed to an encrypted topic need kms:Decrypt on it, which
+    // the AWS-managed SNS key cannot grant to the SNS service principal.
+    this.busKey = new kms.Key(this, 'BusKey', {
+      alias: `alias/${resourceName(province.id, 'bus')}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      description: 'Encrypts the event bus topic and queues of motcua',
+    });
+
+    this.eventsTopic = new sns.Topic(this, 'Events', {
+      topicName: resourceName(province.id, 'events'),
+      masterKey: this.busKey,
+      enforceSSL: true,
+    });
+
+    this.alarmTopic = new sns.Topic(this, 'Alarms', {
+      topicName: resourceName(province.id, 'alarms'),
+      masterKey: this.busKey,
+      enforceSSL: true,
+    });
+    for (const email of province.alarms.emails) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      bucketName: resourceName(province.id, `access-logs-${this.account}`).toLowerCase(),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(province.retention.logsDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it to itself would loop.',
+    });
+
+    // Asymmetric (ECC) signing key for electronic results: the private key never leaves KMS, and anyone
+    // can verify with the public key. AWS does not rotate asymmetric keys; a new key is issued instead.
+    this.resultSigningKey = new kms.Key(this, 'ResultSigningKey', {
+      alias: `alias/${resourceName(province.id, 'result-signing')}`,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+      description: 'Signs electronic results of motcua',
+    });
+    Validations.of(this.resultSigningKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'Asymmetric KMS keys cannot be rotated automatically; results name the key id they were signed with.',
+    });
+  }
+}

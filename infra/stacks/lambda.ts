@@ -1,0 +1,90 @@
+/**
+ * One Lambda function from its declaration: Node.js 24 on arm64, bundled by the locally installed esbuild
+ * (no Docker) as minified ESM with the AWS SDK v3 bundled in (module-first main fields, so only what is
+ * imported ships), X-Ray tracing, and a log group with the province's retention.
+ */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { ProvinceConfig } from '#platform/province.ts';
+import type { FunctionDecl } from '#topology/types.ts';
+import { resourceName } from '../naming.ts';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+const RETENTION_DAYS: Record<number, logs.RetentionDays> = {
+  30: logs.RetentionDays.ONE_MONTH,
+  90: logs.RetentionDays.THREE_MONTHS,
+  180: logs.RetentionDays.SIX_MONTHS,
+  365: logs.RetentionDays.ONE_YEAR,
+  731: logs.RetentionDays.TWO_YEARS,
+};
+
+function retentionFor(days: number): logs.RetentionDays {
+  const known = Object.keys(RETENTION_DAYS)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const pick = known.find((d) => d >= days) ?? 731;
+  return RETENTION_DAYS[pick]!;
+}
+
+export function createFunction(
+  scope: Construct,
+  stack: Stack,
+  decl: FunctionDecl,
+  province: ProvinceConfig,
+  environment: Record<string, string>,
+): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${decl.name}-logs`, {
+    logGroupName: `/aws/lambda/${resourceName(province.id, decl.name)}`,
+    retention: retentionFor(province.retention.logsDays),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const copiesDocsAssets = decl.name === 'platform-docs';
+  return new NodejsFunction(scope, decl.name, {
+    functionName: resourceName(province.id, decl.name),
+    entry: join(REPO_ROOT, decl.entry),
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: decl.memoryMb ?? 256,
+    timeout: Duration.seconds(decl.timeoutSeconds ?? 29),
+    tracing: lambda.Tracing.ACTIVE,
+    logGroup,
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: decl.name,
+      POWERTOOLS_METRICS_NAMESPACE: `motcua/${province.id}`,
+      ...environment,
+      ...decl.environment,
+      ...(copiesDocsAssets ? { DOCS_ASSET_DIR: '/var/task' } : {}),
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      minify: true,
+      sourceMap: true,
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      // ESM output still meets CommonJS dependencies that call require(); give them one.
+      banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      externalModules: ['@aws-sdk/client-xray'],
+      ...(copiesDocsAssets
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir: string, outputDir: string) =>
+                ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'].map(
+                  (f) => `cp ${inputDir}/node_modules/swagger-ui-dist/${f} ${outputDir}/${f}`,
+                ),
+            },
+          }
+        : {}),
+    },
+  });
+}

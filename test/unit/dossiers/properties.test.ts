@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { toLocalIso } from '#calendar/index.ts';
+import { applyAction, createDossier } from '#dossiers/domain/decide.ts';
+import { type Dossier, type DossierAction, type DossierActionType, isFinal } from '#dossiers/domain/model.ts';
+import { actorRole, allowedActions, DOSSIER_ACTION_TYPES } from '#dossiers/domain/transitions.ts';
+import { type Actor, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
+import { ConflictError, ValidationError } from '#platform/errors.ts';
+import { at, calendar, HOME, newDossierInput, OTHER, owner, system } from './fixtures.ts';
+
+const OWNER_ACTIONS: DossierActionType[] = ['supplement', 'withdraw', 'feedback'];
+
+/** The actor entitled to take the action on the dossier as it stands. */
+function rightActor(d: Dossier, type: DossierActionType): Actor {
+  if (type === 'payment-completed') return system;
+  if (OWNER_ACTIONS.includes(type)) return owner;
+  return { sub: `leader@${d.currentAgencyCode}`, agencyCode: d.currentAgencyCode, role: 'leader' };
+}
+
+/** A well-formed payload for the action on the dossier as it stands at `now`. */
+function payloadFor(d: Dossier, type: DossierActionType, now: Date): DossierAction {
+  switch (type) {
+    case 'transfer':
+      return { type, toAgencyCode: d.currentAgencyCode === HOME ? OTHER : HOME, allottedWorkingDays: 1 };
+    case 'payment-completed':
+      return { type, paymentId: `pay-${d.version}`, amount: d.feeTotal };
+    case 'request-payment':
+      return { type, amount: 30_000 };
+    case 'resolve':
+      return {
+        type,
+        result: { number: `${d.version}/KQ`, signer: 'A', issuedBy: HOME, signedAt: toLocalIso(now), electronic: true },
+      };
+    case 'apologize': {
+      const base = Math.max(now.getTime(), d.appointmentAt ? Date.parse(d.appointmentAt) : 0);
+      return { type, reason: 'Chậm', newAppointmentDate: toLocalIso(new Date(base + 2 * 86_400_000)) };
+    }
+    case 'feedback':
+      return { type, rating: 'neutral' };
+    case 'reject':
+    case 'request-supplement':
+    case 'stop':
+      return { type, reason: 'Lý do' };
+    default:
+      return { type } as DossierAction;
+  }
+}
+
+/**
+ * Each step either takes any action (mostly refused) or, more often, one the dossier allows to someone now, so
+ * that runs reach the deep states (returned, feedback, transfers, payments) and not only early refusals.
+ */
+const step = fc.record({
+  pick: fc.nat(),
+  anyAction: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
+  advanceMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+});
+type Step = fc.RecordValue<typeof step>;
+const steps = fc.array(step, { minLength: 1, maxLength: 40, size: 'max' });
+
+const ROLES = ['officer', 'leader', 'owner', 'system'] as const;
+function chooseAction(d: Dossier, { pick, anyAction }: Step): DossierActionType {
+  const allowed = [...new Set(ROLES.flatMap((role) => allowedActions(d, role)))];
+  const candidates = anyAction || allowed.length === 0 ? DOSSIER_ACTION_TYPES : allowed;
+  return candidates[pick % candidates.length]!;
+}
+
+const procedure = fc.record({
+  payBeforeReception: fc.boolean(),
+  processingTime: fc.oneof(
+    fc.record({ kind: fc.constant('working_days' as const), days: fc.integer({ min: 0, max: 20 }) }),
+    fc.constant({ kind: 'same_day' as const }),
+    fc.constant({ kind: 'none' as const }),
+  ),
+  fees: fc.oneof(fc.constant([]), fc.constant([{ code: 'LP', name: 'Lệ phí', amount: 100_000 }])),
+  legalMaxWorkingDays: fc.integer({ min: 1, max: 20 }),
+});
+
+interface Outcome {
+  applied: boolean;
+  before: Dossier;
+  after: Dossier;
+  type: DossierActionType;
+}
+
+function run(plan: Step[], proc: fc.RecordValue<typeof procedure>) {
+  let now = at('2026-01-05T08:00:00+07:00');
+  let d = createDossier(newDossierInput(proc), { now, actor: owner }).dossier;
+  const outcomes: Outcome[] = [];
+  for (const planned of plan) {
+    const type = chooseAction(d, planned);
+    now = new Date(now.getTime() + planned.advanceMinutes * 60_000);
+    const before = d;
+    const frozen = structuredClone(before);
+    const actor = rightActor(d, type);
+    const allowed = allowedActions(d, actorRole(d, actor)).includes(type);
+    try {
+      d = applyAction(d, payloadFor(d, type, now), { now, actor, calendar }).dossier;
+      expect(allowed).toBe(true);
+    } catch (error) {
+      if (error instanceof ConflictError) expect(allowed).toBe(false);
+      else if (!(error instanceof ValidationError)) throw error;
+    }
+    // The dossier passed in is never modified.
+    expect(before).toEqual(frozen);
+    outcomes.push({ applied: d !== before, before, after: d, type });
+  }
+  return outcomes;
+}
+
+describe('lifecycle properties', () => {
+  test('the generated runs reach the deep states', () => {
+    const reached = new Set<string>();
+    for (const [plan, proc] of fc.sample(fc.tuple(steps, procedure), { numRuns: 300, seed: 42 })) {
+      for (const o of run(plan, proc)) if (o.applied) reached.add(o.type);
+    }
+    expect([...reached].sort()).toEqual([...DOSSIER_ACTION_TYPES].sort());
+  });
+
+  test('the version strictly increases and history has one entry per applied action plus the submission', () => {
+    fc.assert(
+      fc.property(steps, procedure, (plan, proc) => {
+        let applied = 0;
+        for (const o of run(plan, proc)) {
+          if (!o.applied) continue;
+          applied += 1;
+          expect(o.after.version).toBeGreaterThan(o.before.version);
+          expect(o.after.version).toBe(applied + 1);
+          expect(o.after.history).toHaveLength(applied + 1);
+          expect(o.after.history.at(-1)).toMatchObject({ action: o.type, from: o.before.status, to: o.after.status });
+          expect(o.after.nationalStatusCode).toBe(NATIONAL_STATUS_CODE[o.after.status]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a final status never changes; only feedback is still taken, once', () => {
+    fc.assert(
+      fc.property(steps, procedure, (plan, proc) => {
+        for (const o of run(plan, proc)) {
+          if (!isFinal(o.before.status)) continue;
+          expect(o.after.status).toBe(o.before.status);
+          if (o.applied) {
+            expect(o.type).toBe('feedback');
+            expect(o.before.feedback).toBeUndefined();
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('once processing has ended, its end and timeliness never change', () => {
+    fc.assert(
+      fc.property(steps, procedure, (plan, proc) => {
+        for (const o of run(plan, proc)) {
+          if (o.before.endedAt === undefined) continue;
+          expect(o.after.endedAt).toBe(o.before.endedAt);
+          expect(o.after.timeliness).toBe(o.before.timeliness);
+          expect(o.after.timeliness === null || ['early', 'on_time', 'late'].includes(o.after.timeliness)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('timeliness is null exactly until reception; appointments only move later', () => {
+    fc.assert(
+      fc.property(steps, procedure, (plan, proc) => {
+        for (const o of run(plan, proc)) {
+          expect(o.after.timeliness === null).toBe(o.after.receivedAt === undefined);
+          if (o.before.appointmentAt && o.after.appointmentAt) {
+            expect(Date.parse(o.after.appointmentAt)).toBeGreaterThanOrEqual(Date.parse(o.before.appointmentAt));
+          }
+          expect(o.after.previousAppointments.slice(0, o.before.previousAppointments.length)).toEqual(
+            o.before.previousAppointments,
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
