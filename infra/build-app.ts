@@ -37,13 +37,17 @@ export function buildApp(app: App, province: ProvinceConfig, options: { nag?: bo
 
   const contexts = allTopologies().map(
     (topology) =>
-      new ContextStack(app, stackName(province.id, topology.context.charAt(0).toUpperCase() + topology.context.slice(1)), {
-        env,
-        province,
-        topology,
-        foundation,
-        commonEnvironment,
-      }),
+      new ContextStack(
+        app,
+        stackName(province.id, topology.context.charAt(0).toUpperCase() + topology.context.slice(1)),
+        {
+          env,
+          province,
+          topology,
+          foundation,
+          commonEnvironment,
+        },
+      ),
   );
   const functions = new Map(contexts.flatMap((c) => [...c.functions]));
   const anyUserAuthorizer = functions.get('platform-authorize-any-user');
@@ -56,7 +60,7 @@ export function buildApp(app: App, province: ProvinceConfig, options: { nag?: bo
     functions,
     anyUserAuthorizer,
   });
-  for (const c of contexts) api.addDependency(c);
+  for (const c of contexts) api.addStackDependency(c);
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { foundation, contexts, api };

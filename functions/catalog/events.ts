@@ -3,8 +3,9 @@
  * need from these events: the dossiers context keeps published procedure versions and the calendar, so
  * that submission and deadlines never read the catalog's table.
  */
-import type { EventEnvelope } from '#platform/events.ts';
+
 import type { CalendarYear } from '#calendar/calendar.ts';
+import type { EventEnvelope } from '#platform/events.ts';
 import type { Agency, Procedure } from './domain/schemas.ts';
 
 export interface ProcedurePublishedData {

@@ -42,7 +42,12 @@ export const routes = {
     summary: 'Static assets of the API documentation page',
     tags: ['platform'],
     schemas: {
-      params: z.object({ asset: z.string().regex(/^[a-z0-9.-]+$/).optional() }),
+      params: z.object({
+        asset: z
+          .string()
+          .regex(/^[a-z0-9.-]+$/)
+          .optional(),
+      }),
       responses: { 200: { description: 'asset' } },
     },
   },

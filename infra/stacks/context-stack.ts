@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
 import type { ProvinceConfig } from '#platform/province.ts';
 import type { ContextTopology, TableDecl } from '#topology/types.ts';
+import { acknowledgeStandardFindings } from '../nag.ts';
 import { resourceName } from '../naming.ts';
 import type { FoundationStack } from './foundation-stack.ts';
 import { createFunction } from './lambda.ts';
@@ -52,7 +53,7 @@ export class ContextStack extends Stack {
       buckets.set(
         decl.name,
         new s3.Bucket(this, `${decl.name}-bucket`, {
-          bucketName: resourceName(province.id, `${decl.name}-${this.account}`).toLowerCase(),
+          bucketName: resourceName(province.id, `${decl.name}-${this.account}`),
           versioned: true,
           encryption: s3.BucketEncryption.S3_MANAGED,
           enforceSSL: true,
@@ -68,7 +69,10 @@ export class ContextStack extends Stack {
             },
           ],
           lifecycleRules: [
-            { noncurrentVersionExpiration: Duration.days(decl.noncurrentVersionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+            {
+              noncurrentVersionExpiration: Duration.days(decl.noncurrentVersionDays),
+              abortIncompleteMultipartUploadAfter: Duration.days(1),
+            },
             ...(decl.prefixExpiry ?? []).map((rule) => ({ prefix: rule.prefix, expiration: Duration.days(rule.days) })),
             ...(decl.expireAfterDays ? [{ expiration: Duration.days(decl.expireAfterDays) }] : []),
           ],
@@ -83,19 +87,23 @@ export class ContextStack extends Stack {
     for (const decl of topology.functions) {
       const fn = createFunction(this, this, decl, province, {
         ...environment,
-        ...(decl.permissions?.includes('events:publish') ? { [EVENTS_TOPIC_ENV]: foundation.eventsTopic.topicArn } : {}),
+        ...(decl.permissions?.includes('events:publish')
+          ? { [EVENTS_TOPIC_ENV]: foundation.eventsTopic.topicArn }
+          : {}),
         ...(decl.permissions?.includes('kms:sign') ? { RESULT_SIGNING_KEY_ID: foundation.resultSigningKey.keyId } : {}),
       });
       this.functions.set(decl.name, fn);
       for (const grant of decl.tables ?? []) {
         const table = this.tables.get(grant.table);
-        if (!table) throw new Error(`${decl.name} uses table ${grant.table}, which ${topology.context} does not declare`);
+        if (!table)
+          throw new Error(`${decl.name} uses table ${grant.table}, which ${topology.context} does not declare`);
         if (grant.access === 'read') table.grantReadData(fn);
         else table.grantReadWriteData(fn);
       }
       for (const grant of decl.buckets ?? []) {
         const bucket = buckets.get(grant.bucket);
-        if (!bucket) throw new Error(`${decl.name} uses bucket ${grant.bucket}, which ${topology.context} does not declare`);
+        if (!bucket)
+          throw new Error(`${decl.name} uses bucket ${grant.bucket}, which ${topology.context} does not declare`);
         if (grant.access === 'read') bucket.grantRead(fn);
         else bucket.grantReadWrite(fn);
       }
@@ -104,7 +112,8 @@ export class ContextStack extends Stack {
       }
       if (decl.permissions?.includes('events:publish')) foundation.eventsTopic.grantPublish(fn);
       if (decl.permissions?.includes('kms:sign')) foundation.resultSigningKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
-      if (decl.permissions?.includes('kms:verify')) foundation.resultSigningKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
+      if (decl.permissions?.includes('kms:verify'))
+        foundation.resultSigningKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
       if (decl.permissions?.includes('ses:send')) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
@@ -182,16 +191,7 @@ export class ContextStack extends Stack {
       });
     }
 
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM4',
-      reason:
-        'Functions use AWSLambdaBasicExecutionRole, which only allows writing their own CloudWatch Logs; everything else is granted per function from the topology.',
-    });
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'Wildcards come only from CDK grants scoped to this context: index ARNs of its own table (table/index/*), object keys of its own buckets, X-Ray trace writes (no resource ARNs exist), secret-name suffixes Secrets Manager appends, SES identities filtered by the From address, and SMS publishing which has no resource ARN.',
-    });
+    acknowledgeStandardFindings(this);
   }
 
   #table(province: ProvinceConfig, decl: TableDecl): dynamodb.TableV2 {

@@ -51,7 +51,7 @@ export class FoundationStack extends Stack {
     }
 
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      bucketName: resourceName(province.id, `access-logs-${this.account}`).toLowerCase(),
+      bucketName: resourceName(province.id, `access-logs-${this.account}`),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,

@@ -12,7 +12,16 @@ export interface FetchResult {
 }
 
 export interface TestCloud extends LocalCloud {
-  token(claims: { sub: string; roles: string[]; agencyCode?: string; name?: string; title?: string; expiresInSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
+  token(claims: {
+    sub: string;
+    roles: string[];
+    agencyCode?: string;
+    name?: string;
+    title?: string;
+    expiresInSeconds?: number;
+    issuer?: string;
+    audience?: string;
+  }): Promise<string>;
   fetch(
     path: string,
     init?: { method?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
@@ -35,7 +44,12 @@ export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): 
       body = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(cloud.url + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(cloud.url + path, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     const text = await res.text();
     let json: unknown;
     try {

@@ -99,7 +99,9 @@ function requireCount(value: number | undefined, which: keyof typeof QUANTITY_LA
       },
     ],
     {
-      vi: missing ? `Cần nhập ${label.vi} để tính phí, lệ phí.` : `${capitalize(label.vi)} phải là số nguyên từ 1 trở lên.`,
+      vi: missing
+        ? `Cần nhập ${label.vi} để tính phí, lệ phí.`
+        : `${capitalize(label.vi)} phải là số nguyên từ 1 trở lên.`,
       en: missing
         ? `The ${label.en} is needed to compute the fees.`
         : `The ${label.en} must be a whole number of at least 1.`,

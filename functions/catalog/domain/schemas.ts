@@ -4,6 +4,7 @@
  * every field carries a description. Objects are strict: an unknown key is a typo until proven otherwise.
  */
 import { z } from 'zod';
+import type { ProcessingTime } from '#calendar/index.ts';
 import type { FieldError } from '#platform/errors.ts';
 import { FormSchemaDefinitionSchema } from './formSchema.ts';
 import { splitPath } from './paths.ts';
@@ -22,7 +23,9 @@ const MIME_TYPE_PATTERN = /^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/;
 export const AgencyCodeSchema = z
   .string()
   .regex(AGENCY_CODE_PATTERN, 'must look like 000.00.15.H19')
-  .describe("Agency electronic identifier, e.g. '000.00.15.H19'; '000.00.00.H19' is the provincial People's Committee.");
+  .describe(
+    "Agency electronic identifier, e.g. '000.00.15.H19'; '000.00.00.H19' is the provincial People's Committee.",
+  );
 
 export const ProcedureCodeSchema = z
   .string()
@@ -70,18 +73,17 @@ export const AgencyFields = z.strictObject({
 });
 
 export const AgencySchema = AgencyFields.superRefine((agency, ctx) => {
-    if (agency.parentCode === agency.code) {
-      ctx.addIssue({ code: 'custom', path: ['parentCode'], message: 'an agency cannot be its own parent' });
-    }
+  if (agency.parentCode === agency.code) {
+    ctx.addIssue({ code: 'custom', path: ['parentCode'], message: 'an agency cannot be its own parent' });
+  }
 }).describe('An agency that receives or processes dossiers.');
 
 export type AgencyLevel = z.infer<typeof AgencyLevelSchema>;
 export type Agency = z.infer<typeof AgencySchema>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Processing time
-// Structurally identical to `ProcessingTime` of packages/calendar (not yet published there when this was
-// written); the calendar turns it into an appointment date.
+// Processing time: the calendar's `ProcessingTime`, which turns it into an appointment date. `satisfies` keeps
+// the schema and that type from drifting apart.
 
 export const ProcessingTimeSchema = z
   .discriminatedUnion('kind', [
@@ -95,16 +97,17 @@ export const ProcessingTimeSchema = z
         .string()
         .regex(TIME_OF_DAY_PATTERN, 'must be HH:MM')
         .optional()
-        .describe('Local time (GMT+7) after which a dossier is due the next working day; the calendar default is 15:00.'),
+        .describe(
+          'Local time (GMT+7) after which a dossier is due the next working day; the calendar default is 15:00.',
+        ),
     }),
     z.strictObject({ kind: z.literal('none') }),
   ])
-  .describe("How the appointment date is set: N working days, same day (before a cut-off), or no appointment date.");
+  .describe(
+    'How the appointment date is set: N working days, same day (before a cut-off), or no appointment date.',
+  ) satisfies z.ZodType<ProcessingTime>;
 
-export type ProcessingTime =
-  | { kind: 'working_days'; days: number }
-  | { kind: 'same_day'; cutoff?: string }
-  | { kind: 'none' };
+export type { ProcessingTime };
 
 // ---------------------------------------------------------------------------------------------------------
 // Fees
@@ -112,6 +115,7 @@ export type ProcessingTime =
 const feeCode = z.string().regex(LOCAL_CODE_PATTERN).describe('Fee line code, unique within the procedure.');
 const feeName = z.string().min(1).max(300).describe('Fee name as printed on the receipt (Vietnamese).');
 const vnd = z.int().min(0).max(1_000_000_000_000);
+const positiveVnd = z.int().min(1).max(1_000_000_000_000);
 
 export const PageTierSchema = z
   .strictObject({
@@ -128,7 +132,7 @@ export const FeeRuleSchema = z
         kind: z.literal('fixed'),
         code: feeCode,
         name: feeName,
-        amount: vnd.min(1).describe("VND per dossier (use kind 'free' for no charge)."),
+        amount: positiveVnd.describe("VND per dossier (use kind 'free' for no charge)."),
       })
       .describe('A fixed amount per dossier.'),
     z
@@ -145,7 +149,7 @@ export const FeeRuleSchema = z
             }
           })
           .describe('Contiguous bands from page 1; the last one is open-ended.'),
-        capPerCopy: vnd.min(1).optional().describe('Most charged for one copy, whatever its page count.'),
+        capPerCopy: positiveVnd.optional().describe('Most charged for one copy, whatever its page count.'),
       })
       .describe('Priced by the pages of a document, per copy (needs soTrang and soBanSao).'),
     z
@@ -153,7 +157,7 @@ export const FeeRuleSchema = z
         kind: z.literal('per_copy'),
         code: feeCode,
         name: feeName,
-        amountPerCopy: vnd.min(1).describe('VND per copy.'),
+        amountPerCopy: positiveVnd.describe('VND per copy.'),
       })
       .describe('Priced per copy (needs soBanSao).'),
     z
@@ -161,7 +165,12 @@ export const FeeRuleSchema = z
         kind: z.literal('free'),
         code: feeCode,
         name: feeName,
-        condition: z.string().min(1).max(500).optional().describe('When the exemption applies, e.g. on-time registration.'),
+        condition: z
+          .string()
+          .min(1)
+          .max(500)
+          .optional()
+          .describe('When the exemption applies, e.g. on-time registration.'),
       })
       .describe('No charge (shown as a zero line).'),
   ])
@@ -177,7 +186,8 @@ function pageTierErrors(tiers: PageTier[]): FieldError[] {
     if (tier.fromPage !== expectedFrom) {
       errors.push({
         path: `${index}.fromPage`,
-        message: index === 0 ? 'the first tier must start at page 1' : 'must follow the previous tier without gap or overlap',
+        message:
+          index === 0 ? 'the first tier must start at page 1' : 'must follow the previous tier without gap or overlap',
       });
     }
     if (tier.toPage !== undefined && tier.toPage < tier.fromPage) {
@@ -237,30 +247,30 @@ const isoDate = z.iso.date();
 
 /** The procedure's fields without cross-field rules: extend, pick or omit this one. */
 export const ProcedureFields = z.strictObject({
-    code: ProcedureCodeSchema,
-    version: z.int().min(1).describe('Version number; a change is a new version, never an edit of a published one.'),
-    status: ProcedureStatusSchema,
-    validFrom: isoDate.describe('First day (GMT+7) this version applies, YYYY-MM-DD.'),
-    validTo: isoDate.optional().describe('Last day (GMT+7) this version applies, inclusive; absent = open-ended.'),
-    name: LocalizedNameSchema,
-    field: z.string().min(1).max(200).describe("Field (lĩnh vực), e.g. 'Chứng thực', 'Hộ tịch'."),
-    levels: z.array(AgencyLevelSchema).min(1).describe('Administrative levels at which it is carried out.'),
-    agencyCodes: z.array(AgencyCodeSchema).min(1).describe('Agencies that receive and settle it.'),
-    mode: OnlineModeSchema,
-    processingTime: ProcessingTimeSchema,
-    legalMaxWorkingDays: z
-      .int()
-      .min(0)
-      .optional()
-      .describe('Legal maximum in working days, used for timeliness when there is no appointment date.'),
-    steps: z.array(ProcessingStepSchema).min(1).optional().describe('Ordered inter-agency steps, if any.'),
-    payBeforeReception: z.boolean().describe('Fees are due at submission, before the desk receives the dossier.'),
-    fees: z.array(FeeRuleSchema).describe('Fee rules; empty or all free means no charge.'),
-    requirements: z.array(DocumentRequirementSchema).describe('Documents the dossier must or may include.'),
-    formSchema: FormSchemaDefinitionSchema,
-    resultType: z.enum(['electronic', 'paper']).describe('Whether the result is an electronic document.'),
-    legalBasis: z.array(z.string().min(1).max(500)).optional().describe('Legal documents the procedure rests on.'),
-    note: noteField,
+  code: ProcedureCodeSchema,
+  version: z.int().min(1).describe('Version number; a change is a new version, never an edit of a published one.'),
+  status: ProcedureStatusSchema,
+  validFrom: isoDate.describe('First day (GMT+7) this version applies, YYYY-MM-DD.'),
+  validTo: isoDate.optional().describe('Last day (GMT+7) this version applies, inclusive; absent = open-ended.'),
+  name: LocalizedNameSchema,
+  field: z.string().min(1).max(200).describe("Field (lĩnh vực), e.g. 'Chứng thực', 'Hộ tịch'."),
+  levels: z.array(AgencyLevelSchema).min(1).describe('Administrative levels at which it is carried out.'),
+  agencyCodes: z.array(AgencyCodeSchema).min(1).describe('Agencies that receive and settle it.'),
+  mode: OnlineModeSchema,
+  processingTime: ProcessingTimeSchema,
+  legalMaxWorkingDays: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Legal maximum in working days, used for timeliness when there is no appointment date.'),
+  steps: z.array(ProcessingStepSchema).min(1).optional().describe('Ordered inter-agency steps, if any.'),
+  payBeforeReception: z.boolean().describe('Fees are due at submission, before the desk receives the dossier.'),
+  fees: z.array(FeeRuleSchema).describe('Fee rules; empty or all free means no charge.'),
+  requirements: z.array(DocumentRequirementSchema).describe('Documents the dossier must or may include.'),
+  formSchema: FormSchemaDefinitionSchema,
+  resultType: z.enum(['electronic', 'paper']).describe('Whether the result is an electronic document.'),
+  legalBasis: z.array(z.string().min(1).max(500)).optional().describe('Legal documents the procedure rests on.'),
+  note: noteField,
 });
 
 export const ProcedureSchema = ProcedureFields.superRefine((procedure, ctx) => {

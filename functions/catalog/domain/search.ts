@@ -39,6 +39,8 @@ export function matchesQuery(procedure: SearchableProcedure, query: string): boo
 
 /** `matchesQuery` against tokens already stored (from `searchTokens`). */
 export function matchesTokens(tokens: string, query: string): boolean {
-  const words = normalizeForSearch(query).split(' ').filter((word) => word !== '');
+  const words = normalizeForSearch(query)
+    .split(' ')
+    .filter((word) => word !== '');
   return words.every((word) => tokens.includes(word));
 }

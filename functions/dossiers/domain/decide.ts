@@ -220,11 +220,7 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
   transfer(d, action, ctx) {
     const fromAgencyCode = d.currentAgencyCode;
     if (action.toAgencyCode === fromAgencyCode) {
-      throw invalid(
-        'toAgencyCode',
-        'The dossier is already with this agency.',
-        'Hồ sơ đang ở chính cơ quan này.',
-      );
+      throw invalid('toAgencyCode', 'The dossier is already with this agency.', 'Hồ sơ đang ở chính cơ quan này.');
     }
     const planned = d.steps.some((s) => s.startedAt === undefined && s.agencyCode === action.toAgencyCode);
     if (!planned && action.allottedWorkingDays === undefined) {
@@ -245,7 +241,11 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     if (action.fees) {
       fees = action.fees;
       if (action.amount !== undefined && action.amount !== feeTotal(fees)) {
-        throw invalid('amount', 'The amount differs from the total of the fee lines.', 'Số tiền khác tổng các khoản phí.');
+        throw invalid(
+          'amount',
+          'The amount differs from the total of the fee lines.',
+          'Số tiền khác tổng các khoản phí.',
+        );
       }
     } else if (action.amount !== undefined) {
       fees = [{ code: 'obligation', name: 'Nghĩa vụ tài chính', amount: action.amount }];

@@ -17,13 +17,7 @@
  * Everything is evaluated "as of" an instant: events after it are ignored, so the same function answers for the
  * present and for the end of a past reporting period.
  */
-import {
-  DAY_MS,
-  extendForPause,
-  toLocalDate,
-  type WorkingCalendar,
-  workingTimeBetween,
-} from '#calendar/index.ts';
+import { DAY_MS, extendForPause, toLocalDate, type WorkingCalendar, workingTimeBetween } from '#calendar/index.ts';
 import type { DossierSnapshot, SupplementRound, Timeliness } from '../events.ts';
 
 /** The fields the rule reads (a `Dossier` or a `DossierSnapshot` both fit). */
@@ -108,7 +102,7 @@ function assess(d: TimelinessInput, asOf: Date, cal: WorkingCalendar): Assessmen
   const due = legalDueAt(d, new Date(end), cal);
   if (due !== undefined) {
     const late = tooManyRounds || end > due.getTime();
-    const early = !late && end < due.getTime();
+    const early = !late && toLocalDate(new Date(end)) < toLocalDate(due);
     return { ended, paused: outstanding !== undefined, late, early };
   }
 

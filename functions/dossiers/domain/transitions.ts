@@ -240,4 +240,3 @@ export function allowedActions(dossier: Dossier, role: ActorRole | undefined): D
     (type) => TRANSITIONS[type].roles.includes(role) && blockedReason(dossier, type) === undefined,
   );
 }
-

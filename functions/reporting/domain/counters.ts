@@ -103,7 +103,10 @@ export function contributions(fact: DossierFact): CounterDelta[] {
 
   const intake = vnMonth(fact.receivedAt ?? fact.submittedAt);
   add(intake, 'received');
-  add(intake, fact.channel === 'online' ? 'receivedOnline' : fact.channel === 'post' ? 'receivedPost' : 'receivedInPerson');
+  add(
+    intake,
+    fact.channel === 'online' ? 'receivedOnline' : fact.channel === 'post' ? 'receivedPost' : 'receivedInPerson',
+  );
   if (fact.channel === 'online' && resultAllowsOnline(fact)) add(intake, 'onlineCounted');
   if (fact.feeTotal > 0) {
     add(intake, 'feeBearing');
@@ -188,7 +191,10 @@ export function diffCounters(previous: DossierFact | undefined, next: DossierFac
 }
 
 /** The buckets after applying deltas (a pure in-memory store; the DynamoDB store uses ADD updates instead). */
-export function applyCounterDeltas(buckets: readonly CounterBucket[], deltas: readonly CounterDelta[]): CounterBucket[] {
+export function applyCounterDeltas(
+  buckets: readonly CounterBucket[],
+  deltas: readonly CounterDelta[],
+): CounterBucket[] {
   const byId = new Map(buckets.map((bucket) => [bucketId(bucket), { ...bucket, counts: { ...bucket.counts } }]));
   for (const delta of deltas) {
     const id = bucketId(delta);

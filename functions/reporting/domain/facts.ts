@@ -61,7 +61,13 @@ export interface FactOptions {
   syncedSequence?: number | null;
 }
 
-const ENDING_STATUSES: ReadonlySet<DossierStatus> = new Set(['resolved', 'returned', 'rejected', 'stopped', 'withdrawn']);
+const ENDING_STATUSES: ReadonlySet<DossierStatus> = new Set([
+  'resolved',
+  'returned',
+  'rejected',
+  'stopped',
+  'withdrawn',
+]);
 
 /** Statuses whose processing finished with a result (the population of the average handling time, 2.2). */
 export const RESOLVED_STATUSES: ReadonlySet<DossierStatus> = new Set(['resolved', 'returned']);

@@ -174,7 +174,10 @@ const bilingualSchema = z.object({ vi: z.string().min(1), en: z.string().min(1) 
 /** A province's overrides (from its config file): by group or indicator id, only the fields it changes. */
 export const indexConfigOverrideSchema = z.strictObject({
   groups: z
-    .record(z.string(), z.strictObject({ name: bilingualSchema.optional(), maxPoints: z.number().nonnegative() }).partial())
+    .record(
+      z.string(),
+      z.strictObject({ name: bilingualSchema.optional(), maxPoints: z.number().nonnegative() }).partial(),
+    )
     .optional(),
   indicators: z
     .partialRecord(

@@ -119,7 +119,8 @@ function pointsOf(fact: DossierFact, sign: 1 | -1, into: Map<string, OpenDelta>)
       bucket = { month, agencyCode: fact.agencyCode, procedureCode: fact.procedureCode, days: {} };
       into.set(id, bucket);
     }
-    const points = (bucket.days[day] ??= {});
+    const points = bucket.days[day] ?? {};
+    bucket.days[day] = points;
     if (change.from !== null) points[change.from] = (points[change.from] ?? 0) - sign;
     if (change.to !== null) points[change.to] = (points[change.to] ?? 0) + sign;
   }
@@ -161,7 +162,8 @@ export function applyOpenDeltas(buckets: readonly OpenBucket[], deltas: readonly
       byId.set(id, target);
     }
     for (const [day, points] of Object.entries(bucket.days)) {
-      const targetPoints = (target.days[day] ??= {});
+      const targetPoints = target.days[day] ?? {};
+      target.days[day] = targetPoints;
       for (const [state, value] of Object.entries(points) as [OpenState, number][]) {
         targetPoints[state] = (targetPoints[state] ?? 0) + value;
       }

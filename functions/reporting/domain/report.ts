@@ -72,7 +72,8 @@ function toRow(
     key,
     ...counts,
     ...open,
-    averageHandlingDays: counts.handled === 0 ? null : round2(counts.handlingMinutes / counts.handled / minutesPerWorkingDay),
+    averageHandlingDays:
+      counts.handled === 0 ? null : round2(counts.handlingMinutes / counts.handled / minutesPerWorkingDay),
   };
 }
 
@@ -109,7 +110,11 @@ export const REPORT_COLUMNS: readonly { column: Column; vi: string; en: string }
   { column: 'withdrawn', vi: 'Rút hồ sơ', en: 'Withdrawn' },
   { column: 'stopped', vi: 'Dừng xử lý', en: 'Stopped' },
   { column: 'supplementRounds', vi: 'Lượt yêu cầu bổ sung', en: 'Supplementation requests' },
-  { column: 'averageHandlingDays', vi: 'Thời gian giải quyết trung bình (ngày làm việc)', en: 'Average handling time (working days)' },
+  {
+    column: 'averageHandlingDays',
+    vi: 'Thời gian giải quyết trung bình (ngày làm việc)',
+    en: 'Average handling time (working days)',
+  },
   { column: 'feeBearing', vi: 'Hồ sơ có phí, lệ phí', en: 'Fee-bearing' },
   { column: 'paidOnline', vi: 'Thanh toán trực tuyến', en: 'Paid online' },
   { column: 'documents', vi: 'Thành phần hồ sơ', en: 'Documents' },

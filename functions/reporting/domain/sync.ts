@@ -143,7 +143,11 @@ export function toNationalPortalRecord(
           },
         ]
       : [],
-    DanhSachLePhi: snapshot.fees.map((fee) => ({ MaPhiLePhi: fee.code, TenPhiLePhi: fee.name, Gia: String(fee.amount) })),
+    DanhSachLePhi: snapshot.fees.map((fee) => ({
+      MaPhiLePhi: fee.code,
+      TenPhiLePhi: fee.name,
+      Gia: String(fee.amount),
+    })),
     DuocThanhToanTrucTuyen: snapshot.paidOnline ? (String(options.paymentChannel ?? 2) as '1' | '2') : '0',
     TaiKhoanDuocXacThucVoiVNeID: flag(snapshot.authenticatedWithVneid),
     QuaTrinhXuLy: snapshot.history.map((entry) => ({
@@ -194,7 +198,10 @@ export function newSyncState(dossierCode: string): SyncState {
  * any unsent one. It goes out now unless pushes are failing, in which case it waits for the running backoff.
  */
 export function enqueueSync(state: SyncState, sequence: number, now: Date): SyncState {
-  const newest = Math.max(state.lastSyncedSequence ?? Number.NEGATIVE_INFINITY, state.pendingSequence ?? Number.NEGATIVE_INFINITY);
+  const newest = Math.max(
+    state.lastSyncedSequence ?? Number.NEGATIVE_INFINITY,
+    state.pendingSequence ?? Number.NEGATIVE_INFINITY,
+  );
   if (sequence <= newest) return state;
   const nextAttemptAt = state.attempts > 0 && state.nextAttemptAt !== null ? state.nextAttemptAt : now.toISOString();
   return { ...state, pendingSequence: sequence, nextAttemptAt };

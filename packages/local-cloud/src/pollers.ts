@@ -15,7 +15,12 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionDecl } from '#topology/types.ts';
 import type { LocalLambdas } from './lambda.ts';
@@ -180,7 +185,9 @@ export function startStreamPoller(
         );
         const skipped = pending.at(-1)?.dynamodb?.SequenceNumber;
         if (skipped) checkpoints.set(`${source.streamArn}|${shardId}`, skipped);
-        log(`${source.fn.name}: ${pending.length} stream record(s) sent to the failure queue after ${attempt} attempts`);
+        log(
+          `${source.fn.name}: ${pending.length} stream record(s) sent to the failure queue after ${attempt} attempts`,
+        );
         return;
       }
       await sleep(Math.min(2_000, 100 * 2 ** attempt));

@@ -17,8 +17,9 @@ import { now, resetClock, setClock } from '#platform/clock.ts';
 import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
 import { createTokenVerifier } from '#platform/jwt.ts';
 import { loadProvinceConfig, type ProvinceConfig } from '#platform/province.ts';
-import { allTopologies, functionNamed } from '#topology/index.ts';
+import { allTopologies } from '#topology/index.ts';
 import type { ContextTopology } from '#topology/types.ts';
+import { outboxPublisherFunction } from '#topology/types.ts';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -32,6 +33,7 @@ import { DevIssuer, devTokenRequestSchema } from './issuer.ts';
 import { LocalLambdas } from './lambda.ts';
 import { CheckpointStore, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
 import { type LocalResources, provision } from './provision.ts';
+import { handleS3Front } from './s3-front.ts';
 
 export interface LocalCloudOptions {
   /** Where state lives; undefined keeps everything in memory (tests). */
@@ -48,6 +50,8 @@ export interface LocalCloudOptions {
   schedules?: boolean;
   log?: (line: string) => void;
   root?: string;
+  /** Test-only contexts added to the declared ones (platform mechanics tests use a probe context). */
+  extraTopologies?: ContextTopology[];
 }
 
 export interface LocalCloud {
@@ -141,7 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     s3: new S3Client({ ...clientConfig, endpoint: endpoints.fauxqs, forcePathStyle: true }),
   };
 
-  const topologies: ContextTopology[] = allTopologies();
+  const topologies: ContextTopology[] = [...allTopologies(), ...withPublishers(options.extraTopologies ?? [])];
   const prefix = options.prefix ?? `motcua-${province.id}`;
   const resources = await provision(topologies, prefix, clients);
 
@@ -159,6 +163,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   resetAwsClients();
   resetClock();
 
+  const functionNamed = (name: string) => {
+    const found = topologies.flatMap((t) => t.functions).find((f) => f.name === name);
+    if (!found) throw new Error(`No function named ${name} in the topology`);
+    return found;
+  };
   const lambdas = new LocalLambdas(root);
   const verify = createTokenVerifier(issuer.issuerConfigs(), (c) => issuer.keySetFor(c));
   const compiled = topologies.flatMap((t) => t.routes.map((r) => compileRoute(r, functionNamed(r.function))));
@@ -230,6 +239,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
       const result = await lambdas.invoke(functionNamed(decl.function), scheduledEvent(decl.name));
       sendJson(res, 200, { schedule: decl.name, result: result ?? null });
+      return true;
+    }
+    if (path.startsWith('/local-s3/')) {
+      await handleS3Front(req, res, url, body, endpoints.fauxqs);
       return true;
     }
     for (const [prefixPath, handler] of extraDevRoutes) {
@@ -345,6 +358,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await Promise.all([dynamo?.stop(), fauxqs?.stop()]);
     },
   };
+}
+
+function withPublishers(extra: ContextTopology[]): ContextTopology[] {
+  return extra.map((t) => ({
+    ...t,
+    functions: [...t.functions, ...t.tables.filter((x) => x.outbox).map((x) => outboxPublisherFunction(x.name))],
+  }));
 }
 
 function scheduledEvent(name: string) {

@@ -28,9 +28,8 @@ export const eventEnvelopeSchema = z.object({
 export function envelopeFromSqsBody(body: string): EventEnvelope {
   const parsed: unknown = JSON.parse(body);
   const maybeSns = parsed as { Type?: string; Message?: string };
-  const inner = maybeSns.Type === 'Notification' && typeof maybeSns.Message === 'string'
-    ? JSON.parse(maybeSns.Message)
-    : parsed;
+  const inner =
+    maybeSns.Type === 'Notification' && typeof maybeSns.Message === 'string' ? JSON.parse(maybeSns.Message) : parsed;
   return eventEnvelopeSchema.parse(inner) as EventEnvelope;
 }
 

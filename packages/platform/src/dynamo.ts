@@ -3,10 +3,7 @@
  * the outbox and inbox items, recognising which condition failed, and opaque pagination cursors.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws.ts';
 import { ValidationError } from './errors.ts';
 

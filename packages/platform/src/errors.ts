@@ -99,7 +99,10 @@ export class PreconditionRequiredError extends AppError {
       428,
       'precondition-required',
       { vi: 'Thiếu If-Match', en: 'Precondition required' },
-      { vi: 'Cần gửi tiêu đề If-Match với phiên bản hiện tại.', en: 'Send an If-Match header with the current version.' },
+      {
+        vi: 'Cần gửi tiêu đề If-Match với phiên bản hiện tại.',
+        en: 'Send an If-Match header with the current version.',
+      },
     );
   }
 }

@@ -7,11 +7,12 @@
  * and body against the route's declared schemas (the same schemas the OpenAPI document is generated from);
  * the caller's identity from the verified JWT claims; typed errors mapped to problem+json in one place.
  */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
@@ -169,7 +170,11 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
       response = problemResponse(error, event);
     }
     const status = response.statusCode ?? 200;
-    metrics.addMetric(status >= 500 ? 'ServerErrors' : status >= 400 ? 'ClientErrors' : 'Requests', MetricUnit.Count, 1);
+    metrics.addMetric(
+      status >= 500 ? 'ServerErrors' : status >= 400 ? 'ClientErrors' : 'Requests',
+      MetricUnit.Count,
+      1,
+    );
     return response;
   };
   return middy(base)

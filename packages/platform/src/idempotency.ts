@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws.ts';
-import { ttlAfterDays, type TransactItem } from './dynamo.ts';
+import { type TransactItem, ttlAfterDays } from './dynamo.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 
 const RETENTION_DAYS = 7;
@@ -66,7 +66,12 @@ export function idempotencyPut(
   };
 }
 
-async function replay(tableName: string, scope: string, key: string, hash: string): Promise<StoredResponse | undefined> {
+async function replay(
+  tableName: string,
+  scope: string,
+  key: string,
+  hash: string,
+): Promise<StoredResponse | undefined> {
   const found = await dynamoDocumentClient().send(
     new GetCommand({ TableName: tableName, Key: keyOf(scope, key), ConsistentRead: true }),
   );

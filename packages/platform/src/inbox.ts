@@ -4,7 +4,7 @@
  * whole transaction (the effect too) is refused — the effect and the record of having applied it can
  * never disagree.
  */
-import { ttlAfterDays, type TransactItem } from './dynamo.ts';
+import { type TransactItem, ttlAfterDays } from './dynamo.ts';
 
 const INBOX_RETENTION_DAYS = 14;
 

@@ -15,7 +15,10 @@ export interface IssuerConfig {
 
 export class TokenRejected extends Error {}
 
-export type TokenVerifier = (token: string, accept: readonly IssuerKind[]) => Promise<JWTPayload & { issuerKind: IssuerKind }>;
+export type TokenVerifier = (
+  token: string,
+  accept: readonly IssuerKind[],
+) => Promise<JWTPayload & { issuerKind: IssuerKind }>;
 
 export function createTokenVerifier(
   issuers: IssuerConfig[],

@@ -117,8 +117,18 @@ export function buildOpenApi(
     components: {
       schemas: { Problem: problemSchema },
       securitySchemes: {
-        citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'National e-identity (VNeID)' },
-        officialToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Province's identity provider" },
+        citizenToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'National e-identity (VNeID)',
+        },
+        officialToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "Province's identity provider",
+        },
       },
     },
   };

@@ -9,14 +9,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { now } from './clock.ts';
-import { ttlAfterDays, type TransactItem } from './dynamo.ts';
+import { type TransactItem, ttlAfterDays } from './dynamo.ts';
 import type { ContextName, EventEnvelope, NewEvent } from './events.ts';
 
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
 export const OUTBOX_SK = 'OUTBOX';
 const OUTBOX_RETENTION_DAYS = 7;
 
-export function envelope<T, K extends string>(source: ContextName, event: NewEvent<T, K>, at = now()): EventEnvelope<T, K> {
+export function envelope<T, K extends string>(
+  source: ContextName,
+  event: NewEvent<T, K>,
+  at = now(),
+): EventEnvelope<T, K> {
   return {
     id: randomUUID(),
     type: event.type,

@@ -12,10 +12,19 @@ const agencyCode = z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'agency
 export const provinceConfigSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
-    code: z.string().regex(/^[A-Z]\d{2}$/).describe('The letter+number tail of the agency identifier codes, e.g. H19'),
+    code: z
+      .string()
+      .regex(/^[A-Z]\d{2}$/)
+      .describe('The letter+number tail of the agency identifier codes, e.g. H19'),
     name: z.object({ vi: z.string().min(1), en: z.string().min(1) }),
     provincialAgencyCode: agencyCode,
-    aws: z.object({ account: z.string().regex(/^\d{12}$/).optional(), region: z.string().min(1) }),
+    aws: z.object({
+      account: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
+      region: z.string().min(1),
+    }),
     domains: z.object({ api: z.string().min(1), portal: z.string().url() }),
     identity: z.object({
       citizens: z.object({ issuer: z.string().url(), audience: z.string().min(1), jwksUri: z.string().url() }),
@@ -23,10 +32,20 @@ export const provinceConfigSchema = z
     }),
     gateways: z.object({
       vnpay: z
-        .object({ enabled: z.boolean(), paymentUrl: z.string().url(), apiUrl: z.string().url(), secretName: z.string() })
+        .object({
+          enabled: z.boolean(),
+          paymentUrl: z.string().url(),
+          apiUrl: z.string().url(),
+          secretName: z.string(),
+        })
         .optional(),
       momo: z.object({ enabled: z.boolean(), endpoint: z.string().url(), secretName: z.string() }).optional(),
-      paymentExpiryMinutes: z.number().int().min(5).max(24 * 60).default(15),
+      paymentExpiryMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60)
+        .default(15),
     }),
     notifications: z.object({
       email: z.object({ enabled: z.boolean(), from: z.string().email() }),

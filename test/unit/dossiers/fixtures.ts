@@ -1,7 +1,7 @@
 /** Hand-built dossiers in each status, actors and inputs shared by the dossiers unit tests. */
 import { createWorkingCalendar, VIETNAM_CALENDAR_2025_2027 } from '#calendar/index.ts';
-import type { Actor, DossierStatus } from '#dossiers/events.ts';
 import type { Dossier, NewDossierInput } from '#dossiers/domain/model.ts';
+import type { Actor, DossierStatus } from '#dossiers/events.ts';
 
 export const calendar = createWorkingCalendar(VIETNAM_CALENDAR_2025_2027);
 
@@ -9,8 +9,20 @@ export const HOME = '000.00.15.H19';
 export const OTHER = '000.00.20.H19';
 export const OWNER_ID = '001099012345';
 
-export const officer: Actor = { sub: 'off-1', name: 'Nguyễn Văn A', title: 'Chuyên viên', agencyCode: HOME, role: 'officer' };
-export const leader: Actor = { sub: 'lead-1', name: 'Trần Thị B', title: 'Trưởng phòng', agencyCode: HOME, role: 'leader' };
+export const officer: Actor = {
+  sub: 'off-1',
+  name: 'Nguyễn Văn A',
+  title: 'Chuyên viên',
+  agencyCode: HOME,
+  role: 'officer',
+};
+export const leader: Actor = {
+  sub: 'lead-1',
+  name: 'Trần Thị B',
+  title: 'Trưởng phòng',
+  agencyCode: HOME,
+  role: 'leader',
+};
 export const admin: Actor = { sub: 'adm-1', agencyCode: HOME, role: 'admin' };
 export const otherOfficer: Actor = { sub: 'off-2', name: 'Lê Văn C', agencyCode: OTHER, role: 'officer' };
 export const otherLeader: Actor = { sub: 'lead-2', agencyCode: OTHER, role: 'leader' };

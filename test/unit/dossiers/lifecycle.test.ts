@@ -3,7 +3,7 @@ import { applyAction, createDossier, type Decision } from '#dossiers/domain/deci
 import type { Dossier, DossierAction } from '#dossiers/domain/model.ts';
 import { computeTimeliness } from '#dossiers/domain/timeliness.ts';
 import type { Actor } from '#dossiers/events.ts';
-import { ValidationError } from '#platform/errors.ts';
+import type { ValidationError } from '#platform/errors.ts';
 import { at, calendar, HOME, newDossierInput, OTHER, officer, otherOfficer, owner, system } from './fixtures.ts';
 
 const act = (d: Dossier, action: DossierAction, actor: Actor, localIso: string): Decision =>
@@ -225,7 +225,13 @@ describe('a full walk on the 2026 calendar', () => {
 
   test('resolved a day before the moved appointment date: early; after its time: late', () => {
     const d = processingAfterSupplement();
-    const result = { number: '1', signer: 'A', issuedBy: HOME, signedAt: '2026-05-04T16:00:00+07:00', electronic: true };
+    const result = {
+      number: '1',
+      signer: 'A',
+      issuedBy: HOME,
+      signedAt: '2026-05-04T16:00:00+07:00',
+      electronic: true,
+    };
     expect(act(d, { type: 'resolve', result }, officer, '2026-05-04T16:00:00+07:00').dossier.timeliness).toBe('early');
     expect(act(d, { type: 'resolve', result }, officer, '2026-05-05T15:30:00+07:00').dossier.timeliness).toBe('late');
   });
@@ -240,7 +246,13 @@ describe('a full walk on the 2026 calendar', () => {
     // The second pause (1 h) moved the appointment again; both earlier dates are kept.
     expect(d.previousAppointments).toEqual(['2026-05-04T09:00:00+07:00', '2026-05-05T15:00:00+07:00']);
     expect(d.appointmentAt).toBe('2026-05-05T16:00:00+07:00');
-    const result = { number: '1', signer: 'A', issuedBy: HOME, signedAt: '2026-05-04T11:00:00+07:00', electronic: true };
+    const result = {
+      number: '1',
+      signer: 'A',
+      issuedBy: HOME,
+      signedAt: '2026-05-04T11:00:00+07:00',
+      electronic: true,
+    };
     expect(act(d, { type: 'resolve', result }, officer, '2026-05-04T11:00:00+07:00').dossier.timeliness).toBe('late');
   });
 
@@ -252,13 +264,34 @@ describe('a full walk on the 2026 calendar', () => {
     d = act(d, { type: 'start-processing' }, officer, '2026-02-13T10:00:00+07:00').dossier;
     // With no planned step, the agency's own step carries the whole processing.
     expect(d.steps).toEqual([
-      { agencyCode: HOME, allottedWorkingDays: 3, startedAt: '2026-02-13T10:00:00+07:00', dueAt: '2026-02-25T09:00:00+07:00' },
+      {
+        agencyCode: HOME,
+        allottedWorkingDays: 3,
+        startedAt: '2026-02-13T10:00:00+07:00',
+        dueAt: '2026-02-25T09:00:00+07:00',
+      },
     ]);
-    d = act(d, { type: 'apologize', newAppointmentDate: '2026-02-27', reason: 'Chờ xác minh' }, officer, '2026-02-25T08:00:00+07:00').dossier;
+    d = act(
+      d,
+      { type: 'apologize', newAppointmentDate: '2026-02-27', reason: 'Chờ xác minh' },
+      officer,
+      '2026-02-25T08:00:00+07:00',
+    ).dossier;
     expect(d.appointmentAt).toBe('2026-02-27T09:00:00+07:00');
     expect(d.previousAppointments).toEqual(['2026-02-25T09:00:00+07:00']);
-    expect(d.history.at(-1)).toMatchObject({ action: 'apologize', from: 'processing', to: 'processing', reason: 'Chờ xác minh' });
-    const result = { number: '1', signer: 'A', issuedBy: HOME, signedAt: '2026-02-26T10:00:00+07:00', electronic: true };
+    expect(d.history.at(-1)).toMatchObject({
+      action: 'apologize',
+      from: 'processing',
+      to: 'processing',
+      reason: 'Chờ xác minh',
+    });
+    const result = {
+      number: '1',
+      signer: 'A',
+      issuedBy: HOME,
+      signedAt: '2026-02-26T10:00:00+07:00',
+      electronic: true,
+    };
     expect(act(d, { type: 'resolve', result }, officer, '2026-02-26T10:00:00+07:00').dossier.timeliness).toBe('late');
   });
 
@@ -284,15 +317,33 @@ describe('a full walk on the 2026 calendar', () => {
     d = act(d, { type: 'receive' }, officer, '2026-03-02T09:00:00+07:00').dossier;
     expect(d.appointmentAt).toBeUndefined();
     expect(d.timeliness).toBe('in_progress_on_time');
-    const result = { number: '1', signer: 'A', issuedBy: HOME, signedAt: '2026-03-09T09:00:00+07:00', electronic: true };
+    const result = {
+      number: '1',
+      signer: 'A',
+      issuedBy: HOME,
+      signedAt: '2026-03-09T09:00:00+07:00',
+      electronic: true,
+    };
     // Mon 2 March 09:00 → Mon 9 March 09:00 is exactly 5 working days.
-    expect(act(d, { type: 'resolve', result }, officer, '2026-03-09T09:00:00+07:00').dossier.timeliness).toBe('on_time');
+    expect(act(d, { type: 'resolve', result }, officer, '2026-03-09T09:00:00+07:00').dossier.timeliness).toBe(
+      'on_time',
+    );
     expect(act(d, { type: 'resolve', result }, officer, '2026-03-09T09:01:00+07:00').dossier.timeliness).toBe('late');
   });
 
   test('a stopped dossier is final with its timeliness', () => {
     let d = act(submitted.dossier, { type: 'receive' }, officer, '2026-04-24T09:00:00+07:00').dossier;
-    d = act(d, { type: 'stop', reason: 'Không đủ điều kiện' }, { ...officer, role: 'leader' }, '2026-04-28T09:00:00+07:00').dossier;
-    expect(d).toMatchObject({ status: 'stopped', nationalStatusCode: 8, endedAt: '2026-04-28T09:00:00+07:00', timeliness: 'early' });
+    d = act(
+      d,
+      { type: 'stop', reason: 'Không đủ điều kiện' },
+      { ...officer, role: 'leader' },
+      '2026-04-28T09:00:00+07:00',
+    ).dossier;
+    expect(d).toMatchObject({
+      status: 'stopped',
+      nationalStatusCode: 8,
+      endedAt: '2026-04-28T09:00:00+07:00',
+      timeliness: 'early',
+    });
   });
 });

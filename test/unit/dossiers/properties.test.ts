@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { toLocalIso } from '#calendar/index.ts';
+import { type ProcessingTime, toLocalIso } from '#calendar/index.ts';
 import { applyAction, createDossier } from '#dossiers/domain/decide.ts';
-import { type Dossier, type DossierAction, type DossierActionType, isFinal } from '#dossiers/domain/model.ts';
+import {
+  type Dossier,
+  type DossierAction,
+  type DossierActionType,
+  isFinal,
+  type NewDossierInput,
+} from '#dossiers/domain/model.ts';
 import { actorRole, allowedActions, DOSSIER_ACTION_TYPES } from '#dossiers/domain/transitions.ts';
 import { type Actor, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
@@ -51,11 +57,11 @@ function payloadFor(d: Dossier, type: DossierActionType, now: Date): DossierActi
  * that runs reach the deep states (returned, feedback, transfers, payments) and not only early refusals.
  */
 const step = fc.record({
-  pick: fc.nat(),
+  pick: fc.noBias(fc.integer({ min: 0, max: 1_000_000 })),
   anyAction: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
   advanceMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
 });
-type Step = fc.RecordValue<typeof step>;
+type Step = { pick: number; anyAction: boolean; advanceMinutes: number };
 const steps = fc.array(step, { minLength: 1, maxLength: 40, size: 'max' });
 
 const ROLES = ['officer', 'leader', 'owner', 'system'] as const;
@@ -65,14 +71,14 @@ function chooseAction(d: Dossier, { pick, anyAction }: Step): DossierActionType 
   return candidates[pick % candidates.length]!;
 }
 
-const procedure = fc.record({
+const procedure: fc.Arbitrary<Partial<NewDossierInput['procedure']>> = fc.record({
   payBeforeReception: fc.boolean(),
   processingTime: fc.oneof(
-    fc.record({ kind: fc.constant('working_days' as const), days: fc.integer({ min: 0, max: 20 }) }),
-    fc.constant({ kind: 'same_day' as const }),
-    fc.constant({ kind: 'none' as const }),
+    fc.integer({ min: 0, max: 20 }).map((days): ProcessingTime => ({ kind: 'working_days', days })),
+    fc.constant<ProcessingTime>({ kind: 'same_day' }),
+    fc.constant<ProcessingTime>({ kind: 'none' }),
   ),
-  fees: fc.oneof(fc.constant([]), fc.constant([{ code: 'LP', name: 'Lệ phí', amount: 100_000 }])),
+  fees: fc.boolean().map((free) => (free ? [] : [{ code: 'LP', name: 'Lệ phí', amount: 100_000 }])),
   legalMaxWorkingDays: fc.integer({ min: 1, max: 20 }),
 });
 
@@ -83,7 +89,7 @@ interface Outcome {
   type: DossierActionType;
 }
 
-function run(plan: Step[], proc: fc.RecordValue<typeof procedure>) {
+function run(plan: Step[], proc: Partial<NewDossierInput['procedure']>) {
   let now = at('2026-01-05T08:00:00+07:00');
   let d = createDossier(newDossierInput(proc), { now, actor: owner }).dossier;
   const outcomes: Outcome[] = [];
@@ -111,7 +117,7 @@ function run(plan: Step[], proc: fc.RecordValue<typeof procedure>) {
 describe('lifecycle properties', () => {
   test('the generated runs reach the deep states', () => {
     const reached = new Set<string>();
-    for (const [plan, proc] of fc.sample(fc.tuple(steps, procedure), { numRuns: 300, seed: 42 })) {
+    for (const [plan, proc] of fc.sample(fc.tuple(steps, procedure), { numRuns: 200, seed: 42 })) {
       for (const o of run(plan, proc)) if (o.applied) reached.add(o.type);
     }
     expect([...reached].sort()).toEqual([...DOSSIER_ACTION_TYPES].sort());
@@ -131,7 +137,7 @@ describe('lifecycle properties', () => {
           expect(o.after.nationalStatusCode).toBe(NATIONAL_STATUS_CODE[o.after.status]);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -147,7 +153,7 @@ describe('lifecycle properties', () => {
           }
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -161,7 +167,7 @@ describe('lifecycle properties', () => {
           expect(o.after.timeliness === null || ['early', 'on_time', 'late'].includes(o.after.timeliness)).toBe(true);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -178,7 +184,7 @@ describe('lifecycle properties', () => {
           );
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

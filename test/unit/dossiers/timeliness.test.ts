@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { classifyAtPeriodEnd, computeTimeliness, legalDueAt, type TimelinessInput } from '#dossiers/domain/timeliness.ts';
+import {
+  classifyAtPeriodEnd,
+  computeTimeliness,
+  legalDueAt,
+  type TimelinessInput,
+} from '#dossiers/domain/timeliness.ts';
 import { at, calendar, officer } from './fixtures.ts';
 
 // Received Monday 2 March 2026 09:00 with a 3-working-day appointment: Thursday 5 March 09:00.
@@ -114,7 +119,11 @@ describe('without an appointment date', () => {
 
   test('holidays are not counted (Tết 2026)', () => {
     // Fri 13 Feb 09:00 → Wed 25 Feb 09:00: 15 h + Mon 23, Tue 24 (48 h) + 9 h = 72 h = 3 working days.
-    const d = noDate({ receivedAt: '2026-02-13T09:00:00+07:00', legalMaxWorkingDays: 3, endedAt: '2026-02-25T09:00:00+07:00' });
+    const d = noDate({
+      receivedAt: '2026-02-13T09:00:00+07:00',
+      legalMaxWorkingDays: 3,
+      endedAt: '2026-02-25T09:00:00+07:00',
+    });
     expect(computeTimeliness(d, LATER, calendar)).toBe('on_time');
     expect(computeTimeliness({ ...d, legalMaxWorkingDays: 2 }, LATER, calendar)).toBe('late');
   });
@@ -187,13 +196,13 @@ describe('classifyAtPeriodEnd', () => {
 
   test('a supplementation outstanding at the period end counts its request time as the end', () => {
     // Requested before the appointment: paused within time, however long the applicant takes.
-    expect(classifyAtPeriodEnd(dossier({ supplements: [round('2026-03-04T10:00:00+07:00')] }), periodEnd, calendar)).toBe(
-      'paused_on_time',
-    );
+    expect(
+      classifyAtPeriodEnd(dossier({ supplements: [round('2026-03-04T10:00:00+07:00')] }), periodEnd, calendar),
+    ).toBe('paused_on_time');
     // Requested after the appointment had passed: paused overdue.
-    expect(classifyAtPeriodEnd(dossier({ supplements: [round('2026-03-05T10:00:00+07:00')] }), periodEnd, calendar)).toBe(
-      'paused_overdue',
-    );
+    expect(
+      classifyAtPeriodEnd(dossier({ supplements: [round('2026-03-05T10:00:00+07:00')] }), periodEnd, calendar),
+    ).toBe('paused_overdue');
     // Completed only after the period: still paused at its end.
     const completedLater = dossier({ supplements: [round('2026-03-04T10:00:00+07:00', '2026-04-01T10:00:00+07:00')] });
     expect(classifyAtPeriodEnd(completedLater, periodEnd, calendar)).toBe('paused_on_time');
@@ -201,7 +210,10 @@ describe('classifyAtPeriodEnd', () => {
 
   test('a second outstanding round is paused overdue', () => {
     const d = dossier({
-      supplements: [round('2026-03-02T10:00:00+07:00', '2026-03-02T11:00:00+07:00'), round('2026-03-03T10:00:00+07:00')],
+      supplements: [
+        round('2026-03-02T10:00:00+07:00', '2026-03-02T11:00:00+07:00'),
+        round('2026-03-03T10:00:00+07:00'),
+      ],
     });
     expect(classifyAtPeriodEnd(d, periodEnd, calendar)).toBe('paused_overdue');
   });

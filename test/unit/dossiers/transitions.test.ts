@@ -87,7 +87,13 @@ const PAYLOAD: Record<DossierActionType, DossierAction> = {
   'payment-completed': { type: 'payment-completed', paymentId: 'pay-1', amount: 100_000 },
   resolve: {
     type: 'resolve',
-    result: { number: '12/GCN', signer: 'Trần Thị B', issuedBy: 'UBND', signedAt: '2026-03-04T16:00:00+07:00', electronic: true },
+    result: {
+      number: '12/GCN',
+      signer: 'Trần Thị B',
+      issuedBy: 'UBND',
+      signedAt: '2026-03-04T16:00:00+07:00',
+      electronic: true,
+    },
   },
   'return-result': { type: 'return-result' },
   stop: { type: 'stop', reason: REASON },
@@ -180,7 +186,8 @@ describe('roles and agencies', () => {
     ['an officer of another agency', 'request-supplement', otherOfficer],
     ['a leader of another agency stopping', 'stop', otherLeader],
   ] as const)('forbids %s', (_label, type, actor) => {
-    const status: DossierStatus = type === 'receive' ? 'submitted' : type === 'supplement' ? 'supplement_requested' : 'processing';
+    const status: DossierStatus =
+      type === 'receive' ? 'submitted' : type === 'supplement' ? 'supplement_requested' : 'processing';
     const error = thrown(() => applyAction(dossierIn(status), PAYLOAD[type], ctx(actor)));
     expect(error).toBeInstanceOf(ForbiddenError);
   });
@@ -224,7 +231,10 @@ describe('required fields', () => {
     [
       'resolve',
       'processing',
-      { type: 'resolve', result: { signer: 'B', issuedBy: 'UBND', signedAt: '2026-03-04T16:00:00+07:00', electronic: true } },
+      {
+        type: 'resolve',
+        result: { signer: 'B', issuedBy: 'UBND', signedAt: '2026-03-04T16:00:00+07:00', electronic: true },
+      },
       'result.number',
     ],
     ['reject', 'submitted', { type: 'reject', reason: '   ' }, 'reason'],
@@ -250,7 +260,11 @@ describe('required fields', () => {
   });
 
   test('the reason and note are recorded in the history', () => {
-    const { dossier } = applyAction(dossierIn('processing'), { type: 'stop', reason: REASON, note: 'Công văn 12' }, ctx(leader));
+    const { dossier } = applyAction(
+      dossierIn('processing'),
+      { type: 'stop', reason: REASON, note: 'Công văn 12' },
+      ctx(leader),
+    );
     expect(dossier.history.at(-1)).toEqual({
       at: '2026-03-04T16:30:00+07:00',
       action: 'stop',
@@ -286,7 +300,11 @@ describe('conditions beyond the status', () => {
     const paid = dossierIn('processing', { paymentStatus: 'paid' });
     expect(thrown(() => applyAction(paid, PAYLOAD['payment-completed'], ctx(system)))).toBeInstanceOf(ConflictError);
     const error = thrown(() =>
-      applyAction(dossierIn('payment_requested'), { type: 'payment-completed', paymentId: 'p', amount: 99_000 }, ctx(system)),
+      applyAction(
+        dossierIn('payment_requested'),
+        { type: 'payment-completed', paymentId: 'p', amount: 99_000 },
+        ctx(system),
+      ),
     );
     expect((error as ValidationError).errors[0]?.path).toBe('amount');
   });
@@ -330,11 +348,17 @@ describe('conditions beyond the status', () => {
     );
     expect((error as ValidationError).errors[0]?.path).toBe('amount');
     const free = dossierIn('processing', { fees: [], feeTotal: 0 });
-    expect((thrown(() => applyAction(free, { type: 'request-payment' }, ctx(officer))) as ValidationError).errors[0]?.path).toBe('fees');
+    expect(
+      (thrown(() => applyAction(free, { type: 'request-payment' }, ctx(officer))) as ValidationError).errors[0]?.path,
+    ).toBe('fees');
   });
 
   test('feedback is given once', () => {
-    const { dossier } = applyAction(dossierIn('returned'), { type: 'feedback', rating: 'neutral', comment: 'Ổn' }, ctx(owner));
+    const { dossier } = applyAction(
+      dossierIn('returned'),
+      { type: 'feedback', rating: 'neutral', comment: 'Ổn' },
+      ctx(owner),
+    );
     expect(dossier.feedback).toEqual({ rating: 'neutral', comment: 'Ổn', at: '2026-03-04T16:30:00+07:00' });
     expect(thrown(() => applyAction(dossier, PAYLOAD.feedback, ctx(owner)))).toBeInstanceOf(ConflictError);
   });
@@ -361,7 +385,11 @@ describe('conditions beyond the status', () => {
     // An overdue dossier: the new date must also be after now.
     const overdue = { now: at('2026-03-09T10:00:00+07:00'), actor: officer, calendar };
     const error = thrown(() =>
-      applyAction(dossierIn('processing'), { type: 'apologize', reason: REASON, newAppointmentDate: '2026-03-06' }, overdue),
+      applyAction(
+        dossierIn('processing'),
+        { type: 'apologize', reason: REASON, newAppointmentDate: '2026-03-06' },
+        overdue,
+      ),
     );
     expect((error as ValidationError).errors[0]?.path).toBe('newAppointmentDate');
   });

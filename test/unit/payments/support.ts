@@ -14,7 +14,9 @@ export interface RecordedRequest {
 }
 
 /** An HttpClient that records every request and answers from a queue (or a function of the request). */
-export function fakeHttp(answers: ({ status: number; body: string } | ((req: RecordedRequest) => { status: number; body: string }))[]): {
+export function fakeHttp(
+  answers: ({ status: number; body: string } | ((req: RecordedRequest) => { status: number; body: string }))[],
+): {
   http: HttpClient;
   requests: RecordedRequest[];
 } {

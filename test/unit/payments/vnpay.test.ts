@@ -56,7 +56,10 @@ const IPN_QUERY = `${IPN_SIGN_DATA}&vnp_SecureHash=${hmac512(SECRET, IPN_SIGN_DA
 describe('VNPay signature rule', () => {
   test('values are form-encoded: Vietnamese as UTF-8 percent-encoding, spaces as +', () => {
     const params = { vnp_TxnRef: 'A1', vnp_OrderInfo: 'N\u1ED9p ph\u00ED h\u1ED3 s\u01A1', vnp_Amount: '100000' };
-    const expected = hmac512(SECRET, 'vnp_Amount=100000&vnp_OrderInfo=N%E1%BB%99p+ph%C3%AD+h%E1%BB%93+s%C6%A1&vnp_TxnRef=A1');
+    const expected = hmac512(
+      SECRET,
+      'vnp_Amount=100000&vnp_OrderInfo=N%E1%BB%99p+ph%C3%AD+h%E1%BB%93+s%C6%A1&vnp_TxnRef=A1',
+    );
     expect(signVnpayParams(params, SECRET)).toBe(expected);
   });
 
@@ -86,7 +89,9 @@ describe('VNPay signature rule', () => {
 
   test('buildVnpayCallbackQuery is the sign data followed by the hash', () => {
     const query = buildVnpayCallbackQuery({ vnp_TxnRef: 'A1', vnp_Amount: '100000' }, SECRET);
-    expect(query).toBe(`vnp_Amount=100000&vnp_TxnRef=A1&vnp_SecureHash=${hmac512(SECRET, 'vnp_Amount=100000&vnp_TxnRef=A1')}`);
+    expect(query).toBe(
+      `vnp_Amount=100000&vnp_TxnRef=A1&vnp_SecureHash=${hmac512(SECRET, 'vnp_Amount=100000&vnp_TxnRef=A1')}`,
+    );
   });
 });
 
@@ -160,10 +165,21 @@ describe('VNPay payment URL', () => {
 
   test('refuses amounts that are not positive whole VND and references VNPay would reject', async () => {
     const base = { txnRef: 'T1', orderInfo: 'x', payerIp: '1.1.1.1', createdAt: T0, expiresAt: at(minutes(15)) };
-    await expect(vnpay().createPayment({ ...base, amount: 0 })).rejects.toThrow();
-    await expect(vnpay().createPayment({ ...base, amount: 1000.5 })).rejects.toThrow();
-    await expect(vnpay().createPayment({ ...base, amount: 1000, txnRef: 'MC 1' })).rejects.toThrow();
-    await expect(vnpay().createPayment({ ...base, amount: 1000, txnRef: 'A'.repeat(101) })).rejects.toThrow();
+    const invalid = (path: string) => ({ status: 400, errors: [{ path }] });
+    await expect(vnpay().createPayment({ ...base, amount: 0 })).rejects.toMatchObject(invalid('amount'));
+    await expect(vnpay().createPayment({ ...base, amount: 1000.5 })).rejects.toMatchObject(invalid('amount'));
+    await expect(vnpay().createPayment({ ...base, amount: 1000, txnRef: 'MC 1' })).rejects.toMatchObject(
+      invalid('txnRef'),
+    );
+    await expect(vnpay().createPayment({ ...base, amount: 1000, txnRef: 'A'.repeat(101) })).rejects.toMatchObject(
+      invalid('txnRef'),
+    );
+    await expect(vnpay().createPayment({ ...base, amount: 1000, expiresAt: T0 })).rejects.toMatchObject(
+      invalid('expiresAt'),
+    );
+    expect((await vnpay().createPayment({ ...base, amount: 1000, txnRef: 'A'.repeat(100) })).redirectUrl).toContain(
+      `vnp_TxnRef=${'A'.repeat(100)}&`,
+    );
   });
 });
 
@@ -194,13 +210,16 @@ describe('VNPay IPN', () => {
   });
 
   test('any change to a signed value, a missing hash, or a repeated parameter is refused', () => {
-    expect(gateway.verifyCallback({ method: 'GET', rawQuery: IPN_QUERY.replace('5200000', '5300000') }).signatureValid).toBe(
+    expect(
+      gateway.verifyCallback({ method: 'GET', rawQuery: IPN_QUERY.replace('5200000', '5300000') }).signatureValid,
+    ).toBe(false);
+    expect(
+      gateway.verifyCallback({ method: 'GET', rawQuery: IPN_QUERY.replace('ResponseCode=00', 'ResponseCode=24') }),
+    ).toMatchObject({ signatureValid: false });
+    expect(gateway.verifyCallback({ method: 'GET', rawQuery: IPN_SIGN_DATA }).signatureValid).toBe(false);
+    expect(gateway.verifyCallback({ method: 'GET', rawQuery: `${IPN_QUERY}&vnp_Amount=100` }).signatureValid).toBe(
       false,
     );
-    expect(gateway.verifyCallback({ method: 'GET', rawQuery: IPN_QUERY.replace('ResponseCode=00', 'ResponseCode=24') }))
-      .toMatchObject({ signatureValid: false });
-    expect(gateway.verifyCallback({ method: 'GET', rawQuery: IPN_SIGN_DATA }).signatureValid).toBe(false);
-    expect(gateway.verifyCallback({ method: 'GET', rawQuery: `${IPN_QUERY}&vnp_Amount=100` }).signatureValid).toBe(false);
     expect(gateway.verifyCallback({ method: 'GET', rawQuery: `${IPN_QUERY}&x=%E0%A4%A` }).signatureValid).toBe(false);
     expect(gateway.verifyCallback({ method: 'POST', rawBody: IPN_QUERY }).signatureValid).toBe(false);
     const otherSecret = `${IPN_SIGN_DATA}&vnp_SecureHash=${hmac512('another-secret', IPN_SIGN_DATA)}`;
@@ -340,7 +359,10 @@ describe('VNPay querydr', () => {
   });
 
   test('a response whose hash does not cover its values is refused', async () => {
-    const forged = { ...responseFields({ vnp_Amount: '100' }), vnp_SecureHash: hmac512(SECRET, PAID_RESPONSE_SIGN_DATA) };
+    const forged = {
+      ...responseFields({ vnp_Amount: '100' }),
+      vnp_SecureHash: hmac512(SECRET, PAID_RESPONSE_SIGN_DATA),
+    };
     const { http } = fakeHttp([{ status: 200, body: JSON.stringify(forged) }]);
     await expect(vnpay(http, ['q2']).queryStatus({ txnRef: TXN, transactionDate: T0 })).rejects.toMatchObject({
       reason: 'bad-signature',
@@ -363,10 +385,14 @@ describe('VNPay querydr', () => {
     const pendingData =
       `R1|querydr|00|QueryDR Success|DNAI2026|${TXN}|5200000|NCB||14226112|01|01|` +
       'Thanh toan le phi ho so 000 00 15 H19 261122 0001||';
-    const b = fakeHttp([{ status: 200, body: JSON.stringify({ ...pendingFields, vnp_SecureHash: hmac512(SECRET, pendingData) }) }]);
+    const b = fakeHttp([
+      { status: 200, body: JSON.stringify({ ...pendingFields, vnp_SecureHash: hmac512(SECRET, pendingData) }) },
+    ]);
     expect((await vnpay(b.http, ['q5']).queryStatus({ txnRef: TXN, transactionDate: T0 })).outcome).toBe('pending');
 
-    const c = fakeHttp([{ status: 200, body: JSON.stringify({ vnp_ResponseCode: '97', vnp_Message: 'Invalid checksum' }) }]);
+    const c = fakeHttp([
+      { status: 200, body: JSON.stringify({ vnp_ResponseCode: '97', vnp_Message: 'Invalid checksum' }) },
+    ]);
     await expect(vnpay(c.http, ['q6']).queryStatus({ txnRef: TXN, transactionDate: T0 })).rejects.toMatchObject({
       reason: 'rejected',
       code: '97',
@@ -382,8 +408,7 @@ describe('VNPay querydr', () => {
 
 describe('VNPay refund', () => {
   test('POSTs JSON signed over the refund fields in VNPay order and verifies the answer', async () => {
-    const responseData =
-      `RF1|refund|00|Refund success|DNAI2026|${TXN}|2000000|NCB|20261123090000|14226999|03|05|Hoan phi nop thua`;
+    const responseData = `RF1|refund|00|Refund success|DNAI2026|${TXN}|2000000|NCB|20261123090000|14226999|03|05|Hoan phi nop thua`;
     const response = {
       vnp_ResponseId: 'RF1',
       vnp_Command: 'refund',

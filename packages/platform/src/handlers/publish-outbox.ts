@@ -6,11 +6,17 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import type { AttributeValue as LambdaAttributeValue, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  AttributeValue as LambdaAttributeValue,
+} from 'aws-lambda';
 import { snsClient } from '../aws.ts';
 import { EVENTS_TOPIC_ENV, requiredEnv } from '../env.ts';
 import type { EventEnvelope } from '../events.ts';
@@ -21,7 +27,9 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 async function publishRecord(record: DynamoDBRecord): Promise<void> {
   if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return;
-  const image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue> & Record<string, LambdaAttributeValue>);
+  const image = unmarshall(
+    record.dynamodb.NewImage as Record<string, AttributeValue> & Record<string, LambdaAttributeValue>,
+  );
   if (!isOutboxKey(image.pk)) return;
   const event = JSON.parse(String(image.event)) as EventEnvelope;
   await snsClient().send(
