@@ -109,7 +109,9 @@ export interface Page<T> {
 const client = () => dynamoDocumentClient();
 
 async function getItem(key: Record<string, string>, consistent: boolean): Promise<Record<string, unknown> | undefined> {
-  const out = await client().send(new GetCommand({ TableName: catalogTableName(), Key: key, ConsistentRead: consistent }));
+  const out = await client().send(
+    new GetCommand({ TableName: catalogTableName(), Key: key, ConsistentRead: consistent }),
+  );
   return out.Item;
 }
 
@@ -117,7 +119,10 @@ async function getItem(key: Record<string, string>, consistent: boolean): Promis
 function revisionCondition(previousRevision: number | undefined) {
   return previousRevision === undefined
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: 'revision = :expectedRevision', ExpressionAttributeValues: { ':expectedRevision': previousRevision } };
+    : {
+        ConditionExpression: 'revision = :expectedRevision',
+        ExpressionAttributeValues: { ':expectedRevision': previousRevision },
+      };
 }
 
 /** A cursor must name an item of the list it pages through; anything else is the caller's mistake. */
@@ -214,7 +219,11 @@ export async function getProcedureVersion(
  * The head, listed under gsi1 PUBLISHED once a version is published, with the attributes the listing filters
  * on, taken from the published version's summary: normalized search text and field, agency codes, mode.
  */
-export function procedureHeadPut(head: ProcedureHead, previousRevision: number | undefined, audit: Audit): TransactItem {
+export function procedureHeadPut(
+  head: ProcedureHead,
+  previousRevision: number | undefined,
+  audit: Audit,
+): TransactItem {
   const summary = head.summary;
   const listed = summary
     ? {
@@ -350,7 +359,8 @@ export async function pagePublishedProcedures(cursor: string | undefined, limit:
     const got = await client().send(
       new BatchGetCommand({ RequestItems: { [catalogTableName()]: { Keys: pending, ConsistentRead: true } } }),
     );
-    for (const item of got.Responses?.[catalogTableName()] ?? []) byKey.set(`${item.pk}|${item.sk}`, item.procedure as Procedure);
+    for (const item of got.Responses?.[catalogTableName()] ?? [])
+      byKey.set(`${item.pk}|${item.sk}`, item.procedure as Procedure);
     pending = (got.UnprocessedKeys?.[catalogTableName()]?.Keys ?? []) as Record<string, unknown>[];
   }
   const items = keys.flatMap((key) => byKey.get(`${key.pk}|${key.sk}`) ?? []);
@@ -364,7 +374,11 @@ export async function pagePublishedProcedures(cursor: string | undefined, limit:
 export async function getCalendar(year: number, consistent = false): Promise<StoredCalendar | undefined> {
   const item = await getItem(calendarKey(year), consistent);
   return item
-    ? { calendar: item.calendar as CalendarYear, revision: Number(item.revision), contentHash: String(item.contentHash) }
+    ? {
+        calendar: item.calendar as CalendarYear,
+        revision: Number(item.revision),
+        contentHash: String(item.contentHash),
+      }
     : undefined;
 }
 

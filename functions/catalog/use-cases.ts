@@ -18,7 +18,12 @@ import type { ImportSummary, ProcedureSummary, ProcedureView } from './api/schem
 import { type CatalogKind, type ImportError, type ImportFormat, parseImport } from './domain/importExport.ts';
 import type { Agency, Procedure } from './domain/schemas.ts';
 import { effectiveVersion, vietnamDate } from './domain/versions.ts';
-import type { AgencyUpsertedData, CalendarUpdatedData, ProcedurePublishedData, ProcedureRetiredData } from './events.ts';
+import type {
+  AgencyUpsertedData,
+  CalendarUpdatedData,
+  ProcedurePublishedData,
+  ProcedureRetiredData,
+} from './events.ts';
 import * as store from './store.ts';
 
 /** Who asks for a change: the token's subject, or a name like `seed` / `cli:<user>` for operators' tools. */
@@ -74,8 +79,10 @@ async function commit<T>(plan: () => Promise<Plan<T>[]>): Promise<T[]> {
 function lostRace(error: unknown): boolean {
   if (failedConditions(error) !== undefined) return true;
   const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (error as { name?: string }).name === 'TransactionCanceledException' &&
-    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+  return (
+    (error as { name?: string }).name === 'TransactionCanceledException' &&
+    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -169,10 +176,15 @@ export async function getCalendar(year: number): Promise<CalendarYear> {
 // ---------------------------------------------------------------------------------------------------------
 // Agencies
 
-async function planAgency(agency: Agency, actor: Actor, at: Date): Promise<Plan<{ agency: Agency; changed: boolean; created: boolean }>> {
+async function planAgency(
+  agency: Agency,
+  actor: Actor,
+  at: Date,
+): Promise<Plan<{ agency: Agency; changed: boolean; created: boolean }>> {
   const existing = await store.getAgency(agency.code, true);
   const hash = contentHash(agency);
-  if (existing?.contentHash === hash) return { items: [], outcome: { agency: existing.agency, changed: false, created: false } };
+  if (existing?.contentHash === hash)
+    return { items: [], outcome: { agency: existing.agency, changed: false, created: false } };
   const revision = (existing?.revision ?? 0) + 1;
   const event = envelope<AgencyUpsertedData, 'catalog.agency_upserted'>(
     'catalog',
@@ -189,7 +201,10 @@ async function planAgency(agency: Agency, actor: Actor, at: Date): Promise<Plan<
 }
 
 /** Creates or updates an agency (its parent must be in the catalog); the same content again is a no-op. */
-export async function upsertAgency(agency: Agency, actor: Actor): Promise<{ agency: Agency; changed: boolean; created: boolean }> {
+export async function upsertAgency(
+  agency: Agency,
+  actor: Actor,
+): Promise<{ agency: Agency; changed: boolean; created: boolean }> {
   if (agency.parentCode !== undefined && (await store.getAgency(agency.parentCode)) === undefined) {
     throw new ValidationError([{ path: 'body.parentCode', message: `unknown agency code ${agency.parentCode}` }]);
   }
@@ -253,7 +268,9 @@ async function planProcedure(input: ProcedureInput, actor: Actor, at: Date): Pro
   }
 
   const previous =
-    head?.publishedVersion === undefined ? undefined : await store.getProcedureVersion(code, head.publishedVersion, true);
+    head?.publishedVersion === undefined
+      ? undefined
+      : await store.getProcedureVersion(code, head.publishedVersion, true);
   if (previous && head?.publishedHash === hash) {
     return { items: [], outcome: { procedure: previous.procedure, changed: false, created: false } };
   }
@@ -292,7 +309,9 @@ async function planProcedure(input: ProcedureInput, actor: Actor, at: Date): Pro
     ),
   ];
   if (previous && superseded && canonicalJson(superseded) !== canonicalJson(previous.procedure)) {
-    items.push(store.procedureVersionPut({ procedure: superseded, contentHash: previous.contentHash }, who, 'supersede'));
+    items.push(
+      store.procedureVersionPut({ procedure: superseded, contentHash: previous.contentHash }, who, 'supersede'),
+    );
     if (superseded.status === 'retired' && previous.procedure.status !== 'retired') {
       // Same sequence as the publication that retired it: both events belong to that one change.
       items.push(
@@ -320,7 +339,8 @@ async function unknownAgencyErrors(procedure: ProcedureInput, prefix: string): P
   const known = new Set(await store.listAgencyCodes());
   const errors: FieldError[] = [];
   procedure.agencyCodes.forEach((code, index) => {
-    if (!known.has(code)) errors.push({ path: `${prefix}agencyCodes.${index}`, message: `unknown agency code ${code}` });
+    if (!known.has(code))
+      errors.push({ path: `${prefix}agencyCodes.${index}`, message: `unknown agency code ${code}` });
   });
   (procedure.steps ?? []).forEach((step, index) => {
     if (step.agencyCode !== undefined && !known.has(step.agencyCode)) {
@@ -347,12 +367,16 @@ export async function saveProcedure(input: ProcedureInput, actor: Actor): Promis
 // Calendar
 
 /** Sets one calendar year (already validated by `calendarYearSchema`); the same content again is a no-op. */
-export async function putCalendar(calendar: CalendarYear, actor: Actor): Promise<{ calendar: CalendarYear; changed: boolean }> {
+export async function putCalendar(
+  calendar: CalendarYear,
+  actor: Actor,
+): Promise<{ calendar: CalendarYear; changed: boolean }> {
   const at = now();
   const [outcome] = await commit(async () => {
     const existing = await store.getCalendar(calendar.year, true);
     const hash = contentHash(calendar);
-    if (existing?.contentHash === hash) return [{ items: [], outcome: { calendar: existing.calendar, changed: false } }];
+    if (existing?.contentHash === hash)
+      return [{ items: [], outcome: { calendar: existing.calendar, changed: false } }];
     const revision = (existing?.revision ?? 0) + 1;
     const event = envelope<CalendarUpdatedData, 'catalog.calendar_updated'>(
       'catalog',
@@ -469,7 +493,10 @@ for (const kind of ['agencies', 'procedures'] as const) {
 }
 
 /** One page of an export: every agency at once, or the current published procedures page by page. */
-export async function exportCatalog(kind: CatalogKind, cursor: string | undefined): Promise<store.Page<Agency | Procedure>> {
+export async function exportCatalog(
+  kind: CatalogKind,
+  cursor: string | undefined,
+): Promise<store.Page<Agency | Procedure>> {
   if (kind === 'agencies') return { items: await store.listAgencies() };
   return store.pagePublishedProcedures(cursor, 50);
 }

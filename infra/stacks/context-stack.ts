@@ -85,7 +85,7 @@ export class ContextStack extends Stack {
     for (const [logical, bucket] of buckets) environment[bucketEnvName(logical)] = bucket.bucketName;
 
     for (const decl of topology.functions) {
-      const fn = createFunction(this, this, decl, province, {
+      const fn = createFunction(this, decl, province, {
         ...environment,
         ...(decl.permissions?.includes('events:publish')
           ? { [EVENTS_TOPIC_ENV]: foundation.eventsTopic.topicArn }

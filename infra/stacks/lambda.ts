@@ -4,7 +4,7 @@
  * imported ships), X-Ray tracing, and a log group with the province's retention.
  */
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -33,7 +33,7 @@ function retentionFor(days: number): logs.RetentionDays {
 
 export function createFunction(
   scope: Construct,
-  stack: Stack,
+
   decl: FunctionDecl,
   province: ProvinceConfig,
   environment: Record<string, string>,

@@ -51,7 +51,7 @@ export function emptyOpenCounts(): OpenCounts {
   return { inProgressOnTime: 0, inProgressOverdue: 0, pausedOnTime: 0, pausedOverdue: 0 };
 }
 
-interface StateChange {
+export interface StateChange {
   at: number;
   from: OpenState | null;
   to: OpenState | null;
@@ -151,7 +151,7 @@ export function openDeltas(previous: DossierFact | undefined, next: DossierFact)
   return pruneZeros(net.values());
 }
 
-/** The open buckets after applying deltas (pure in-memory store; DynamoDB uses ADD on `days.<day>.<state>`). */
+/** The open buckets after applying deltas (a pure in-memory store; DynamoDB uses ADD on `openPointAttributes`). */
 export function applyOpenDeltas(buckets: readonly OpenBucket[], deltas: readonly OpenDelta[]): OpenBucket[] {
   const byId = new Map<string, OpenBucket>();
   for (const bucket of [...buckets, ...deltas]) {
@@ -225,4 +225,34 @@ export function classifyOpenFromTotals(
     }
   }
   return counts;
+}
+
+const POINT_ATTRIBUTE = /^(\d{4}-\d{2}-\d{2})#(inProgressOnTime|inProgressOverdue|pausedOnTime|pausedOverdue)$/;
+
+/**
+ * A bucket's or delta's points as flat attributes `<day>#<state>` → count. DynamoDB cannot ADD into a nested map
+ * that does not exist yet, so the store keeps points as top-level numbers and ADDs these in one UpdateItem.
+ */
+export function openPointAttributes(bucket: Pick<OpenBucket, 'days'>): Record<string, number> {
+  const attributes: Record<string, number> = {};
+  for (const [day, points] of Object.entries(bucket.days)) {
+    for (const state of OPEN_STATES) {
+      const value = points[state];
+      if (value !== undefined && value !== 0) attributes[`${day}#${state}`] = value;
+    }
+  }
+  return attributes;
+}
+
+/** The bucket stored as flat `<day>#<state>` attributes (other attributes of the item are ignored). */
+export function openBucketFromAttributes(key: Omit<OpenBucket, 'days'>, item: Record<string, unknown>): OpenBucket {
+  const days: DayPoints = {};
+  for (const [name, value] of Object.entries(item)) {
+    const match = POINT_ATTRIBUTE.exec(name);
+    if (!match || typeof value !== 'number' || value === 0) continue;
+    const points = days[match[1]!] ?? {};
+    points[match[2] as OpenState] = value;
+    days[match[1]!] = points;
+  }
+  return { ...key, days };
 }

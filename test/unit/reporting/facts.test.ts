@@ -3,7 +3,7 @@ import type { DossierSnapshot } from '#dossiers/events.ts';
 import { applySnapshot, applySynced } from '#reporting/domain/apply.ts';
 import { contributions, diffCounters } from '#reporting/domain/counters.ts';
 import { factFromSnapshot, isSynced, markSynced, shouldApply, timelinessAtEnd } from '#reporting/domain/facts.ts';
-import { openDeltas } from '#reporting/domain/period.ts';
+import { openBucketFromAttributes, openDeltas, openPointAttributes } from '#reporting/domain/period.ts';
 import {
   isDay,
   lastDayOfMonth,
@@ -113,7 +113,9 @@ describe('dossier facts', () => {
     const fact = factFromSnapshot(snapshot, 7);
     expect(fact.complained).toBe(true);
     const outcome = contributions(fact).find((delta) => delta.month === '2025-03');
-    expect([outcome?.counts.complaints, outcome?.counts.disliked, outcome?.counts.feedbackSatisfied]).toEqual([1, 1, 1]);
+    expect([outcome?.counts.complaints, outcome?.counts.disliked, outcome?.counts.feedbackSatisfied]).toEqual([
+      1, 1, 1,
+    ]);
   });
 
   test('only a newer sequence replaces a fact', () => {
@@ -176,5 +178,23 @@ describe('synced share', () => {
     const fact = markSynced(factFromSnapshot(dossiers.D7.last, 3), 3);
     expect(markSynced(fact, 2)).toBe(fact);
     expect(markSynced(fact, 4).syncedSequence).toBe(4);
+  });
+});
+
+describe('open points as flat store attributes', () => {
+  test('round trip, zeros dropped, foreign attributes ignored', () => {
+    const days = {
+      '2025-03-18': { inProgressOnTime: 1 },
+      '2025-03-21': { inProgressOnTime: -1, inProgressOverdue: 1 },
+    };
+    const attributes = openPointAttributes({ days });
+    expect(attributes).toEqual({
+      '2025-03-18#inProgressOnTime': 1,
+      '2025-03-21#inProgressOnTime': -1,
+      '2025-03-21#inProgressOverdue': 1,
+    });
+    const key = { month: '2025-03', agencyCode: AG1, procedureCode: CERTIFY };
+    const item = { pk: 'OPEN#2025-03', ...attributes, '2025-03-22#pausedOnTime': 0 };
+    expect(openBucketFromAttributes(key, item)).toEqual({ ...key, days });
   });
 });

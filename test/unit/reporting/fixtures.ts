@@ -19,7 +19,13 @@ export const ALLOWANCE = '1.001776';
 /** A GMT+7 local time as an ISO instant with offset. */
 export const vn = (local: string): string => `${local}:00+07:00`;
 
-const OFFICER: Actor = { sub: 'officer-1', name: 'Nguyễn Văn An', title: 'Chuyên viên', agencyCode: AG1, role: 'officer' };
+const OFFICER: Actor = {
+  sub: 'officer-1',
+  name: 'Nguyễn Văn An',
+  title: 'Chuyên viên',
+  agencyCode: AG1,
+  role: 'officer',
+};
 
 export interface DossierSpec {
   code: string;
@@ -71,7 +77,15 @@ export class DossierBuilder {
       paidOnline: false,
       resultType: spec.resultType ?? 'electronic',
       resultDelivery: 'counter',
-      history: [{ at: submittedAt, action: 'submit', by: { sub: '001099012345', role: 'citizen' }, from: null, to: 'submitted' }],
+      history: [
+        {
+          at: submittedAt,
+          action: 'submit',
+          by: { sub: '001099012345', role: 'citizen' },
+          from: null,
+          to: 'submitted',
+        },
+      ],
     };
     this.versions.push(structuredClone(this.current));
   }

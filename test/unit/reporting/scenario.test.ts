@@ -45,7 +45,7 @@ function runScenario() {
   for (const version of [d3, ...Array.from({ length: d3 - 1 }, (_, i) => i + 1)]) deliver('D3', version);
   for (const code of Object.keys(dossiers) as (keyof typeof dossiers)[]) {
     if (code === 'D1' || code === 'D3') continue;
-    dossiers[code].versions.forEach((_, index) => deliver(code, index + 1));
+    for (const snapshot of dossiers[code].versions) deliver(code, snapshot.version);
   }
   for (const code of ['D1', 'D2', 'D3', 'D4', 'D5', 'D9', 'D11', 'D12'] as const) {
     projection.synced(code, dossiers[code].last.version);
@@ -181,9 +181,7 @@ describe('a month of dossiers through the projection', () => {
     const { projection } = runScenario();
     for (const day of ['2025-02-28', '2025-03-05', '2025-03-06', '2025-03-11', '2025-03-31', '2025-04-30']) {
       const later = projection.open.filter((bucket) => bucket.month >= day.slice(0, 7));
-      expect(classifyOpenFromTotals(projection.openTotals, later, day)).toEqual(
-        classifyOpenAt(projection.open, day),
-      );
+      expect(classifyOpenFromTotals(projection.openTotals, later, day)).toEqual(classifyOpenAt(projection.open, day));
     }
     // Per (agency, procedure) at the end of March.
     const ag1 = projection.open.filter((bucket) => bucket.agencyCode === AG1);
@@ -194,7 +192,12 @@ describe('a month of dossiers through the projection', () => {
 });
 
 describe('the national index for March', () => {
-  const catalog = { procedures: 10, onlineProcedures: 7, feeBearingProcedures: 4, feeBearingProceduresPayableOnline: 3 };
+  const catalog = {
+    procedures: 10,
+    onlineProcedures: 7,
+    feeBearingProcedures: 4,
+    feeBearingProceduresPayableOnline: 3,
+  };
 
   function marchIndex(config = INDEX_CONFIG) {
     const { projection } = runScenario();
@@ -219,9 +222,12 @@ describe('the national index for March', () => {
       '5.4': [4, 8, 2.5], // (1 − 3/8 late − 1/8 disliked) / 0.9 × 4.5
     };
     for (const [id, [numerator, denominator, score]] of Object.entries(expected)) {
-      expect({ id, numerator: byId[id]?.numerator, denominator: byId[id]?.denominator, score: byId[id]?.score }).toEqual(
-        { id, numerator, denominator, score },
-      );
+      expect({
+        id,
+        numerator: byId[id]?.numerator,
+        denominator: byId[id]?.denominator,
+        score: byId[id]?.score,
+      }).toEqual({ id, numerator, denominator, score });
     }
     expect(byId['1.4']?.ratio).toBeCloseTo(7 / 13, 12);
     expect(byId['2.2']?.ratio).toBeNull();
