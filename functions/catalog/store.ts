@@ -11,9 +11,11 @@
  * | outbox event     | OUTBOX#<id>         | OUTBOX                | —                        |
  * (*) only once the procedure has a published version.
  *
- * Domain objects are stored whole in one attribute (`agency`, `procedure`, `calendar`) so that no key or
- * bookkeeping attribute can collide with a field. Reads return domain shapes; writes are returned as
- * transaction items for the use cases to combine with their outbox events.
+ * Domain objects are stored whole, as JSON text, in one attribute (`agency`, `procedure`, `calendar`,
+ * `summary`): nothing queries inside them, no key or bookkeeping attribute can collide with a field, and they
+ * come back exactly as written (DynamoDB maps do not keep key order). What the listing filters on is kept
+ * beside them as plain attributes. Reads return domain shapes; writes are returned as transaction items for
+ * the use cases to combine with their outbox events.
  */
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CalendarYear } from '#calendar/calendar.ts';
@@ -108,6 +110,9 @@ export interface Page<T> {
 
 const client = () => dynamoDocumentClient();
 
+/** Our own items, written by this module from validated values. */
+const fromJson = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
 async function getItem(key: Record<string, string>, consistent: boolean): Promise<Record<string, unknown> | undefined> {
   const out = await client().send(
     new GetCommand({ TableName: catalogTableName(), Key: key, ConsistentRead: consistent }),
@@ -151,13 +156,13 @@ export async function getAgency(code: string, consistent = false): Promise<Store
 }
 
 function storedAgency(item: Record<string, unknown>): StoredAgency {
-  return { agency: item.agency as Agency, revision: Number(item.revision), contentHash: String(item.contentHash) };
+  return { agency: fromJson<Agency>(item.agency), revision: Number(item.revision), contentHash: String(item.contentHash) };
 }
 
 /** Every agency, ordered by code (a province has hundreds at most: one partition, read whole). */
 export async function listAgencies(): Promise<Agency[]> {
   const items = await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :list' }, AGENCY_LIST);
-  return items.map((item) => item.agency as Agency);
+  return items.map((item) => fromJson<Agency>(item.agency));
 }
 
 export async function listAgencyCodes(): Promise<string[]> {
@@ -176,7 +181,7 @@ export function agencyPut(stored: StoredAgency, previousRevision: number | undef
         ...agencyKey(stored.agency.code),
         gsi1pk: AGENCY_LIST,
         gsi1sk: stored.agency.code,
-        agency: stored.agency,
+        agency: JSON.stringify(stored.agency),
         revision: stored.revision,
         contentHash: stored.contentHash,
         updatedAt: audit.at,
@@ -201,8 +206,8 @@ export async function getProcedureHead(code: string, consistent = false): Promis
     ...(item.publishedHash === undefined ? {} : { publishedHash: String(item.publishedHash) }),
     ...(item.draftVersion === undefined ? {} : { draftVersion: Number(item.draftVersion) }),
     ...(item.draftHash === undefined ? {} : { draftHash: String(item.draftHash) }),
-    versions: (item.versions ?? []) as VersionRef[],
-    ...(item.summary === undefined ? {} : { summary: item.summary as ProcedureSummary }),
+    versions: item.versions === undefined ? [] : fromJson<VersionRef[]>(item.versions),
+    ...(item.summary === undefined ? {} : { summary: fromJson<ProcedureSummary>(item.summary) }),
   };
 }
 
@@ -212,7 +217,7 @@ export async function getProcedureVersion(
   consistent = false,
 ): Promise<StoredProcedureVersion | undefined> {
   const item = await getItem(versionKey(code, version), consistent);
-  return item ? { procedure: item.procedure as Procedure, contentHash: String(item.contentHash) } : undefined;
+  return item ? { procedure: fromJson<Procedure>(item.procedure), contentHash: String(item.contentHash) } : undefined;
 }
 
 /**
@@ -238,7 +243,15 @@ export function procedureHeadPut(
   return {
     Put: {
       TableName: catalogTableName(),
-      Item: { ...headKey(head.code), ...head, ...listed, updatedAt: audit.at, updatedBy: audit.by },
+      Item: {
+        ...headKey(head.code),
+        ...head,
+        versions: JSON.stringify(head.versions),
+        ...(head.summary ? { summary: JSON.stringify(head.summary) } : {}),
+        ...listed,
+        updatedAt: audit.at,
+        updatedBy: audit.by,
+      },
       ...revisionCondition(previousRevision),
     },
   };
@@ -258,7 +271,7 @@ export function procedureVersionPut(
       TableName: catalogTableName(),
       Item: {
         ...versionKey(stored.procedure.code, stored.procedure.version),
-        procedure: stored.procedure,
+        procedure: JSON.stringify(stored.procedure),
         status: stored.procedure.status,
         contentHash: stored.contentHash,
         updatedAt: audit.at,
@@ -333,7 +346,7 @@ export async function queryPublishedProcedures(
   const page = matches.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map((item) => item.summary as ProcedureSummary),
+    items: page.map((item) => fromJson<ProcedureSummary>(item.summary)),
     ...(matches.length > limit && last ? { nextCursor: cursorOf(last) } : {}),
   };
 }
@@ -360,7 +373,7 @@ export async function pagePublishedProcedures(cursor: string | undefined, limit:
       new BatchGetCommand({ RequestItems: { [catalogTableName()]: { Keys: pending, ConsistentRead: true } } }),
     );
     for (const item of got.Responses?.[catalogTableName()] ?? [])
-      byKey.set(`${item.pk}|${item.sk}`, item.procedure as Procedure);
+      byKey.set(`${item.pk}|${item.sk}`, fromJson<Procedure>(item.procedure));
     pending = (got.UnprocessedKeys?.[catalogTableName()]?.Keys ?? []) as Record<string, unknown>[];
   }
   const items = keys.flatMap((key) => byKey.get(`${key.pk}|${key.sk}`) ?? []);
@@ -375,7 +388,7 @@ export async function getCalendar(year: number, consistent = false): Promise<Sto
   const item = await getItem(calendarKey(year), consistent);
   return item
     ? {
-        calendar: item.calendar as CalendarYear,
+        calendar: fromJson<CalendarYear>(item.calendar),
         revision: Number(item.revision),
         contentHash: String(item.contentHash),
       }
@@ -388,7 +401,7 @@ export function calendarPut(stored: StoredCalendar, previousRevision: number | u
       TableName: catalogTableName(),
       Item: {
         ...calendarKey(stored.calendar.year),
-        calendar: stored.calendar,
+        calendar: JSON.stringify(stored.calendar),
         revision: stored.revision,
         contentHash: stored.contentHash,
         updatedAt: audit.at,
