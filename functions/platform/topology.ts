@@ -1,5 +1,5 @@
 /** Routes that belong to no context: health, the OpenAPI document and the human API docs. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContextTopology, RouteDecl } from '#topology/types.ts';
 
 export const routes = {

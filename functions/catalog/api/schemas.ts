@@ -2,7 +2,7 @@
  * Requests and responses of the catalog's HTTP API. The handlers validate with these schemas and the OpenAPI
  * document is generated from them, so what is documented is what is enforced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarYearSchema } from '#calendar/calendar.ts';
 import {
   AgencyCodeSchema,

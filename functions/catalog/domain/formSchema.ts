@@ -14,7 +14,7 @@
  * Fee quantities: a procedure whose fees depend on pages or copies declares the integer fields `soTrang` and
  * `soBanSao` (see `fees.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldError } from '#platform/errors.ts';
 import { joinPath, splitPath } from './paths.ts';
 

@@ -3,7 +3,7 @@
  * These zod schemas validate seed files, imports and admin writes, and generate the catalog's OpenAPI, so
  * every field carries a description. Objects are strict: an unknown key is a typo until proven otherwise.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProcessingTime } from '#calendar/index.ts';
 import type { FieldError } from '#platform/errors.ts';
 import { FormSchemaDefinitionSchema } from './formSchema.ts';

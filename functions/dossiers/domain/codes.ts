@@ -5,7 +5,7 @@
  * the single place that knows it (domain.md, "Codes"). Parsing is strict so that a code has one spelling:
  * `parseDossierCode(formatDossierCode(...))` gives back the parts and `formatDossierCode(...parts)` the code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface DossierCodeParts {
   agencyCode: string;

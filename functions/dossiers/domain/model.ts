@@ -2,7 +2,7 @@
  * The dossier as the dossiers context keeps it: the published snapshot (events.ts) plus what no other context
  * needs to see (form data, the procedure's timing rules, where a pause returns to, apology letters).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProcessingTime } from '#calendar/index.ts';
 import type { Actor, Channel, DossierSnapshot, DossierStatus, FeeLine, SubmittedDocument } from '../events.ts';
 

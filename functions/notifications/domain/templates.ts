@@ -5,7 +5,7 @@
  * province's own edits (from config or an admin store) are validated with `templateSchema` and take
  * precedence by having a higher version.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { escapeHtml, type Language, toSmsText } from './format.ts';
 
 export type { Language } from './format.ts';

@@ -6,7 +6,7 @@
  * the values raw (not URL-encoded) in UTF-8, and the access key taken from our configuration.
  */
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toLocalIso } from '#calendar/time.ts';
 import { ValidationError } from '#platform/errors.ts';
 import {

@@ -7,7 +7,7 @@
  * verified "paid" for a payment we had given up on (failed or expired): the money has moved, and a citizen
  * who paid must not be told otherwise. Nothing ever moves a payment out of `paid` but a refund.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toLocalIso } from '#calendar/time.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import type { PaymentEventData, PaymentEventType } from '../events.ts';

@@ -7,7 +7,7 @@
  * percent-encoding), joined `name=value&...`, HMAC-SHA512 with the hash secret, lower-case hex.
  */
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toLocalIso } from '#calendar/time.ts';
 import { ValidationError } from '#platform/errors.ts';
 import type { GatewayName } from '../events.ts';

@@ -6,7 +6,7 @@
  * (counters.ts, period.ts). So a duplicate event changes nothing and a stale one is dropped by `shouldApply`: the
  * counters always equal the sum over the newest fact of every dossier, whatever the delivery order.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOSSIER_STATUSES, type DossierSnapshot, type DossierStatus } from '#dossiers/events.ts';
 import { DAY_MS, toMinutes, toMs, weekdayTimeBetween } from './time.ts';
 

@@ -13,7 +13,7 @@
  * a group's computable indicators cover only part of its points. Indicators without a published target default to
  * 100% (score proportional to the ratio). 2.2 (an average, not a share) is reported but not scored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Counters } from './counters.ts';
 import type { OpenCounts } from './period.ts';
 

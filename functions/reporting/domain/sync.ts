@@ -12,7 +12,7 @@
  * (1 min, 2, 4, … capped at 1 h) so a portal outage is not hammered. The state is visible (attempts, last error,
  * next attempt) for the officials' dashboard.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_CODE, type DossierSnapshot, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
 import { portalDateTime, toMs } from './time.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addLocalDays, isLocalDate, localWeekday } from './time.ts';
 
 /** One named day of a calendar year: a public holiday or a weekend day worked instead of a swapped weekday. */

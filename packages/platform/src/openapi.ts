@@ -2,7 +2,7 @@
  * OpenAPI 3.1 generated from the topology's route declarations and the very zod schemas the handlers
  * validate with (zod 4's JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContextTopology, RouteDecl } from '#topology/types.ts';
 
 type JsonSchema = Record<string, unknown>;

@@ -2,7 +2,10 @@
  * RFC 9457 problem details, in Vietnamese or English by Accept-Language. Every error a route can return
  * goes through `toProblem`, the one place where error classes become HTTP status codes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+// Only the two locales we serve: importing them through `z.locales` would bundle every language zod ships.
+import en from 'zod/v4/locales/en.js';
+import vi from 'zod/v4/locales/vi.js';
 import { AppError, type FieldError, ValidationError } from './errors.ts';
 
 export type Language = 'vi' | 'en';
@@ -29,8 +32,8 @@ export function pickLanguage(acceptLanguage: string | undefined): Language {
   return 'vi';
 }
 
-const viLocale = z.locales.vi();
-const enLocale = z.locales.en();
+const viLocale = vi();
+const enLocale = en();
 
 /** Zod error messages in the caller's language. */
 export function zodErrorMap(language: Language) {

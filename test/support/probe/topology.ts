@@ -3,7 +3,7 @@
  * two ordinary consumers and one that always fails, so the mechanics (publish, fan-out, once-only, DLQ,
  * crash between write and publish, JWT checks) are tested without any business context.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContextTopology, RouteDecl } from '#topology/types.ts';
 
 export const probeRoutes = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assessFees, feeTotal } from '#catalog/domain/fees.ts';
 import { validateFormData, validateFormSchemaDefinition } from '#catalog/domain/formSchema.ts';
 import { type Agency, AgencySchema, FeeRuleSchema, type Procedure, ProcedureSchema } from '#catalog/domain/schemas.ts';

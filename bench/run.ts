@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: each benchmark prints a table and writes JSON under bench/results/. Ratios are measured
+ * side by side in one run (never absolute times compared across machines).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { coldStartBenchmark } from './cold-start.ts';
+
+const only = process.argv.slice(2);
+const results = join(import.meta.dirname, 'results');
+mkdirSync(results, { recursive: true });
+
+async function run(name: string, fn: () => Promise<unknown[]>) {
+  if (only.length > 0 && !only.includes(name)) return;
+  console.log(`\n== ${name}`);
+  const rows = await fn();
+  console.table(rows);
+  writeFileSync(join(results, `${name}.json`), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+}
+
+await run('cold-start', () => coldStartBenchmark(join(results, 'bundles')));

@@ -1,0 +1,259 @@
+/**
+ * Requests and responses of the dossiers' HTTP API. The handlers validate with these schemas and the OpenAPI
+ * document is generated from them, so what is documented is what is enforced.
+ */
+import { z } from 'zod';
+import { AgencyCodeSchema, ProcedureCodeSchema } from '#catalog/domain/schemas.ts';
+import { DOSSIER_STATUSES } from '../events.ts';
+import { dossierActionSchema } from '../domain/model.ts';
+import { OFFICIAL_ACTION_TYPES } from '../domain/transitions.ts';
+
+/** Page size of the lists when the caller does not ask for one. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+// ---------------------------------------------------------------------------------------------------------
+// Parameters and headers
+
+/**
+ * A dossier code in a path. Any string is accepted here: a malformed code is answered like an unknown one
+ * (404), so that the answer never depends on anything but whether the caller may see the dossier.
+ */
+export const dossierParamsSchema = z.object({
+  code: z.string().min(1).max(80).describe('Dossier code, e.g. 000.00.15.H19-260302-0001.'),
+});
+
+export const agencyDossiersParamsSchema = z.object({ code: AgencyCodeSchema });
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const submitHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY, '8–128 characters [A-Za-z0-9._:-]')
+    .describe('Makes the submission safe to retry: the same key with the same body gives the same answer.'),
+});
+
+export const ifMatchHeadersSchema = z.object({
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .describe('The version (ETag) the change is based on. Required for officials’ actions (428 without it).'),
+});
+
+const limitSchema = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.int().min(1).max(MAX_PAGE_SIZE))
+  .optional()
+  .describe(`Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`);
+
+const cursorSchema = z.string().min(1).max(2000).optional().describe('The nextCursor of the previous page.');
+
+export const myDossiersQuerySchema = z.object({ cursor: cursorSchema, limit: limitSchema });
+
+export const agencyDossiersQuerySchema = z.object({
+  status: z
+    .enum(DOSSIER_STATUSES)
+    .optional()
+    .describe('Only dossiers in this status. Without it: every unfinished dossier (the work queue).'),
+  dueBefore: z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .optional()
+    .describe(
+      'Only dossiers whose appointment date is strictly before this instant; a date YYYY-MM-DD means 00:00 ' +
+        'GMT+7 of that day. Dossiers without an appointment date are left out.',
+    ),
+  cursor: cursorSchema,
+  limit: limitSchema,
+});
+
+export const publicStatusQuerySchema = z.object({
+  idNumber: z
+    .string()
+    .min(1)
+    .max(20)
+    .describe("The applicant's personal identification number; without the right one the dossier is not found."),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Bodies
+
+const documentRefSchema = z.object({
+  requirementCode: text(64).describe('Code of the document requirement (thành phần hồ sơ) this document meets.'),
+  documentId: text(128).describe('A verified document of the applicant (from POST /documents).'),
+});
+
+export const applicantSchema = z.object({
+  idNumber: z
+    .string()
+    .regex(/^\d{12}$/, 'must be the 12-digit personal identification number')
+    .describe("The applicant's 12-digit personal identification number (the caller's own)."),
+  fullName: text(200),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 .-]{7,19}$/, 'must be a phone number')
+    .optional(),
+  email: z.email().max(254).optional(),
+  address: text(500).optional(),
+  type: z.enum(['citizen', 'business']).default('citizen').describe('A person or a business (default: citizen).'),
+});
+
+export const submitBodySchema = z.object({
+  procedureCode: ProcedureCodeSchema,
+  agencyCode: AgencyCodeSchema.describe('The agency that receives the dossier; it must handle the procedure.'),
+  applicant: applicantSchema,
+  formData: z.record(z.string(), z.unknown()).describe("The procedure's form, valid against its formSchema."),
+  documents: z.array(documentRefSchema).max(100).default([]),
+  resultDelivery: z.enum(['online', 'counter', 'post']).describe('How the result reaches the applicant.'),
+});
+
+export type SubmitBody = z.output<typeof submitBodySchema>;
+
+/** The actions `POST /dossiers/{code}/actions` accepts: the lifecycle actions officials take. */
+export const officialActionSchema = z.discriminatedUnion(
+  'type',
+  dossierActionSchema.options.filter((option) =>
+    (OFFICIAL_ACTION_TYPES as readonly string[]).includes(option.shape.type.value),
+  ) as unknown as [(typeof dossierActionSchema.options)[number], ...(typeof dossierActionSchema.options)[number][]],
+);
+
+export const supplementBodySchema = z.object({
+  documents: z.array(documentRefSchema).max(100).default([]).describe('Corrected or added documents.'),
+  formData: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Form fields to change; merged into the form and validated as a whole.'),
+  note: text(2000).optional(),
+});
+
+export const withdrawBodySchema = z.object({ reason: text(2000).optional() }).optional();
+
+export const feedbackBodySchema = z.object({
+  rating: z.enum(['satisfied', 'neutral', 'dissatisfied']),
+  comment: text(2000).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Responses
+
+const actorSchema = z.object({
+  sub: z.string(),
+  name: z.string().optional(),
+  title: z.string().optional(),
+  agencyCode: z.string().optional(),
+  role: z.string().optional(),
+});
+
+const statusSchema = z.enum(DOSSIER_STATUSES);
+const timelinessSchema = z
+  .enum(['early', 'on_time', 'late', 'in_progress_on_time', 'in_progress_overdue', 'paused'])
+  .nullable()
+  .describe('By the national rule; for an unfinished dossier as of the moment of the request.');
+
+const feeLineSchema = z.object({ code: z.string(), name: z.string(), amount: z.int() });
+
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  action: z.string(),
+  by: actorSchema,
+  from: statusSchema.nullable(),
+  to: statusSchema,
+  note: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const dossierViewSchema = z
+  .object({
+    code: z.string(),
+    procedureCode: z.string(),
+    procedureName: z.string(),
+    procedureVersion: z.int(),
+    field: z.string(),
+    agencyCode: z.string(),
+    currentAgencyCode: z.string(),
+    channel: z.enum(['in_person', 'online', 'post']),
+    applicant: z.object({
+      idNumber: z.string(),
+      fullName: z.string(),
+      type: z.enum(['citizen', 'business']),
+      phone: z.string().optional(),
+      email: z.string().optional(),
+      address: z.string().optional(),
+      language: z.enum(['vi', 'en']),
+    }),
+    formData: z.record(z.string(), z.unknown()),
+    documents: z.array(
+      z.object({ requirementCode: z.string(), documentId: z.string(), digitized: z.boolean(), reused: z.boolean() }),
+    ),
+    status: statusSchema,
+    nationalStatusCode: z.int(),
+    version: z.int(),
+    submittedAt: z.string(),
+    receivedAt: z.string().optional(),
+    appointmentAt: z.string().optional(),
+    previousAppointments: z.array(z.string()),
+    endedAt: z.string().optional(),
+    returnedAt: z.string().optional(),
+    rejectedAt: z.string().optional(),
+    timeliness: timelinessSchema,
+    supplements: z.array(z.record(z.string(), z.unknown())),
+    steps: z.array(z.record(z.string(), z.unknown())),
+    apologies: z.array(z.record(z.string(), z.unknown())),
+    fees: z.array(feeLineSchema),
+    feeTotal: z.int(),
+    paymentStatus: z.enum(['unpaid', 'pending', 'paid', 'refunded']).optional(),
+    paidOnline: z.boolean(),
+    resultType: z.enum(['electronic', 'paper']),
+    resultDelivery: z.enum(['online', 'counter', 'post']),
+    result: z.record(z.string(), z.unknown()).optional(),
+    feedback: z.record(z.string(), z.unknown()).optional(),
+    history: z.array(historyEntrySchema),
+    allowedActions: z.array(z.string()).describe('What the caller may do with the dossier now.'),
+  })
+  .describe('A dossier (hồ sơ), as its owner or an official of the handling agency sees it.');
+
+export const dossierSummarySchema = z.object({
+  code: z.string(),
+  procedureCode: z.string(),
+  procedureName: z.string(),
+  agencyCode: z.string(),
+  currentAgencyCode: z.string(),
+  applicant: z.object({ idNumber: z.string(), fullName: z.string() }),
+  status: statusSchema,
+  nationalStatusCode: z.int(),
+  version: z.int(),
+  submittedAt: z.string(),
+  receivedAt: z.string().optional(),
+  appointmentAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  timeliness: timelinessSchema,
+  feeTotal: z.int(),
+  paymentStatus: z.enum(['unpaid', 'pending', 'paid', 'refunded']).optional(),
+});
+
+export const dossierPageSchema = z.object({
+  items: z.array(dossierSummarySchema),
+  nextCursor: z.string().optional(),
+});
+
+export const publicStatusSchema = z
+  .object({
+    code: z.string(),
+    procedureCode: z.string(),
+    procedureName: z.string(),
+    agencyCode: z.string(),
+    status: statusSchema,
+    nationalStatusCode: z.int(),
+    submittedAt: z.string(),
+    appointmentAt: z.string().optional(),
+  })
+  .describe('Where a dossier stands, without personal data.');
+
+export type DossierView = z.output<typeof dossierViewSchema>;
+export type DossierSummary = z.output<typeof dossierSummarySchema>;
+export type PublicStatus = z.output<typeof publicStatusSchema>;
