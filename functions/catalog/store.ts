@@ -156,7 +156,11 @@ export async function getAgency(code: string, consistent = false): Promise<Store
 }
 
 function storedAgency(item: Record<string, unknown>): StoredAgency {
-  return { agency: fromJson<Agency>(item.agency), revision: Number(item.revision), contentHash: String(item.contentHash) };
+  return {
+    agency: fromJson<Agency>(item.agency),
+    revision: Number(item.revision),
+    contentHash: String(item.contentHash),
+  };
 }
 
 /** Every agency, ordered by code (a province has hundreds at most: one partition, read whole). */

@@ -1,12 +1,295 @@
-/** The dossiers context's declaration (tables, functions, routes, consumers, schedules). */
-import type { ContextTopology } from '#topology/types.ts';
+/**
+ * The dossiers context's declaration: one table (dossiers, daily code counters, read models of the catalog
+ * and of verified documents, idempotency/inbox/outbox records), the citizens' and officials' routes, and the
+ * consumers of catalog, documents and payments events.
+ */
+import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from '#topology/types.ts';
+import {
+  agencyDossiersParamsSchema,
+  agencyDossiersQuerySchema,
+  dossierPageSchema,
+  dossierParamsSchema,
+  dossierViewSchema,
+  feedbackBodySchema,
+  ifMatchHeadersSchema,
+  myDossiersQuerySchema,
+  officialActionSchema,
+  publicStatusQuerySchema,
+  publicStatusSchema,
+  submitBodySchema,
+  submitHeadersSchema,
+  supplementBodySchema,
+  withdrawBodySchema,
+} from './api/schemas.ts';
+
+const tags = ['dossiers'];
+const OFFICIALS = ['officer', 'leader', 'admin'] as const;
+
+const dossierResponse = {
+  200: { description: 'the dossier after the change (ETag: its version)', schema: dossierViewSchema },
+};
+
+export const routes = {
+  submitDossier: {
+    id: 'submitDossier',
+    method: 'POST',
+    path: '/dossiers',
+    function: 'dossiers-submit',
+    auth: 'citizen',
+    roles: ['citizen'],
+    summary: 'Submit a dossier online',
+    description:
+      'Validated against the procedure version in effect: the agency must receive the procedure, the form must pass ' +
+      "its schema, and every required document must be one of the applicant's verified documents. Fees are assessed " +
+      'now. The same Idempotency-Key with the same body gives the same answer; with another body, 409.',
+    tags,
+    schemas: {
+      headers: submitHeadersSchema,
+      body: submitBodySchema,
+      responses: { 201: { description: 'the dossier, submitted', schema: dossierViewSchema } },
+    },
+  },
+  getDossier: {
+    id: 'getDossier',
+    method: 'GET',
+    path: '/dossiers/{code}',
+    function: 'dossiers-get',
+    auth: 'user',
+    roles: ['citizen', ...OFFICIALS],
+    summary: 'One dossier (its owner, or officials of the handling agency)',
+    description: 'Anyone else gets 404, as for an unknown code. ETag: the version (send it as If-Match to act).',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      responses: { 200: { description: 'the dossier', schema: dossierViewSchema } },
+    },
+  },
+  listMyDossiers: {
+    id: 'listMyDossiers',
+    method: 'GET',
+    path: '/me/dossiers',
+    function: 'dossiers-list-mine',
+    auth: 'citizen',
+    roles: ['citizen'],
+    summary: "The caller's own dossiers, newest first",
+    tags,
+    schemas: {
+      query: myDossiersQuerySchema,
+      responses: { 200: { description: 'one page of dossiers', schema: dossierPageSchema } },
+    },
+  },
+  listAgencyDossiers: {
+    id: 'listAgencyDossiers',
+    method: 'GET',
+    // `{code}` like the catalog's `/agencies/{code}`: API Gateway refuses two variable names at one level.
+    path: '/agencies/{code}/dossiers',
+    function: 'dossiers-list-agency',
+    auth: 'official',
+    roles: [...OFFICIALS],
+    summary: "An agency's work queue, ordered by appointment date",
+    description:
+      'Officials of that agency only. Without status: every unfinished dossier the agency holds; with status: ' +
+      'the dossiers in that status. Dossiers without an appointment date come last.',
+    tags,
+    schemas: {
+      params: agencyDossiersParamsSchema,
+      query: agencyDossiersQuerySchema,
+      responses: { 200: { description: 'one page of dossiers', schema: dossierPageSchema } },
+    },
+  },
+  lookUpPublicStatus: {
+    id: 'lookUpPublicStatus',
+    method: 'GET',
+    path: '/public/dossiers/{code}',
+    function: 'dossiers-public-status',
+    auth: 'public',
+    summary: "A dossier's status, for anyone holding its code and the applicant's ID number",
+    description: 'Nothing personal. 404 unless the identification number matches (the same 404 as an unknown code).',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      query: publicStatusQuerySchema,
+      responses: { 200: { description: 'the status', schema: publicStatusSchema } },
+    },
+  },
+  actOnDossier: {
+    id: 'actOnDossier',
+    method: 'POST',
+    path: '/dossiers/{code}/actions',
+    function: 'dossiers-act',
+    auth: 'official',
+    roles: ['officer', 'leader'],
+    summary: "An official's lifecycle action (receive, reject, request-supplement, …)",
+    description:
+      'If-Match: the version the action is based on (428 without it, 412 when stale). An action not allowed in ' +
+      'the current status is 409 with allowedActions.',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      headers: ifMatchHeadersSchema,
+      body: officialActionSchema,
+      responses: dossierResponse,
+    },
+  },
+  supplementDossier: {
+    id: 'supplementDossier',
+    method: 'POST',
+    path: '/dossiers/{code}/supplement',
+    function: 'dossiers-supplement',
+    auth: 'citizen',
+    roles: ['citizen'],
+    summary: 'Supplement the dossier (owner), after the agency asked for it',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      headers: ifMatchHeadersSchema,
+      body: supplementBodySchema,
+      responses: dossierResponse,
+    },
+  },
+  withdrawDossier: {
+    id: 'withdrawDossier',
+    method: 'POST',
+    path: '/dossiers/{code}/withdraw',
+    function: 'dossiers-withdraw',
+    auth: 'citizen',
+    roles: ['citizen'],
+    summary: 'Withdraw the dossier (owner), before it is resolved',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      headers: ifMatchHeadersSchema,
+      body: withdrawBodySchema,
+      responses: dossierResponse,
+    },
+  },
+  giveFeedback: {
+    id: 'giveFeedback',
+    method: 'POST',
+    path: '/dossiers/{code}/feedback',
+    function: 'dossiers-feedback',
+    auth: 'citizen',
+    roles: ['citizen'],
+    summary: 'Rate the service (owner), once, after the result was returned',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      headers: ifMatchHeadersSchema,
+      body: feedbackBodySchema,
+      responses: dossierResponse,
+    },
+  },
+} as const satisfies Record<string, RouteDecl>;
+
+const read = [{ table: 'dossiers', access: 'read' as const }];
+const readwrite = [{ table: 'dossiers', access: 'readwrite' as const }];
+
+const http = (name: string, file: string, tables: FunctionDecl['tables'], memoryMb = 256): FunctionDecl => ({
+  name,
+  entry: `functions/dossiers/handlers/${file}.ts`,
+  kind: 'http',
+  memoryMb,
+  tables,
+});
+
+const consumer = (name: string, file: string): FunctionDecl => ({
+  name,
+  entry: `functions/dossiers/handlers/${file}.ts`,
+  kind: 'consumer',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  tables: readwrite,
+});
+
+const queue = (name: string, fn: string, eventTypes: string[]): ConsumerDecl => ({
+  queue: name,
+  function: fn,
+  eventTypes,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  // Six times the function timeout, as AWS recommends for SQS event sources.
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+});
 
 export const topology: ContextTopology = {
   context: 'dossiers',
-  tables: [],
+  tables: [
+    {
+      name: 'dossiers',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      outbox: true,
+      ttlAttribute: 'expiresAt',
+      indexes: [
+        {
+          name: 'gsi1',
+          partitionKey: 'gsi1pk',
+          sortKey: 'gsi1sk',
+          accessPattern:
+            "A citizen's dossiers, newest first (GET /me/dossiers): gsi1pk=OWNER#<idNumber>, " +
+            'gsi1sk=<submittedAt UTC ISO>#<code>, queried backwards.',
+        },
+        {
+          name: 'gsi2',
+          partitionKey: 'gsi2pk',
+          sortKey: 'gsi2sk',
+          accessPattern:
+            "An agency's work queue by appointment date (GET /agencies/{code}/dossiers without status): sparse, only " +
+            'unfinished dossiers; gsi2pk=QUEUE#<currentAgencyCode>, gsi2sk=<appointmentAt UTC ISO>#<code>, or ' +
+            '~<submittedAt>#<code> without an appointment (sorts last); dueBefore is a key condition gsi2sk < instant.',
+        },
+        {
+          name: 'gsi3',
+          partitionKey: 'gsi3pk',
+          sortKey: 'gsi3sk',
+          accessPattern:
+            'One status of an agency by appointment date (GET /agencies/{code}/dossiers?status=): ' +
+            'gsi3pk=AGENCY#<currentAgencyCode>#<status>, gsi3sk as gsi2sk.',
+        },
+      ],
+      accessPatterns: [
+        'Dossier by code: pk=DOSSIER#<code>, sk=DOSSIER — the whole dossier (history included), version for ' +
+          'optimistic concurrency (every write is conditioned on it), index keys above.',
+        "Daily code counter: pk=COUNTER#<agencyCode>#<YYYY-MM-DD>, sk=COUNTER — UpdateItem ADD seq 1 gives the day's " +
+          'next sequence atomically; expires (TTL) a month after its day.',
+        'Procedure versions (read model of catalog.procedure_published/retired): pk=PROCEDURE#<code>, ' +
+          'sk=VERSION#<10-digit version>; the version in effect is picked from the few of one code.',
+        'Agency (read model of catalog.agency_upserted): pk=AGENCY#<code>, sk=AGENCY, kept only if newer (sequence).',
+        'Calendar years (read model of catalog.calendar_updated): pk=CALENDAR, sk=YEAR#<yyyy>, read whole.',
+        'Verified document (read model of document.verified): pk=DOCUMENT#<id>, sk=DOCUMENT, with usedBy (string ' +
+          'set of the dossiers that included it: a document used before is reused).',
+        'Idempotency record of a submission: pk=IDEMPOTENCY#dossiers.submit.<idNumber>#<key>, sk=IDEMPOTENCY (TTL).',
+        'Inbox of each consumer: pk=INBOX#<consumer>#<event id>, sk=INBOX (TTL).',
+        'Outbox: pk=OUTBOX#<event id>, sk=OUTBOX, expiring by TTL (expiresAt) after a week.',
+      ],
+    },
+  ],
   buckets: [],
-  functions: [],
-  routes: [],
-  consumers: [],
+  functions: [
+    http('dossiers-submit', 'submit-dossier', readwrite, 512),
+    http('dossiers-get', 'get-dossier', read),
+    http('dossiers-list-mine', 'list-my-dossiers', read),
+    http('dossiers-list-agency', 'list-agency-dossiers', read),
+    http('dossiers-public-status', 'look-up-public-status', read),
+    http('dossiers-act', 'act-on-dossier', readwrite),
+    http('dossiers-supplement', 'supplement-dossier', readwrite),
+    http('dossiers-withdraw', 'withdraw-dossier', readwrite),
+    http('dossiers-feedback', 'give-feedback', readwrite),
+    consumer('dossiers-on-catalog-event', 'on-catalog-event'),
+    consumer('dossiers-on-document-event', 'on-document-event'),
+    consumer('dossiers-on-payment-event', 'on-payment-event'),
+  ],
+  routes: Object.values(routes),
+  consumers: [
+    queue('dossiers-from-catalog', 'dossiers-on-catalog-event', [
+      'catalog.procedure_published',
+      'catalog.procedure_retired',
+      'catalog.calendar_updated',
+      'catalog.agency_upserted',
+    ]),
+    queue('dossiers-from-documents', 'dossiers-on-document-event', ['document.verified']),
+    queue('dossiers-from-payments', 'dossiers-on-payment-event', ['payment.completed']),
+  ],
   schedules: [],
 };

@@ -1,12 +1,275 @@
-/** The reporting context's declaration (tables, functions, routes, consumers, schedules). */
-import type { ContextTopology } from '#topology/types.ts';
+/**
+ * The reporting context's declaration: one table (dossier facts, counter buckets per month × agency × procedure,
+ * open change points, the catalog copy, the national-portal sync state), three consumers (dossier and payment
+ * events → the projection; catalog events → the catalog copy; dossier events → the push to the national portal),
+ * a sweep schedule for overdue pushes, the report routes, and the local national-portal stand-in under /dev/.
+ */
+
+import { DOSSIER_EVENT_TYPES } from '#dossiers/events.ts';
+import type { ContextTopology, FunctionDecl, RouteDecl } from '#topology/types.ts';
+import {
+  dossierReportQuerySchema,
+  dossierReportSchema,
+  indexQuerySchema,
+  nationalIndexSchema,
+  portalOutageBodySchema,
+  portalOutageSchema,
+  portalReceiptSchema,
+  portalRecordBodySchema,
+  portalRecordsQuerySchema,
+  portalRecordsSchema,
+  publicIndexQuerySchema,
+  syncFailuresQuerySchema,
+  syncFailuresSchema,
+  syncStatusQuerySchema,
+  syncStatusSchema,
+} from './api/schemas.ts';
+
+const tags = ['reporting'];
+const readUnits =
+  'The response header `x-read-units` gives the DynamoDB read capacity the report consumed: it follows the ' +
+  'months and (agency, procedure) buckets covered, not the number of dossiers.';
+
+// Routes for officials accept a token from either issuer (`user`), so that a citizen is told 403 (authenticated,
+// not allowed) rather than 401; only the officials' issuer can carry officer, leader or admin.
+export const routes = {
+  getDossierReport: {
+    id: 'getDossierReport',
+    method: 'GET',
+    path: '/reports/dossiers',
+    function: 'reporting-dossier-report',
+    auth: 'user',
+    roles: ['officer', 'leader', 'admin'],
+    summary: 'Dossier statistics of a period, by agency, procedure or month (JSON, or CSV with Accept: text/csv)',
+    description:
+      'Counts by channel; received; ended early / on time / late; open at the end of the period (of each month ' +
+      'with groupBy=month) in progress or paused, within time or overdue; resolved, returned, rejected, withdrawn, ' +
+      'stopped; average handling time; fees paid online; digitization and reuse; electronic results; feedback. ' +
+      'Officers see their own agency only (another agencyCode is refused); leaders and admins any agency or the ' +
+      'province. CSV headers follow Accept-Language (Vietnamese by default). ' +
+      readUnits,
+    tags,
+    schemas: {
+      query: dossierReportQuerySchema,
+      responses: {
+        200: { description: 'the report', schema: dossierReportSchema },
+      },
+    },
+  },
+  getIndexReport: {
+    id: 'getIndexReport',
+    method: 'GET',
+    path: '/reports/index',
+    function: 'reporting-index',
+    auth: 'user',
+    roles: ['officer', 'leader', 'admin'],
+    summary: 'The national index (Decision 766/QĐ-TTg) of a period: every indicator, per group and in total',
+    description:
+      'Each indicator: numerator, denominator, ratio, target, max points, score (min(max, ratio / target × max), ' +
+      'not scored when the denominator is 0). Officers: their agency; leaders and admins: the province or any ' +
+      'agency. ' +
+      readUnits,
+    tags,
+    schemas: {
+      query: indexQuerySchema,
+      responses: { 200: { description: 'the index', schema: nationalIndexSchema } },
+    },
+  },
+  getPublicIndex: {
+    id: 'getPublicIndex',
+    method: 'GET',
+    path: '/public/reports/index',
+    function: 'reporting-public-index',
+    auth: 'public',
+    summary: "The province's national index of a period (public, aggregate only)",
+    tags,
+    schemas: {
+      query: publicIndexQuerySchema,
+      responses: { 200: { description: 'the province-level index', schema: nationalIndexSchema } },
+    },
+  },
+  getSyncStatus: {
+    id: 'getSyncStatus',
+    method: 'GET',
+    path: '/sync/status',
+    function: 'reporting-sync-status',
+    auth: 'user',
+    roles: ['officer', 'leader', 'admin'],
+    summary: "A dossier's sync to the national portal: synced, pending, or retrying with the last error",
+    description: 'Officers: dossiers received or held by their agency; leaders and admins: any.',
+    tags,
+    schemas: {
+      query: syncStatusQuerySchema,
+      responses: { 200: { description: 'the sync state', schema: syncStatusSchema } },
+    },
+  },
+  listSyncFailures: {
+    id: 'listSyncFailures',
+    method: 'GET',
+    path: '/sync/failures',
+    function: 'reporting-sync-failures',
+    auth: 'user',
+    roles: ['admin'],
+    summary: 'Dossiers whose push to the national portal is failing (retried with backoff), by next attempt',
+    tags,
+    schemas: {
+      query: syncFailuresQuerySchema,
+      responses: { 200: { description: 'one page of failing pushes', schema: syncFailuresSchema } },
+    },
+  },
+  devPortalReceive: {
+    id: 'devNationalPortalReceive',
+    method: 'POST',
+    path: '/dev/national-portal/records',
+    function: 'reporting-dev-national-portal',
+    auth: 'public',
+    summary: 'Local stand-in of the national portal: receives a dossier record (503 while an outage is on)',
+    description: 'Expects `Authorization: Bearer <NATIONAL_PORTAL_TOKEN>` (development token by default).',
+    tags,
+    schemas: {
+      body: portalRecordBodySchema,
+      responses: { 200: { description: 'the record was stored', schema: portalReceiptSchema } },
+    },
+  },
+  devPortalRecords: {
+    id: 'devNationalPortalRecords',
+    method: 'GET',
+    path: '/dev/national-portal/records',
+    function: 'reporting-dev-national-portal',
+    auth: 'public',
+    summary: 'Local stand-in of the national portal: what it holds for a dossier (code=), or every record',
+    tags,
+    schemas: {
+      query: portalRecordsQuerySchema,
+      responses: { 200: { description: 'the received record(s)', schema: portalRecordsSchema } },
+    },
+  },
+  devPortalOutage: {
+    id: 'devNationalPortalOutage',
+    method: 'POST',
+    path: '/dev/national-portal/outage',
+    function: 'reporting-dev-national-portal',
+    auth: 'public',
+    summary: 'Local stand-in of the national portal: switch a simulated outage on or off',
+    tags,
+    schemas: {
+      body: portalOutageBodySchema,
+      responses: { 200: { description: 'the outage switch', schema: portalOutageSchema } },
+    },
+  },
+} as const satisfies Record<string, RouteDecl>;
+
+const read = [{ table: 'reporting', access: 'read' as const }];
+const readwrite = [{ table: 'reporting', access: 'readwrite' as const }];
+
+const fn = (
+  name: string,
+  file: string,
+  kind: FunctionDecl['kind'],
+  tables: FunctionDecl['tables'],
+  extra: Partial<FunctionDecl> = {},
+) =>
+  ({
+    name,
+    entry: `functions/reporting/handlers/${file}.ts`,
+    kind,
+    memoryMb: 256,
+    tables,
+    ...extra,
+  }) satisfies FunctionDecl;
+
+/** Dossier events the projection and the sync follow (every change of a dossier). */
+const dossierEvents = [...DOSSIER_EVENT_TYPES];
 
 export const topology: ContextTopology = {
   context: 'reporting',
-  tables: [],
+  tables: [
+    {
+      name: 'reporting',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      outbox: false,
+      ttlAttribute: 'expiresAt',
+      indexes: [
+        {
+          name: 'gsi1',
+          partitionKey: 'gsi1pk',
+          sortKey: 'gsi1sk',
+          accessPattern:
+            "gsi1pk='SYNC#PENDING', gsi1sk=<next attempt, ISO>: the dossiers whose push to the national portal is " +
+            'pending (only while pending): the sweep reads those overdue, GET /sync/failures those that failed.',
+        },
+      ],
+      accessPatterns: [
+        'Dossier fact: pk=FACT#<code>, sk=FACT — the newest fact (lastSequence, syncedSequence mirrored as ' +
+          'attributes for the optimistic conditions).',
+        'Counters: pk=COUNTERS#<YYYY-MM>, sk=<agency>#<procedure> — one numeric attribute per counter, moved by ADD. ' +
+          'A report Queries one partition per month of its period (begins_with(sk, <agency>#) for one agency).',
+        'Open change points: pk=OPEN#<YYYY-MM>, sk=<agency>#<procedure> — attributes <day>#<state>, moved by ADD; ' +
+          'all-time sums per bucket key: pk=OPENTOTAL, sk=<agency>#<procedure>; months after the one they were ' +
+          'written in that hold points: pk=META, sk=OPEN_MONTHS (a string set).',
+        'Online payment of a dossier (payment.completed): pk=PAYMENT#<code>, sk=PAYMENT.',
+        'Catalog copy: pk=CATALOG#PROCEDURE | CATALOG#AGENCY | CATALOG#CALENDAR, sk=<code | year>; the index ' +
+          'catalog figures: pk=CATALOG#STATS, sk=PROVINCE | AGENCY#<code>.',
+        'Sync state: pk=SYNC#<code>, sk=SYNC — newest snapshot, what the portal holds, attempts, last error, next ' +
+          'attempt, owner of the retry, lease (pending ones in gsi1).',
+        'Local national-portal stand-in: pk=DEVPORTAL#RECORDS, sk=<code>; outage switch pk=DEVPORTAL, sk=OUTAGE.',
+        'Inbox: pk=INBOX#<consumer>#<event id>, sk=INBOX, expiring by TTL (expiresAt).',
+      ],
+    },
+  ],
   buckets: [],
-  functions: [],
-  routes: [],
-  consumers: [],
-  schedules: [],
+  functions: [
+    fn('reporting-on-dossier-event', 'on-dossier-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
+    fn('reporting-on-catalog-event', 'on-catalog-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
+    fn('reporting-sync-on-dossier-event', 'sync-on-dossier-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
+    fn('reporting-sync-sweep', 'sync-sweep', 'schedule', readwrite, { timeoutSeconds: 120 }),
+    fn('reporting-dossier-report', 'get-dossier-report', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
+    fn('reporting-index', 'get-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
+    fn('reporting-public-index', 'get-public-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
+    fn('reporting-sync-status', 'get-sync-status', 'http', read),
+    fn('reporting-sync-failures', 'list-sync-failures', 'http', read),
+    fn('reporting-dev-national-portal', 'dev-national-portal', 'http', readwrite),
+  ],
+  routes: Object.values(routes),
+  consumers: [
+    {
+      queue: 'reporting-from-dossiers',
+      function: 'reporting-on-dossier-event',
+      eventTypes: [...dossierEvents, 'payment.completed'],
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+    },
+    {
+      queue: 'reporting-from-catalog',
+      function: 'reporting-on-catalog-event',
+      eventTypes: ['catalog.procedure_published', 'catalog.agency_upserted', 'catalog.calendar_updated'],
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+    },
+    {
+      // A failing push is retried by redelivery with the visibility stretched to the backoff (1, 2, 4, … 60 min):
+      // 20 receives ride out about 14 hours of outage before the DLQ, and the sweep still pushes after that.
+      queue: 'reporting-national-portal-sync',
+      function: 'reporting-sync-on-dossier-event',
+      eventTypes: dossierEvents,
+      batchSize: 5,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 20,
+    },
+  ],
+  schedules: [
+    {
+      name: 'reporting-sync-sweep',
+      function: 'reporting-sync-sweep',
+      rateMinutes: 5,
+      description:
+        'Push to the national portal every dossier whose pending push is overdue (safety net of the retries).',
+    },
+  ],
 };

@@ -3,7 +3,7 @@
  * cursor pagination), admins publish versions, edit the calendar and import files (all or nothing), and everyone
  * else is refused.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,9 +100,27 @@ async function allPages(query: string, limit: number): Promise<{ codes: string[]
   return { codes, pages };
 }
 
+function runProcess(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('seed', () => {
   test('loads every agency, procedure and calendar year once, each with its event', async () => {
-    expect(seeded).toBe(`(seeded ${seedAgencies.length} agencies, ${publishedSeed.length} procedures, calendar 2025–2027)`);
+    expect(seeded).toBe(
+      `(seeded ${seedAgencies.length} agencies, ${publishedSeed.length} procedures, calendar 2025–2027)`,
+    );
     const events = await outboxEvents();
     const count = (type: string) => events.filter((e) => e.type === type).length;
     expect(count('catalog.agency_upserted')).toBe(seedAgencies.length);
@@ -137,7 +155,11 @@ describe('public reads', () => {
 
     const first = await cloud.fetch('/procedures?limit=5');
     expect(first.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(first.json.items[0]).toMatchObject({ version: 1, validFrom: expect.any(String), name: { vi: expect.any(String) } });
+    expect(first.json.items[0]).toMatchObject({
+      version: 1,
+      validFrom: expect.any(String),
+      name: { vi: expect.any(String) },
+    });
   });
 
   test('the default page is 20 and the last page has no cursor', async () => {
@@ -160,7 +182,11 @@ describe('public reads', () => {
   });
 
   test('filters by mode, field and agency, alone and together, across pages', async () => {
-    const expected = (keep: (p: SeedProcedure) => boolean) => publishedSeed.filter(keep).map((p) => p.code).sort();
+    const expected = (keep: (p: SeedProcedure) => boolean) =>
+      publishedSeed
+        .filter(keep)
+        .map((p) => p.code)
+        .sort();
 
     const offline = await allPages('mode=offline', 100);
     expect(offline.codes).toEqual(expected((p) => p.mode === 'offline'));
@@ -219,7 +245,11 @@ describe('public reads', () => {
     });
     expect(procedure.requirements.length).toBeGreaterThan(0);
     for (const requirement of procedure.requirements) {
-      expect(requirement).toMatchObject({ code: expect.any(String), required: expect.any(Boolean), maxBytes: expect.any(Number) });
+      expect(requirement).toMatchObject({
+        code: expect.any(String),
+        required: expect.any(Boolean),
+        maxBytes: expect.any(Number),
+      });
       expect(requirement.contentTypes.length).toBeGreaterThan(0);
     }
     expect(procedure.formSchema).toMatchObject({ type: 'object', additionalProperties: false });
@@ -304,7 +334,11 @@ describe('admin writes', () => {
     expect((await cloud.fetch('/procedures/1.001612?version=2')).status).toBe(404);
     expect(await eventsFor('catalog.procedure_published', '1.001612')).toHaveLength(1);
 
-    const publish = await cloud.fetch('/procedures/1.001612', { method: 'PUT', token: admin, body: { ...body, status: 'published' } });
+    const publish = await cloud.fetch('/procedures/1.001612', {
+      method: 'PUT',
+      token: admin,
+      body: { ...body, status: 'published' },
+    });
     expect(publish.status).toBe(201);
     expect(publish.json).toMatchObject({ version: 2, status: 'published' });
     expect((await cloud.fetch('/procedures/1.001612')).json.name.vi).toMatch(/\(sửa đổi\)$/);
@@ -386,13 +420,19 @@ describe('admin writes', () => {
     const created = await cloud.fetch('/agencies/000.00.98.H19', { method: 'PUT', token: admin, body: agency });
     expect(created.status).toBe(201);
     const renamed = { ...agency, name: { vi: 'Ban Quản lý thử nghiệm (mới)' } };
-    expect((await cloud.fetch('/agencies/000.00.98.H19', { method: 'PUT', token: admin, body: renamed })).status).toBe(200);
-    expect((await cloud.fetch('/agencies/000.00.98.H19', { method: 'PUT', token: admin, body: renamed })).status).toBe(200);
+    expect((await cloud.fetch('/agencies/000.00.98.H19', { method: 'PUT', token: admin, body: renamed })).status).toBe(
+      200,
+    );
+    expect((await cloud.fetch('/agencies/000.00.98.H19', { method: 'PUT', token: admin, body: renamed })).status).toBe(
+      200,
+    );
     const events = await eventsFor('catalog.agency_upserted', '000.00.98.H19');
     expect(events.map((e) => e.sequence).sort()).toEqual([1, 2]);
 
     const list = await cloud.fetch('/agencies');
-    expect(list.json.find((a: { code: string }) => a.code === '000.00.98.H19').name.vi).toBe('Ban Quản lý thử nghiệm (mới)');
+    expect(list.json.find((a: { code: string }) => a.code === '000.00.98.H19').name.vi).toBe(
+      'Ban Quản lý thử nghiệm (mới)',
+    );
 
     const orphan = { ...agency, code: '000.00.97.H19', parentCode: '000.00.96.H19' };
     const refused = await cloud.fetch('/agencies/000.00.97.H19', { method: 'PUT', token: admin, body: orphan });
@@ -447,23 +487,27 @@ describe('import and export', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.detail).toBe('The file has errors in 1 row(s); nothing was imported.');
-    expect(res.json.errors).toEqual([
-      expect.objectContaining({ row: 3, field: 'mode', path: 'rows.3.mode' }),
-    ]);
+    expect(res.json.errors).toEqual([expect.objectContaining({ row: 3, field: 'mode', path: 'rows.3.mode' })]);
     expect((await cloud.fetch('/procedures/9.000001')).status).toBe(404);
   });
 
-  test('the CLI prints "row N, field F" for each error, exits 1 and stores nothing', () => {
+  test('the CLI prints "row N, field F" for each error, exits 1 and stores nothing', async () => {
     const file = join(workDir, 'procedures-bad.csv');
-    writeFileSync(file, [header, row('9.000003', 'full'), row('9.000004', 'full').replace('2026-01-01', '2026-13-01')].join('\n'));
-    const run = spawnSync(
-      process.execPath,
-      ['--disable-warning=ExperimentalWarning', 'functions/catalog/cli.ts', 'import', file, '--api', cloud.url],
-      { encoding: 'utf8' },
-    );
-    expect(run.status).toBe(1);
+    const badDate = row('9.000004', 'full').replace('2026-01-01', '2026-13-01');
+    writeFileSync(file, [header, row('9.000003', 'full'), badDate].join('\n'));
+    // Asynchronously: this process serves the API the CLI calls.
+    const run = await runProcess(process.execPath, [
+      '--disable-warning=ExperimentalWarning',
+      'functions/catalog/cli.ts',
+      'import',
+      file,
+      '--api',
+      cloud.url,
+    ]);
     expect(run.stderr).toMatch(/^row 3, field validFrom: /m);
+    expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
+    expect((await cloud.fetch('/procedures/9.000003')).status).toBe(404);
   });
 
   test('the CLI imports a good file, exports it, and importing the export changes nothing', async () => {
@@ -471,14 +515,21 @@ describe('import and export', () => {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) };
     const file = join(workDir, 'procedures-good.csv');
     writeFileSync(file, [header, row('9.000005', 'full'), row('9.000006', 'offline')].join('\n'));
-    expect(await runCatalogCli(['import', file, '--api', cloud.url], io)).toBe(0);
+    const code = await runCatalogCli(['import', file, '--api', cloud.url], io);
+    expect(lines).toEqual([`imported ${file} (procedures): 2 rows, 2 changed, 0 unchanged, 0 skipped`]);
+    expect(code).toBe(0);
     expect(lines.at(-1)).toBe(`imported ${file} (procedures): 2 rows, 2 changed, 0 unchanged, 0 skipped`);
     expect((await cloud.fetch('/procedures/9.000006')).json).toMatchObject({ mode: 'offline', processingDays: 5 });
 
     const exported = join(workDir, 'procedures-export.csv');
     expect(await runCatalogCli(['export', exported, '--api', cloud.url], io)).toBe(0);
     const text = readFileSync(exported, 'utf8');
-    expect(text.split('\r\n').filter((l) => /^\d\.\d{6},/.test(l)).map((l) => l.split(',')[0])).toContain('9.000005');
+    expect(
+      text
+        .split('\r\n')
+        .filter((l) => /^\d\.\d{6},/.test(l))
+        .map((l) => l.split(',')[0]),
+    ).toContain('9.000005');
     const before = (await outboxEvents()).length;
     expect(await runCatalogCli(['import', exported, '--api', cloud.url], io)).toBe(0);
     expect(lines.at(-1)).toMatch(/ 0 changed, \d+ unchanged, 0 skipped$/);
@@ -491,11 +542,37 @@ describe('import and export', () => {
     expect(lines.filter((l) => l.startsWith('ERR'))).toEqual([]);
   });
 
+  test('with --table the CLI runs the same use cases straight against DynamoDB', async () => {
+    const table = cloud.resources.tables.get('catalog')!.name;
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) };
+
+    const bad = join(workDir, 'agencies-bad.json');
+    writeFileSync(bad, JSON.stringify([{ code: '000.00.90.H19', name: { vi: 'Thử' }, level: 'city', active: true }]));
+    expect(await runCatalogCli(['import', bad, '--table', table], io)).toBe(1);
+    expect(lines).toEqual([`ERR ${bad}: nothing was imported`, expect.stringMatching(/^ERR row 1, field level: /)]);
+    expect((await cloud.fetch('/agencies')).json.map((a: { code: string }) => a.code)).not.toContain('000.00.90.H19');
+
+    lines.length = 0;
+    const exported = join(workDir, 'agencies-direct.csv');
+    expect(await runCatalogCli(['export', exported, '--table', table], io)).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^exported \\d+ agencies to ${exported}$`))]);
+    expect(readFileSync(exported, 'utf8')).toMatch(
+      /^code,name_vi,name_en,level,parentCode,oneStopDesk,active,note\r\n/,
+    );
+  });
+
   test('the OpenAPI document includes the catalog routes', async () => {
     const res = await cloud.fetch('/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.json.paths)).toEqual(
-      expect.arrayContaining(['/agencies', '/procedures', '/procedures/{code}', '/calendar/{year}', '/catalog/imports']),
+      expect.arrayContaining([
+        '/agencies',
+        '/procedures',
+        '/procedures/{code}',
+        '/calendar/{year}',
+        '/catalog/imports',
+      ]),
     );
   });
 });

@@ -129,15 +129,23 @@ export const procedurePutBodySchema = ProcedureFields.extend({
     .describe("'draft' saves the working copy; 'published' publishes it as a new version from validFrom."),
   processingDays: derivedTiming.processingDays.optional().describe('Read-only; ignored.'),
   sameDay: z.boolean().optional().describe('Read-only; ignored.'),
-}).superRefine((body, ctx) => {
-  // Cross-field rules live on ProcedureSchema; run them on the body as it will be stored.
-  const { processingDays: _days, sameDay: _sameDay, ...procedure } = body;
-  const checked = ProcedureSchema.safeParse({ ...procedure, code: body.code ?? ANY_CODE, version: body.version ?? 1 });
-  if (!checked.success) {
-    for (const issue of checked.error.issues)
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }
-});
+}).superRefine(
+  (body, ctx) => {
+    // Cross-field rules live on ProcedureSchema; run them on the body as it will be stored.
+    const { processingDays: _days, sameDay: _sameDay, ...procedure } = body;
+    const checked = ProcedureSchema.safeParse({
+      ...procedure,
+      code: body.code ?? ANY_CODE,
+      version: body.version ?? 1,
+    });
+    if (!checked.success) {
+      for (const issue of checked.error.issues)
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    // Only on an otherwise valid body: ProcedureSchema would repeat the nested rules' (fee tiers') issues.
+  },
+  { when: (payload) => payload.issues.length === 0 },
+);
 
 export type ProcedurePutBody = z.output<typeof procedurePutBodySchema>;
 

@@ -2,11 +2,11 @@
  * Requests and responses of the dossiers' HTTP API. The handlers validate with these schemas and the OpenAPI
  * document is generated from them, so what is documented is what is enforced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgencyCodeSchema, ProcedureCodeSchema } from '#catalog/domain/schemas.ts';
-import { DOSSIER_STATUSES } from '../events.ts';
 import { dossierActionSchema } from '../domain/model.ts';
 import { OFFICIAL_ACTION_TYPES } from '../domain/transitions.ts';
+import { DOSSIER_STATUSES } from '../events.ts';
 
 /** Page size of the lists when the caller does not ask for one. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -167,6 +167,45 @@ export const historyEntrySchema = z.object({
   reason: z.string().optional(),
 });
 
+const supplementRoundSchema = z.object({
+  requestedAt: z.string(),
+  requestedBy: actorSchema,
+  reason: z.string(),
+  completedAt: z.string().optional(),
+});
+
+const stepSchema = z.object({
+  agencyCode: z.string(),
+  allottedWorkingDays: z.number(),
+  startedAt: z.string().optional(),
+  dueAt: z.string().optional(),
+  endedAt: z.string().optional(),
+});
+
+const apologySchema = z.object({
+  at: z.string(),
+  newAppointmentAt: z.string(),
+  previousAppointmentAt: z.string(),
+  reason: z.string(),
+  by: actorSchema,
+});
+
+const resultSchema = z.object({
+  documentId: z.string().optional(),
+  number: z.string(),
+  signer: z.string(),
+  issuedBy: z.string(),
+  signedAt: z.string(),
+  documentType: z.string().optional(),
+  electronic: z.boolean(),
+});
+
+const feedbackSchema = z.object({
+  rating: z.enum(['satisfied', 'neutral', 'dissatisfied']),
+  comment: z.string().optional(),
+  at: z.string(),
+});
+
 export const dossierViewSchema = z
   .object({
     code: z.string(),
@@ -201,17 +240,17 @@ export const dossierViewSchema = z
     returnedAt: z.string().optional(),
     rejectedAt: z.string().optional(),
     timeliness: timelinessSchema,
-    supplements: z.array(z.record(z.string(), z.unknown())),
-    steps: z.array(z.record(z.string(), z.unknown())),
-    apologies: z.array(z.record(z.string(), z.unknown())),
+    supplements: z.array(supplementRoundSchema).describe('Supplementation requests, with when they were met.'),
+    steps: z.array(stepSchema).describe('Processing steps (inter-agency dossiers), each timed.'),
+    apologies: z.array(apologySchema).describe('Apology letters: each new appointment date with the one it replaced.'),
     fees: z.array(feeLineSchema),
     feeTotal: z.int(),
     paymentStatus: z.enum(['unpaid', 'pending', 'paid', 'refunded']).optional(),
     paidOnline: z.boolean(),
     resultType: z.enum(['electronic', 'paper']),
     resultDelivery: z.enum(['online', 'counter', 'post']),
-    result: z.record(z.string(), z.unknown()).optional(),
-    feedback: z.record(z.string(), z.unknown()).optional(),
+    result: resultSchema.optional(),
+    feedback: feedbackSchema.optional(),
     history: z.array(historyEntrySchema),
     allowedActions: z.array(z.string()).describe('What the caller may do with the dossier now.'),
   })

@@ -38,6 +38,8 @@ export const paymentSchema = z.object({
   paymentId: z.string().min(1),
   dossierCode: z.string().min(1),
   payerIdNumber: z.string().min(1),
+  /** The payer's name as the dossier gave it, printed on the receipt. */
+  payerName: z.string().optional(),
   gateway: z.enum(['vnpay', 'momo', 'sandbox']),
   /** The merchant code the payment was created under; callbacks for another merchant do not match. */
   merchantCode: z.string().optional(),
@@ -82,6 +84,7 @@ export interface NewPaymentInput {
   paymentId: string;
   dossierCode: string;
   payerIdNumber: string;
+  payerName?: string;
   gateway: Payment['gateway'];
   txnRef: string;
   feeLines: FeeLine[];
@@ -118,6 +121,7 @@ export function newPayment(input: NewPaymentInput, now: Date): Payment {
     refunds: [],
   };
   if (input.merchantCode !== undefined) payment.merchantCode = input.merchantCode;
+  if (input.payerName !== undefined) payment.payerName = input.payerName;
   return payment;
 }
 

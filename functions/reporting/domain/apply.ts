@@ -14,15 +14,20 @@ export interface ProjectionStep {
   openDeltas: OpenDelta[];
 }
 
-/** The step for a dossier event, or null when the event is a duplicate or older than what is known. */
+/**
+ * The step for a dossier event, or null when the event is a duplicate or older than what is known. The sync state
+ * is carried from the existing fact; `options.syncedSequence` only seeds a first fact (a push confirmed before the
+ * fact existed).
+ */
 export function applySnapshot(
   existing: DossierFact | undefined,
   snapshot: DossierSnapshot,
   sequence: number,
-  options: Omit<FactOptions, 'syncedSequence'> = {},
+  options: FactOptions = {},
 ): ProjectionStep | null {
   if (!shouldApply(existing, sequence)) return null;
-  const fact = factFromSnapshot(snapshot, sequence, { ...options, syncedSequence: existing?.syncedSequence ?? null });
+  const syncedSequence = existing === undefined ? (options.syncedSequence ?? null) : existing.syncedSequence;
+  const fact = factFromSnapshot(snapshot, sequence, { ...options, syncedSequence });
   return { fact, counterDeltas: diffCounters(existing, fact), openDeltas: openDeltas(existing, fact) };
 }
 

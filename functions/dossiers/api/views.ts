@@ -1,0 +1,79 @@
+/**
+ * What callers see of a dossier: the full view (owner, officials of the handling agency), a list summary, and
+ * the public status. Timeliness is recomputed as of the request for a dossier still in progress, so that a
+ * dossier whose appointment passed reads as overdue without any write.
+ */
+import type { WorkingCalendar } from '#calendar/index.ts';
+import { type ActorRole, type Dossier, isFinal } from '../domain/model.ts';
+import { computeTimeliness } from '../domain/timeliness.ts';
+import { allowedActions } from '../domain/transitions.ts';
+import type { Timeliness } from '../events.ts';
+import type { StoredDossier } from '../store.ts';
+import type { DossierSummary, DossierView, PublicStatus } from './schemas.ts';
+
+/** Timeliness as of `asOf`: recomputed for an unfinished dossier, as recorded for a finished one. */
+export function currentTimeliness(d: Dossier, asOf: Date, calendar: WorkingCalendar): Timeliness | null {
+  if (isFinal(d.status) || d.endedAt !== undefined) return d.timeliness;
+  return computeTimeliness(d, asOf, calendar);
+}
+
+/** The full dossier; `role` is the caller's lifecycle role, for the actions offered (undefined: none). */
+export function dossierView(
+  stored: StoredDossier,
+  role: ActorRole | undefined,
+  asOf: Date,
+  calendar: WorkingCalendar,
+): DossierView {
+  const {
+    idempotencyKey: _idempotencyKey,
+    processingTime: _processingTime,
+    payBeforeReception: _payBeforeReception,
+    statusBeforePause: _statusBeforePause,
+    ...visible
+  } = stored.dossier;
+  return {
+    ...structuredClone(visible),
+    applicant: {
+      ...visible.applicant,
+      ...(stored.applicantAddress === undefined ? {} : { address: stored.applicantAddress }),
+    },
+    timeliness: currentTimeliness(stored.dossier, asOf, calendar),
+    allowedActions: allowedActions(stored.dossier, role),
+  };
+}
+
+export function dossierSummary(d: Dossier, asOf: Date, calendar: WorkingCalendar): DossierSummary {
+  const summary: DossierSummary = {
+    code: d.code,
+    procedureCode: d.procedureCode,
+    procedureName: d.procedureName,
+    agencyCode: d.agencyCode,
+    currentAgencyCode: d.currentAgencyCode,
+    applicant: { idNumber: d.applicant.idNumber, fullName: d.applicant.fullName },
+    status: d.status,
+    nationalStatusCode: d.nationalStatusCode,
+    version: d.version,
+    submittedAt: d.submittedAt,
+    timeliness: currentTimeliness(d, asOf, calendar),
+    feeTotal: d.feeTotal,
+  };
+  if (d.receivedAt !== undefined) summary.receivedAt = d.receivedAt;
+  if (d.appointmentAt !== undefined) summary.appointmentAt = d.appointmentAt;
+  if (d.endedAt !== undefined) summary.endedAt = d.endedAt;
+  if (d.paymentStatus !== undefined) summary.paymentStatus = d.paymentStatus;
+  return summary;
+}
+
+/** Where the dossier stands, with nothing personal in it. */
+export function publicStatus(d: Dossier): PublicStatus {
+  return {
+    code: d.code,
+    procedureCode: d.procedureCode,
+    procedureName: d.procedureName,
+    agencyCode: d.agencyCode,
+    status: d.status,
+    nationalStatusCode: d.nationalStatusCode,
+    submittedAt: d.submittedAt,
+    ...(d.appointmentAt === undefined ? {} : { appointmentAt: d.appointmentAt }),
+  };
+}

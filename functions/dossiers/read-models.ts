@@ -1,0 +1,126 @@
+/**
+ * The dossiers context's copies of other contexts' data, kept from their events (a context never reads
+ * another's table): the published procedure versions, agencies and calendar years from the catalog, and the
+ * verified documents from the documents context. Each event is applied once: the inbox record goes in the
+ * same transaction as the effect, and an event older than what is stored changes nothing.
+ */
+import {
+  type CalendarYear,
+  createWorkingCalendar,
+  VIETNAM_CALENDAR_2025_2027,
+  type WorkingCalendar,
+} from '#calendar/index.ts';
+import { type Procedure, ProcedureSchema } from '#catalog/domain/schemas.ts';
+import type {
+  AgencyUpsertedData,
+  CalendarUpdatedData,
+  ProcedurePublishedData,
+  ProcedureRetiredData,
+} from '#catalog/events.ts';
+import type { DocumentEventData } from '#documents/events.ts';
+import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import type { EventEnvelope } from '#platform/events.ts';
+import { inboxPut } from '#platform/inbox.ts';
+import { logger } from '#platform/observability.ts';
+import * as store from './store.ts';
+
+/** What applying an event did: changed the read model, or nothing (a redelivery, or an older event). */
+export type ApplyOutcome = 'applied' | 'duplicate-or-stale';
+
+/** Writes the effect with the consumer's inbox record; a failed condition on either means nothing to do. */
+export async function applyOnce(
+  effect: TransactItem[],
+  consumer: string,
+  event: EventEnvelope,
+  at: Date,
+): Promise<ApplyOutcome> {
+  try {
+    await transactWrite([...effect, inboxPut(store.dossiersTableName(), consumer, event.id, at)]);
+    return 'applied';
+  } catch (error) {
+    if (failedConditions(error) !== undefined) return 'duplicate-or-stale';
+    throw error;
+  }
+}
+
+/** Applies one catalog event to the read models; other event types are ignored. */
+export async function applyCatalogEvent(event: EventEnvelope, consumer: string, at: Date): Promise<ApplyOutcome> {
+  let effect: TransactItem;
+  switch (event.type) {
+    case 'catalog.procedure_published': {
+      // Parsed again: a procedure that does not meet the contract must not become submittable.
+      const procedure = ProcedureSchema.parse((event.data as ProcedurePublishedData).procedure);
+      effect = store.procedureVersionUpsert(procedure);
+      break;
+    }
+    case 'catalog.procedure_retired': {
+      const data = event.data as ProcedureRetiredData;
+      effect = store.procedureVersionRetire(data.code, data.version);
+      break;
+    }
+    case 'catalog.calendar_updated':
+      effect = store.calendarPut((event.data as CalendarUpdatedData).calendar, event.sequence);
+      break;
+    case 'catalog.agency_upserted':
+      effect = store.agencyPut((event.data as AgencyUpsertedData).agency, event.sequence);
+      break;
+    default:
+      logger.warn('ignored catalog event', { type: event.type, id: event.id });
+      return 'duplicate-or-stale';
+  }
+  return applyOnce([effect], consumer, event, at);
+}
+
+/** Keeps a verified (clean) document; other document events are ignored. */
+export async function applyDocumentEvent(event: EventEnvelope, consumer: string, at: Date): Promise<ApplyOutcome> {
+  if (event.type !== 'document.verified') return 'duplicate-or-stale';
+  const data = event.data as DocumentEventData;
+  if (data.status !== 'clean') return 'duplicate-or-stale';
+  const document: store.VerifiedDocument = {
+    documentId: data.documentId,
+    fileName: data.fileName,
+    contentType: data.contentType,
+    size: data.size,
+    sha256: data.sha256,
+    digitized: data.digitized,
+    ...(data.ownerIdNumber === undefined ? {} : { ownerIdNumber: data.ownerIdNumber }),
+    ...(data.ownerAgencyCode === undefined ? {} : { ownerAgencyCode: data.ownerAgencyCode }),
+  };
+  return applyOnce([store.documentUpsert(document, event.sequence)], consumer, event, at);
+}
+
+/**
+ * The version of a procedure in effect on a local date: among the published versions that have started to
+ * apply and not ended (nor been retired), the latest. A newer version published to apply later does not
+ * displace the current one before its first day.
+ */
+export function versionInEffect(versions: store.ProcedureVersionRecord[], localDate: string): Procedure | undefined {
+  let best: Procedure | undefined;
+  for (const { procedure, retired } of versions) {
+    if (procedure === undefined || retired || procedure.status !== 'published') continue;
+    if (procedure.validFrom > localDate) continue;
+    if (procedure.validTo !== undefined && procedure.validTo < localDate) continue;
+    if (best === undefined || procedure.version > best.version) best = procedure;
+  }
+  return best;
+}
+
+export async function procedureInEffect(code: string, localDate: string): Promise<Procedure | undefined> {
+  return versionInEffect(await store.listProcedureVersions(code), localDate);
+}
+
+/**
+ * Merges the calendar years the catalog published with the built-in years it has not (yet) published; the
+ * catalog's year wins.
+ */
+export function mergeCalendarYears(published: CalendarYear[]): CalendarYear[] {
+  const byYear = new Map<number, CalendarYear>();
+  for (const year of VIETNAM_CALENDAR_2025_2027) byYear.set(year.year, year);
+  for (const year of published) byYear.set(year.year, year);
+  return [...byYear.values()].sort((a, b) => a.year - b.year);
+}
+
+/** The working-day calendar as the catalog last published it (built-in years fill the gaps). */
+export async function workingCalendar(): Promise<WorkingCalendar> {
+  return createWorkingCalendar(mergeCalendarYears(await store.listCalendarYears()));
+}

@@ -1,0 +1,424 @@
+/**
+ * The only code that touches the dossiers table. Single-table design (the table declaration in topology.ts
+ * lists the access patterns):
+ *
+ * | item                 | pk                           | sk              | indexes                                  |
+ * |----------------------|------------------------------|-----------------|------------------------------------------|
+ * | dossier              | DOSSIER#<code>               | DOSSIER         | gsi1 owner, gsi2 open work queue, gsi3 by status |
+ * | daily code counter   | COUNTER#<agency>#<YYYY-MM-DD>| COUNTER         | —                                        |
+ * | procedure version    | PROCEDURE#<code>             | VERSION#<10 digits> | —                                    |
+ * | agency               | AGENCY#<code>                | AGENCY          | —                                        |
+ * | calendar year        | CALENDAR                     | YEAR#<yyyy>     | —                                        |
+ * | verified document    | DOCUMENT#<id>                | DOCUMENT        | —                                        |
+ * | idempotency record   | IDEMPOTENCY#<scope>#<key>    | IDEMPOTENCY     | — (platform/idempotency.ts, TTL)         |
+ * | inbox record         | INBOX#<consumer>#<event id>  | INBOX           | — (platform/inbox.ts, TTL)               |
+ * | outbox event         | OUTBOX#<event id>            | OUTBOX          | — (platform/outbox.ts, TTL)              |
+ *
+ * Index keys of a dossier (all strings; instants as UTC ISO so that they sort as time):
+ * - gsi1pk `OWNER#<idNumber>`, gsi1sk `<submittedAt>#<code>` — the applicant's dossiers, newest first.
+ * - gsi2pk `QUEUE#<currentAgencyCode>`, gsi2sk `<appointmentAt>#<code>` — only while unfinished (a sparse
+ *   index): the agency's work queue by appointment date; dossiers without one sort last (`~<submittedAt>`).
+ * - gsi3pk `AGENCY#<currentAgencyCode>#<status>`, gsi3sk as gsi2sk — one status of an agency, by appointment.
+ *
+ * Read models (procedure versions, agencies, calendar years, verified documents) are fed by other contexts'
+ * events; their writes are returned as transaction items so the consumer can add its inbox record.
+ */
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CalendarYear } from '#calendar/calendar.ts';
+import type { Agency, Procedure } from '#catalog/domain/schemas.ts';
+import { dynamoDocumentClient } from '#platform/aws.ts';
+import { decodeCursor, encodeCursor, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
+import { tableName } from '#platform/env.ts';
+import { ValidationError } from '#platform/errors.ts';
+import type { Dossier } from './domain/model.ts';
+import { isFinal } from './domain/model.ts';
+import type { DossierStatus } from './events.ts';
+
+/** Physical name of the dossiers table (read at call time: the local runtime sets it after import). */
+export const dossiersTableName = (): string => tableName('dossiers');
+
+const client = () => dynamoDocumentClient();
+
+const dossierKey = (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' });
+const counterKey = (agencyCode: string, localDate: string) => ({
+  pk: `COUNTER#${agencyCode}#${localDate}`,
+  sk: 'COUNTER',
+});
+const procedureVersionKey = (code: string, version: number) => ({
+  pk: `PROCEDURE#${code}`,
+  sk: `VERSION#${String(version).padStart(10, '0')}`,
+});
+const agencyKey = (code: string) => ({ pk: `AGENCY#${code}`, sk: 'AGENCY' });
+const CALENDAR_PK = 'CALENDAR';
+const calendarKey = (year: number) => ({ pk: CALENDAR_PK, sk: `YEAR#${year}` });
+const documentKey = (id: string) => ({ pk: `DOCUMENT#${id}`, sk: 'DOCUMENT' });
+
+/** Days a daily counter is kept after its day (codes of a day are only issued on that day). */
+const COUNTER_RETENTION_DAYS = 30;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dossiers
+
+/** A dossier as stored: the domain object plus personal data that never travels in events. */
+export interface StoredDossier {
+  dossier: Dossier;
+  /** The applicant's postal address (kept for delivery by post; not in the event snapshot). */
+  applicantAddress?: string;
+}
+
+const utc = (iso: string): string => new Date(iso).toISOString();
+
+/** Sort key of the agency lists: by appointment date; dossiers without one after every dated one. */
+const dueKey = (d: Dossier): string =>
+  d.appointmentAt !== undefined ? `${utc(d.appointmentAt)}#${d.code}` : `~${utc(d.submittedAt)}#${d.code}`;
+
+const ownerPartition = (idNumber: string) => `OWNER#${idNumber}`;
+const queuePartition = (agencyCode: string) => `QUEUE#${agencyCode}`;
+const statusPartition = (agencyCode: string, status: DossierStatus) => `AGENCY#${agencyCode}#${status}`;
+
+function dossierItem(stored: StoredDossier): Record<string, unknown> {
+  const d = stored.dossier;
+  return {
+    ...dossierKey(d.code),
+    version: d.version,
+    status: d.status,
+    dossier: d,
+    ...(stored.applicantAddress !== undefined ? { applicantAddress: stored.applicantAddress } : {}),
+    gsi1pk: ownerPartition(d.applicant.idNumber),
+    gsi1sk: `${utc(d.submittedAt)}#${d.code}`,
+    ...(isFinal(d.status) ? {} : { gsi2pk: queuePartition(d.currentAgencyCode), gsi2sk: dueKey(d) }),
+    gsi3pk: statusPartition(d.currentAgencyCode, d.status),
+    gsi3sk: dueKey(d),
+  };
+}
+
+function storedDossier(item: Record<string, unknown>): StoredDossier {
+  return {
+    dossier: item.dossier as Dossier,
+    ...(typeof item.applicantAddress === 'string' ? { applicantAddress: item.applicantAddress } : {}),
+  };
+}
+
+export async function getDossier(code: string, consistent = true): Promise<StoredDossier | undefined> {
+  const out = await client().send(
+    new GetCommand({ TableName: dossiersTableName(), Key: dossierKey(code), ConsistentRead: consistent }),
+  );
+  return out.Item ? storedDossier(out.Item) : undefined;
+}
+
+/**
+ * Writes a dossier: a new one only if its code is free; a change only if the stored version is still the one
+ * the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting.
+ */
+export function dossierPut(stored: StoredDossier, expectedVersion: number | undefined): TransactItem {
+  return {
+    Put: {
+      TableName: dossiersTableName(),
+      Item: dossierItem(stored),
+      ...(expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :expectedVersion',
+            ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+          }),
+    },
+  };
+}
+
+/**
+ * The next sequence of an agency's dossier codes for a local date: an atomic counter (UpdateItem ADD), so
+ * concurrent submissions never get the same number. A number taken by a submission that then fails is not
+ * reused (codes may have gaps, never duplicates).
+ */
+export async function nextSequence(agencyCode: string, localDate: string): Promise<number> {
+  const out = await client().send(
+    new UpdateCommand({
+      TableName: dossiersTableName(),
+      Key: counterKey(agencyCode, localDate),
+      UpdateExpression: 'ADD #seq :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':expiresAt': ttlAfterDays(new Date(`${localDate}T00:00:00+07:00`), COUNTER_RETENTION_DAYS + 1),
+      },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(out.Attributes?.seq);
+}
+
+/** A cursor must name an item of the partition it pages through; anything else is the caller's mistake. */
+function indexCursor(cursor: string | undefined, index: string, partition: string) {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  const valid =
+    key[`${index}pk`] === partition &&
+    typeof key[`${index}sk`] === 'string' &&
+    typeof key.pk === 'string' &&
+    typeof key.sk === 'string' &&
+    Object.keys(key).length === 4;
+  if (!valid) throw new ValidationError([{ path: 'query.cursor', message: 'invalid cursor' }]);
+  return key;
+}
+
+async function queryPage(
+  index: 'gsi1' | 'gsi2' | 'gsi3',
+  partition: string,
+  limit: number,
+  cursor: string | undefined,
+  options: { sortBefore?: string; newestFirst?: boolean } = {},
+): Promise<Page<StoredDossier>> {
+  const input: QueryCommandInput = {
+    TableName: dossiersTableName(),
+    IndexName: index,
+    KeyConditionExpression: options.sortBefore === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+    ExpressionAttributeNames: {
+      '#pk': `${index}pk`,
+      ...(options.sortBefore === undefined ? {} : { '#sk': `${index}sk` }),
+    },
+    ExpressionAttributeValues: {
+      ':pk': partition,
+      ...(options.sortBefore === undefined ? {} : { ':before': options.sortBefore }),
+    },
+    ScanIndexForward: options.newestFirst !== true,
+    ExclusiveStartKey: indexCursor(cursor, index, partition),
+    // One beyond the page: then a next page certainly exists and its cursor is exact.
+    Limit: limit + 1,
+  };
+  const out = await client().send(new QueryCommand(input));
+  const items = out.Items ?? [];
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    items.length > limit && last
+      ? encodeCursor({
+          pk: last.pk,
+          sk: last.sk,
+          [`${index}pk`]: last[`${index}pk`],
+          [`${index}sk`]: last[`${index}sk`],
+        })
+      : undefined;
+  return { items: page.map(storedDossier), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** The applicant's dossiers, newest submission first. */
+export function queryOwnerDossiers(
+  idNumber: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<StoredDossier>> {
+  return queryPage('gsi1', ownerPartition(idNumber), limit, cursor, { newestFirst: true });
+}
+
+/**
+ * Dossiers held by an agency, ordered by appointment date: one status (gsi3), or every unfinished one (gsi2).
+ * `dueBefore` (an instant) keeps those whose appointment is strictly earlier.
+ */
+export function queryAgencyDossiers(
+  agencyCode: string,
+  filter: { status?: DossierStatus; dueBefore?: Date },
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<StoredDossier>> {
+  const sortBefore = filter.dueBefore?.toISOString();
+  return filter.status === undefined
+    ? queryPage('gsi2', queuePartition(agencyCode), limit, cursor, sortBefore ? { sortBefore } : {})
+    : queryPage('gsi3', statusPartition(agencyCode, filter.status), limit, cursor, sortBefore ? { sortBefore } : {});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Read model: procedure versions (catalog.procedure_published / catalog.procedure_retired)
+
+export interface ProcedureVersionRecord {
+  procedure?: Procedure;
+  retired: boolean;
+}
+
+/**
+ * Records a published version. Versions never change content, so a redelivery writes the same thing; the
+ * `retired` flag is left alone, so a retirement that arrived first is kept.
+ */
+export function procedureVersionUpsert(procedure: Procedure): TransactItem {
+  return {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: procedureVersionKey(procedure.code, procedure.version),
+      UpdateExpression: 'SET #procedure = :procedure',
+      ExpressionAttributeNames: { '#procedure': 'procedure' },
+      ExpressionAttributeValues: { ':procedure': procedure },
+    },
+  };
+}
+
+export function procedureVersionRetire(code: string, version: number): TransactItem {
+  return {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: procedureVersionKey(code, version),
+      UpdateExpression: 'SET retired = :true',
+      ExpressionAttributeValues: { ':true': true },
+    },
+  };
+}
+
+/** Every known version of a procedure (a handful), oldest first. */
+export async function listProcedureVersions(code: string): Promise<ProcedureVersionRecord[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `PROCEDURE#${code}`, ':prefix': 'VERSION#' },
+  });
+  return items.map((item) => ({
+    ...(item.procedure === undefined ? {} : { procedure: item.procedure as Procedure }),
+    retired: item.retired === true,
+  }));
+}
+
+export async function getProcedureVersion(code: string, version: number): Promise<Procedure | undefined> {
+  const out = await client().send(
+    new GetCommand({ TableName: dossiersTableName(), Key: procedureVersionKey(code, version), ConsistentRead: true }),
+  );
+  return out.Item?.procedure as Procedure | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Read models ordered by the producer's sequence: agencies and calendar years. An older event than the one
+// applied is refused by the condition (the consumer treats that as nothing to do).
+
+function newerThanStored(sequence: number) {
+  return {
+    ConditionExpression: 'attribute_not_exists(pk) OR #sequence < :sequence',
+    ExpressionAttributeNames: { '#sequence': 'sequence' },
+    ExpressionAttributeValues: { ':sequence': sequence },
+  };
+}
+
+export function agencyPut(agency: Agency, sequence: number): TransactItem {
+  return {
+    Put: {
+      TableName: dossiersTableName(),
+      Item: { ...agencyKey(agency.code), agency, sequence },
+      ...newerThanStored(sequence),
+    },
+  };
+}
+
+export async function getAgency(code: string): Promise<Agency | undefined> {
+  const out = await client().send(new GetCommand({ TableName: dossiersTableName(), Key: agencyKey(code) }));
+  return out.Item?.agency as Agency | undefined;
+}
+
+export function calendarPut(calendar: CalendarYear, sequence: number): TransactItem {
+  return {
+    Put: {
+      TableName: dossiersTableName(),
+      Item: { ...calendarKey(calendar.year), calendar, sequence },
+      ...newerThanStored(sequence),
+    },
+  };
+}
+
+export async function listCalendarYears(): Promise<CalendarYear[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': CALENDAR_PK },
+  });
+  return items.map((item) => item.calendar as CalendarYear);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Read model: verified documents (document.verified), and which dossiers used each one
+
+export interface VerifiedDocument {
+  documentId: string;
+  ownerIdNumber?: string;
+  ownerAgencyCode?: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  digitized: boolean;
+}
+
+export interface StoredDocument {
+  document: VerifiedDocument;
+  /** Codes of the dossiers that included the document (a document used before is "reused"). */
+  usedBy: string[];
+}
+
+/** Records a verified document; the record of its use by dossiers is kept. */
+export function documentUpsert(document: VerifiedDocument, sequence: number): TransactItem {
+  return {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: documentKey(document.documentId),
+      UpdateExpression: 'SET #document = :document, #sequence = :sequence',
+      ConditionExpression: 'attribute_not_exists(#sequence) OR #sequence < :sequence',
+      ExpressionAttributeNames: { '#document': 'document', '#sequence': 'sequence' },
+      ExpressionAttributeValues: { ':document': document, ':sequence': sequence },
+    },
+  };
+}
+
+/** Adds a dossier to the documents' users, in the dossier's own transaction. */
+export function documentUsage(documentId: string, dossierCode: string): TransactItem {
+  return {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: documentKey(documentId),
+      UpdateExpression: 'ADD usedBy :code',
+      ConditionExpression: 'attribute_exists(#document)',
+      ExpressionAttributeNames: { '#document': 'document' },
+      ExpressionAttributeValues: { ':code': new Set([dossierCode]) },
+    },
+  };
+}
+
+/** The verified documents among `ids` (unknown or unverified ones are absent from the map). */
+export async function getDocuments(ids: readonly string[]): Promise<Map<string, StoredDocument>> {
+  const found = new Map<string, StoredDocument>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += 100) {
+    let pending: Record<string, unknown>[] = unique.slice(start, start + 100).map(documentKey);
+    while (pending.length > 0) {
+      const out = await client().send(
+        new BatchGetCommand({ RequestItems: { [dossiersTableName()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[dossiersTableName()] ?? []) {
+        if (item.document === undefined) continue;
+        const usedBy = item.usedBy instanceof Set ? [...(item.usedBy as Set<string>)] : [];
+        const document = item.document as VerifiedDocument;
+        found.set(document.documentId, { document, usedBy });
+      }
+      pending = (out.UnprocessedKeys?.[dossiersTableName()]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function queryAll(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await client().send(
+      new QueryCommand({ ...input, TableName: dossiersTableName(), ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}

@@ -1,0 +1,977 @@
+/**
+ * The payments context's use cases: what the handlers, the consumer and the schedule go through.
+ *
+ * Every change of a payment is decided by the pure rules of `domain/payment.ts` against the payment as read,
+ * and written in one transaction conditioned on the version it was read at, together with its event
+ * (outbox), its receipt number (a gapless series per province and year) and the dossier copy's bookkeeping.
+ * A decision that lost a race is taken again on what is there now; a decision that changes nothing writes
+ * nothing, so repeated and reordered callbacks move a payment once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
+import { now } from '#platform/clock.ts';
+import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts';
+import type { EventEnvelope } from '#platform/events.ts';
+import { runIdempotent, type StoredResponse } from '#platform/idempotency.ts';
+import { hasRole, type Identity, isOfficialOf } from '#platform/identity.ts';
+import { inboxPut } from '#platform/inbox.ts';
+import { logger } from '#platform/observability.ts';
+import { envelope, outboxPut } from '#platform/outbox.ts';
+import { provinceFromEnv } from '#platform/province.ts';
+import type {
+  CallbackLogEntry,
+  CreatedPayment,
+  CreatePaymentBody,
+  FindingKind,
+  PaymentView,
+  ReceiptView,
+  ReconcileResult,
+  ReconciliationReport,
+} from './api/schemas.ts';
+import type {
+  CallbackOutcome,
+  GatewayPlugin,
+  GatewayRegistry,
+  HttpAnswer,
+  QueryResult,
+  RefundResult,
+  VerifiedCallback,
+} from './domain/gateway.ts';
+import { momoAnswer, momoPartnerCodeOf } from './domain/momo.ts';
+import {
+  applyQueryResult,
+  applyVerifiedCallback,
+  attachReceipt,
+  createRequestFor,
+  DEFAULT_PAYMENT_TTL_MINUTES,
+  type FeeLine,
+  formatReceiptNumber,
+  newPayment,
+  newTxnRef,
+  type Payment,
+  paymentEventData,
+  queryRequestFor,
+  recordRefund,
+} from './domain/payment.ts';
+import { buildSandboxOutcome, readSandboxCheckout } from './domain/sandbox.ts';
+import { parseFormQuery, parseVnpayDate, vnpayAnswer, vnpayMerchantCodeOf } from './domain/vnpay.ts';
+import type { PaymentEventType } from './events.ts';
+import { apiBaseUrl, gatewayRegistry, sandboxSettings, vnpayIpnUrl } from './gateways.ts';
+import * as store from './store.ts';
+
+const ATTEMPTS = 5;
+/** The consumer name its inbox items are filed under. */
+export const DOSSIER_CONSUMER = 'payments-on-dossier-event';
+
+/** Dossier statuses in which nothing more may be paid. */
+const CLOSED_STATUSES = new Set(['rejected', 'withdrawn', 'stopped', 'returned']);
+/** Dossier statuses that give back what was paid. */
+const REFUNDING_STATUSES = new Set(['rejected', 'withdrawn']);
+
+/** A condition failed (someone changed an item since it was read) or another transaction held an item. */
+function lostRace(error: unknown): boolean {
+  if (failedConditions(error) !== undefined) return true;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return (
+    (error as { name?: string }).name === 'TransactionCanceledException' &&
+    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
+}
+
+function busy(): ConflictError {
+  return new ConflictError('concurrent-change', {
+    vi: 'Khoản thanh toán đang được cập nhật đồng thời; vui lòng thử lại.',
+    en: 'The payment is being changed concurrently; please try again.',
+  });
+}
+
+function expiryMinutes(): number {
+  const configured = Number(process.env.PAYMENT_EXPIRY_MINUTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_PAYMENT_TTL_MINUTES;
+}
+
+/** 13 base-36 characters of randomness for merchant references. */
+const randomBase36 = (): string =>
+  BigInt(`0x${randomBytes(8).toString('hex')}`)
+    .toString(36)
+    .padStart(13, '0');
+
+async function finding(entry: store.NewFinding, at: Date): Promise<void> {
+  try {
+    await store.recordFinding(entry, at);
+  } catch (error) {
+    // A finding is for people to read later; failing to note one must not fail the money path.
+    logger.error('could not record a reconciliation finding', { kind: entry.kind, error: error as Error });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The dossiers read model
+
+const feeLineInput = z.object({ code: z.string().min(1), name: z.string().min(1), amount: z.number().int() });
+const dossierEventDataSchema = z.looseObject({
+  dossier: z.looseObject({
+    code: z.string().min(1),
+    procedureCode: z.string(),
+    procedureName: z.string(),
+    agencyCode: z.string().min(1),
+    currentAgencyCode: z.string().optional(),
+    applicant: z.looseObject({ idNumber: z.string().min(1), fullName: z.string().optional() }),
+    status: z.string().min(1),
+    fees: z.array(feeLineInput),
+    feeTotal: z.number().int(),
+    paymentStatus: z.string().optional(),
+  }),
+});
+
+/** What payments keeps of a dossier event's snapshot. */
+export function dossierCopyOf(data: unknown): store.DossierCopy {
+  const { dossier } = dossierEventDataSchema.parse(data);
+  const copy: store.DossierCopy = {
+    code: dossier.code,
+    ownerIdNumber: dossier.applicant.idNumber,
+    agencyCode: dossier.agencyCode,
+    currentAgencyCode: dossier.currentAgencyCode ?? dossier.agencyCode,
+    procedureCode: dossier.procedureCode,
+    procedureName: dossier.procedureName,
+    status: dossier.status,
+    fees: dossier.fees.map((line) => ({ code: line.code, name: line.name, amount: line.amount })),
+    feeTotal: dossier.feeTotal,
+  };
+  if (dossier.applicant.fullName) copy.ownerName = dossier.applicant.fullName;
+  if (dossier.paymentStatus) copy.paymentStatus = dossier.paymentStatus;
+  return copy;
+}
+
+/**
+ * Applies a dossier event to the read model, once (inbox) and in order (a copy is only replaced by a newer
+ * version). A rejected or withdrawn dossier then gets its payment refunded; that step runs whatever became
+ * of the copy, since a redelivered event may follow a crash between the two.
+ */
+export async function applyDossierEvent(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'stale'> {
+  const at = now();
+  const copy = dossierCopyOf(event.data);
+  let applied: 'applied' | 'duplicate' | 'stale' = 'applied';
+  try {
+    await transactWrite([
+      store.dossierCopyUpdate(copy, event.sequence, at),
+      inboxPut(store.paymentsTableName(), DOSSIER_CONSUMER, event.id, at),
+    ]);
+  } catch (error) {
+    const failed = failedConditions(error);
+    if (!failed) throw error;
+    applied = failed.includes(1) ? 'duplicate' : 'stale';
+  }
+  if (event.type === 'dossier.rejected' || event.type === 'dossier.withdrawn') {
+    await refundIfDossierClosed(copy.code);
+  }
+  return applied;
+}
+
+/** Fee lines still to pay: none once paid (online or at the counter). */
+export function outstandingFeeLines(record: store.DossierRecord): FeeLine[] {
+  const status = record.dossier.paymentStatus;
+  if (record.paidPaymentId || status === 'paid' || status === 'refunded') return [];
+  return record.dossier.fees.filter((line) => line.amount > 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Creating a payment
+
+export interface CreatePaymentInput {
+  body: CreatePaymentBody;
+  payer: Identity;
+  idempotencyKey: string;
+  language: 'vi' | 'en';
+  payerIp: string;
+}
+
+function paymentInProgress(active: Payment): ConflictError {
+  return new ConflictError(
+    'payment-in-progress',
+    {
+      vi: 'Hồ sơ đang có một khoản thanh toán chưa hoàn tất; hãy hoàn tất hoặc chờ khoản đó hết hạn.',
+      en: 'The dossier has a payment in progress; complete it or wait until it expires.',
+    },
+    { paymentId: active.paymentId, expiresAt: active.expiresAt },
+  );
+}
+
+/** POST /payments: one payment for the outstanding fee lines of the payer's own dossier. */
+export async function createPayment(input: CreatePaymentInput): Promise<StoredResponse & { replayed: boolean }> {
+  const at = now();
+  const { body, payer } = input;
+  return runIdempotent(
+    {
+      tableName: store.paymentsTableName(),
+      scope: `create-payment#${payer.sub}`,
+      key: input.idempotencyKey,
+      body,
+      at,
+    },
+    async (recordPut) => {
+      const plugin = (await gatewayRegistry()).get(body.gateway);
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const record = await store.getDossier(body.dossierCode);
+        if (!record) {
+          throw new NotFoundError({
+            vi: `Không tìm thấy hồ sơ ${body.dossierCode}.`,
+            en: `Dossier ${body.dossierCode} was not found.`,
+          });
+        }
+        if (record.dossier.ownerIdNumber !== payer.sub) {
+          throw new ForbiddenError({
+            vi: 'Chỉ người nộp hồ sơ được thanh toán hồ sơ này.',
+            en: 'Only the applicant may pay for this dossier.',
+          });
+        }
+        if (CLOSED_STATUSES.has(record.dossier.status)) {
+          throw new ConflictError('dossier-not-payable', {
+            vi: 'Hồ sơ đã kết thúc; không thể thanh toán.',
+            en: 'The dossier is closed; it cannot be paid.',
+          });
+        }
+        const feeLines = outstandingFeeLines(record);
+        if (feeLines.length === 0) {
+          throw new ConflictError('nothing-to-pay', {
+            vi: 'Hồ sơ không còn khoản phí, lệ phí nào phải thanh toán.',
+            en: 'The dossier has no fees left to pay.',
+          });
+        }
+        if (record.activePaymentId) {
+          const active = await store.getPayment(record.activePaymentId);
+          if (active?.status === 'pending' && Date.parse(active.expiresAt) > at.getTime()) {
+            throw paymentInProgress(active);
+          }
+        }
+        const payment = newPayment(
+          {
+            paymentId: randomUUID(),
+            dossierCode: record.dossier.code,
+            payerIdNumber: payer.sub,
+            ...(record.dossier.ownerName ? { payerName: record.dossier.ownerName } : {}),
+            gateway: plugin.name,
+            txnRef: newTxnRef(at, randomBase36),
+            feeLines,
+            merchantCode: plugin.merchantCode,
+            ttlMinutes: expiryMinutes(),
+          },
+          at,
+        );
+        const created = await plugin.createPayment(
+          createRequestFor(payment, {
+            payerIp: input.payerIp,
+            locale: body.locale ?? input.language,
+            ...(body.bankCode && plugin.protocol === 'vnpay' ? { bankCode: body.bankCode } : {}),
+            // MoMo shows the text as is; VNPay's gets reduced to plain ASCII by the plugin.
+            ...(plugin.protocol === 'momo' ? { orderInfo: `Thanh toán phí, lệ phí hồ sơ ${payment.dossierCode}` } : {}),
+          }),
+        );
+        payment.merchantCode = created.merchantCode;
+        const response: StoredResponse = { status: 201, body: createdView(payment, created.redirectUrl) };
+        try {
+          await transactWrite([
+            ...store.paymentCreateItems(payment, created.redirectUrl),
+            store.activePaymentUpdate(record, payment.paymentId),
+            recordPut(response),
+          ]);
+          return response;
+        } catch (error) {
+          // The idempotency record (index 3) was written by a concurrent twin: its answer is replayed.
+          if (failedConditions(error)?.includes(3)) throw error;
+          if (!lostRace(error)) throw error;
+        }
+      }
+      throw busy();
+    },
+  );
+}
+
+function createdView(payment: Payment, redirectUrl: string): CreatedPayment {
+  return {
+    paymentId: payment.paymentId,
+    txnRef: payment.txnRef,
+    amount: payment.amount,
+    redirectUrl,
+    expiresAt: payment.expiresAt,
+    dossierCode: payment.dossierCode,
+    gateway: payment.gateway,
+    status: 'pending',
+    feeLines: payment.feeLines.map((line) => ({ ...line })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading payments
+
+/** The payment, if `who` may see it: the payer, or officials of the dossier's agency (admins too). */
+export async function paymentFor(who: Identity, paymentId: string): Promise<Payment> {
+  const payment = await store.getPayment(paymentId);
+  if (!payment) {
+    throw new NotFoundError({ vi: 'Không tìm thấy khoản thanh toán.', en: 'Payment not found.' });
+  }
+  if (who.issuer === 'citizen') {
+    if (payment.payerIdNumber === who.sub) return payment;
+    throw new ForbiddenError();
+  }
+  if (hasRole(who, 'admin')) return payment;
+  const record = await store.getDossier(payment.dossierCode);
+  const agencies = record ? [record.dossier.agencyCode, record.dossier.currentAgencyCode] : [];
+  if (agencies.some((agency) => isOfficialOf(who, agency))) return payment;
+  throw new ForbiddenError();
+}
+
+export function receiptView(payment: Payment): ReceiptView | undefined {
+  if (!payment.receipt) return undefined;
+  const view: ReceiptView = {
+    number: payment.receipt.number,
+    issuedAt: payment.receipt.issuedAt,
+    payer: { idNumber: payment.payerIdNumber, ...(payment.payerName ? { fullName: payment.payerName } : {}) },
+    dossierCode: payment.dossierCode,
+    feeLines: payment.feeLines.map((line) => ({ ...line })),
+    amount: payment.amount,
+    gateway: payment.gateway,
+    txnRef: payment.txnRef,
+  };
+  if (payment.receipt.url) view.url = payment.receipt.url;
+  if (payment.paidAt) view.paidAt = payment.paidAt;
+  if (payment.gatewayTransactionNo) view.gatewayTransactionNo = payment.gatewayTransactionNo;
+  if (payment.bankCode) view.bankCode = payment.bankCode;
+  return view;
+}
+
+export function paymentView(payment: Payment): PaymentView {
+  const { payerName: _name, merchantCode: _merchant, callbacks: _callbacks, receipt: _receipt, ...rest } = payment;
+  const receipt = receiptView(payment);
+  return { ...rest, refunds: payment.refunds.map((r) => ({ ...r })), ...(receipt ? { receipt } : {}) };
+}
+
+/** The raw callbacks filed under the payment's merchant reference (operators). */
+export async function paymentCallbacks(paymentId: string): Promise<{ txnRef: string; items: CallbackLogEntry[] }> {
+  const payment = await store.getPayment(paymentId);
+  if (!payment) throw new NotFoundError({ vi: 'Không tìm thấy khoản thanh toán.', en: 'Payment not found.' });
+  const logged = await store.listCallbacks(payment.txnRef);
+  return {
+    txnRef: payment.txnRef,
+    items: logged.map((entry) => {
+      const view: CallbackLogEntry = {
+        callbackId: entry.callbackId,
+        receivedAt: entry.receivedAt,
+        route: entry.route,
+        method: entry.method,
+      };
+      if (entry.rawQuery) view.rawQuery = entry.rawQuery;
+      if (entry.rawBody) view.rawBody = entry.rawBody;
+      if (entry.truncated) view.truncated = true;
+      if (entry.sourceIp) view.sourceIp = entry.sourceIp;
+      if (entry.result) {
+        view.result = {
+          outcome: entry.result.outcome,
+          signatureValid: entry.result.signatureValid,
+          changed: entry.result.changed,
+          answeredStatus: entry.result.answeredStatus,
+          answeredBody: entry.result.answeredBody,
+          ...(entry.result.statusAfter ? { statusAfter: entry.result.statusAfter } : {}),
+        };
+      }
+      return view;
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing a change
+
+/** Why a payment that was just paid must be given back, if it must. */
+function refundReasonFor(payment: Payment, record: store.DossierRecord | undefined): string | undefined {
+  if (!record) return undefined;
+  if (record.dossier.status === 'rejected') return `Hoàn tiền: hồ sơ ${payment.dossierCode} bị từ chối`;
+  if (record.dossier.status === 'withdrawn') return `Hoàn tiền: hồ sơ ${payment.dossierCode} đã được rút`;
+  const paidElsewhere = record.paidPaymentId
+    ? record.paidPaymentId !== payment.paymentId
+    : record.dossier.paymentStatus === 'paid';
+  return paidElsewhere ? `Hoàn tiền: hồ sơ ${payment.dossierCode} đã được thanh toán trước đó` : undefined;
+}
+
+const nextRefundId = (payment: Payment): string => `${payment.txnRef}R${payment.refunds.length + 1}`;
+
+/**
+ * Writes `next` over `previous` (which must still be stored), with its event. A payment that became paid
+ * gets its receipt number here and, when its dossier is closed or already paid, a refund recorded at once.
+ * Throws what transactWrite throws; callers decide again when they lost a race.
+ */
+async function commitChange(
+  previous: Payment,
+  next: Payment,
+  event: PaymentEventType | undefined,
+  at: Date,
+): Promise<Payment> {
+  const items: TransactItem[] = [];
+  let final = next;
+  let refundReason: string | undefined;
+  if (event === 'payment.completed') {
+    const record = await store.getDossier(final.dossierCode);
+    if (!final.receipt) {
+      const province = provinceFromEnv().code;
+      const year = Number(toLocalDate(at).slice(0, 4));
+      const last = await store.getReceiptSeq(province, year);
+      const receipt = {
+        number: formatReceiptNumber(province, year, last + 1),
+        issuedAt: toLocalIso(at),
+        url: `${apiBaseUrl()}/payments/${final.paymentId}/receipt`,
+      };
+      final = attachReceipt(final, receipt, at).payment;
+      items.push(store.receiptSeqUpdate(province, year, last, at));
+    }
+    refundReason = refundReasonFor(final, record);
+    if (refundReason) {
+      final = recordRefund(
+        final,
+        { refundId: nextRefundId(final), amount: final.amount, status: 'pending', reason: refundReason },
+        at,
+      ).payment;
+    }
+    if (record) items.push(store.paidPaymentUpdate(record, final.paymentId));
+    const paidDay = toLocalDate(final.paidAt ? new Date(final.paidAt) : at);
+    items.push(store.totalsUpdate(paidDay, final.gateway, 'paid', final.amount));
+  }
+  if (event === 'payment.refunded') {
+    const refunded = final.refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
+    items.push(store.totalsUpdate(toLocalDate(at), final.gateway, 'refunded', refunded));
+  }
+  items.unshift(store.paymentUpdateItem(final, previous.version));
+  if (event) {
+    const data = paymentEventData(final);
+    const published = envelope(
+      'payments',
+      { type: event, subject: final.paymentId, sequence: final.version, data },
+      at,
+    );
+    items.push(outboxPut(store.paymentsTableName(), published));
+  }
+  await transactWrite(items);
+
+  if (event === 'payment.completed' && (previous.status === 'expired' || previous.status === 'failed')) {
+    await finding(
+      {
+        kind: 'paid_after_expiry',
+        subject: final.paymentId,
+        paymentId: final.paymentId,
+        txnRef: final.txnRef,
+        gateway: final.gateway,
+        detail: `Paid after the payment was ${previous.status}; settled by ${final.settledBy ?? 'callback'}.`,
+      },
+      at,
+    );
+  }
+  if (refundReason) {
+    const duplicate = !/bị từ chối|đã được rút/.test(refundReason);
+    await finding(
+      {
+        kind: duplicate ? 'duplicate_payment' : 'paid_after_dossier_closed',
+        subject: final.paymentId,
+        paymentId: final.paymentId,
+        txnRef: final.txnRef,
+        gateway: final.gateway,
+        detail: `${refundReason}; a refund of ${final.amount} VND was recorded.`,
+      },
+      at,
+    );
+  }
+  return final;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Gateway callbacks
+
+export interface IncomingCallback {
+  protocol: 'vnpay' | 'momo';
+  /** The route that received it, for the log. */
+  route: string;
+  method: 'GET' | 'POST';
+  rawQuery: string;
+  rawBody: string;
+  sourceIp: string;
+  userAgent?: string;
+}
+
+function defaultAnswer(protocol: 'vnpay' | 'momo', outcome: CallbackOutcome): HttpAnswer {
+  return protocol === 'vnpay' ? vnpayAnswer(outcome) : momoAnswer(outcome);
+}
+
+function claimedTxnRef(callback: IncomingCallback): string | undefined {
+  if (callback.protocol === 'vnpay') return parseFormQuery(callback.rawQuery)?.vnp_TxnRef;
+  try {
+    const orderId = (JSON.parse(callback.rawBody) as { orderId?: unknown } | null)?.orderId;
+    return typeof orderId === 'string' ? orderId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface AppliedCallback {
+  outcome: CallbackOutcome;
+  changed: boolean;
+  payment: Payment | undefined;
+}
+
+async function applyCallback(cb: VerifiedCallback, at: Date): Promise<AppliedCallback> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const payment = cb.txnRef ? await store.getPaymentByTxnRef(cb.txnRef) : undefined;
+    const decision = applyVerifiedCallback(payment, cb, at);
+    if (!decision.changed || !payment || !decision.payment) {
+      return { outcome: decision.outcome, changed: false, payment };
+    }
+    try {
+      const final = await commitChange(payment, decision.payment, decision.event, at);
+      return { outcome: decision.outcome, changed: true, payment: final };
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+  }
+  throw busy();
+}
+
+async function noteRejectedCallback(
+  callback: IncomingCallback,
+  outcome: CallbackOutcome,
+  cb: VerifiedCallback | undefined,
+  payment: Payment | undefined,
+  at: Date,
+): Promise<void> {
+  const kinds: Partial<Record<CallbackOutcome, FindingKind>> = {
+    invalid_signature: 'invalid_signature',
+    not_found: 'unknown_payment',
+    invalid_amount: 'amount_mismatch',
+  };
+  const kind = kinds[outcome];
+  if (!kind) return;
+  const txnRef = cb?.signatureValid ? cb.txnRef : claimedTxnRef(callback);
+  const subject = payment?.paymentId ?? (txnRef && txnRef.length <= 100 ? txnRef : 'unattributed');
+  const details: Record<string, string> = {
+    invalid_signature: `A ${callback.protocol} callback whose signature does not verify, from ${callback.sourceIp}.`,
+    unknown_payment: `A signed ${callback.protocol} callback for no payment of ours (reference ${txnRef ?? '-'}, merchant ${cb?.merchantCode ?? '-'}).`,
+    amount_mismatch: `A signed ${callback.protocol} callback reports ${cb?.amount ?? '-'} VND; the payment is ${payment?.amount ?? '-'} VND.`,
+  };
+  await finding(
+    {
+      kind,
+      subject,
+      ...(payment ? { paymentId: payment.paymentId, gateway: payment.gateway } : {}),
+      ...(txnRef && txnRef.length <= 100 ? { txnRef } : {}),
+      detail: details[kind] ?? kind,
+    },
+    at,
+  );
+}
+
+/**
+ * A gateway callback (IPN): stored raw first, whatever it holds; then verified by the plugin of the merchant
+ * it names; then applied to the payment it names. Answered in the gateway's own terms in every case.
+ */
+export async function receiveCallback(
+  callback: IncomingCallback,
+): Promise<{ answer: HttpAnswer; outcome: CallbackOutcome }> {
+  const at = now();
+  let ref: store.CallbackRef;
+  try {
+    ref = await store.appendRawCallback({
+      route: callback.route,
+      method: callback.method,
+      rawQuery: callback.rawQuery,
+      rawBody: callback.rawBody,
+      sourceIp: callback.sourceIp,
+      ...(callback.userAgent ? { userAgent: callback.userAgent } : {}),
+      claimedTxnRef: claimedTxnRef(callback),
+      receivedAt: at,
+      callbackId: randomUUID(),
+    });
+  } catch (error) {
+    // Nothing is applied that was not logged first; the gateway retries.
+    logger.error('could not log a gateway callback', { error: error as Error });
+    return { answer: defaultAnswer(callback.protocol, 'error'), outcome: 'error' };
+  }
+
+  let outcome: CallbackOutcome = 'error';
+  let answer: HttpAnswer;
+  let cb: VerifiedCallback | undefined;
+  let applied: AppliedCallback | undefined;
+  try {
+    const registry = await gatewayRegistry();
+    const merchant =
+      callback.protocol === 'vnpay' ? vnpayMerchantCodeOf(callback.rawQuery) : momoPartnerCodeOf(callback.rawBody);
+    const plugin = registry.forMerchant(callback.protocol, merchant);
+    cb = plugin
+      ? plugin.verifyCallback({ method: callback.method, rawQuery: callback.rawQuery, rawBody: callback.rawBody })
+      : { signatureValid: false, outcome: 'failed' };
+    if (cb.signatureValid) {
+      applied = await applyCallback(cb, at);
+      outcome = applied.outcome;
+    } else {
+      outcome = 'invalid_signature';
+    }
+    answer = plugin ? plugin.callbackAnswer(outcome) : defaultAnswer(callback.protocol, outcome);
+  } catch (error) {
+    logger.error('gateway callback failed', { error: error as Error });
+    outcome = 'error';
+    answer = defaultAnswer(callback.protocol, 'error');
+  }
+
+  try {
+    await store.appendCallbackResult(
+      ref,
+      {
+        outcome,
+        signatureValid: cb?.signatureValid === true,
+        changed: applied?.changed === true,
+        ...(applied?.payment ? { paymentId: applied.payment.paymentId, statusAfter: applied.payment.status } : {}),
+        answeredStatus: answer.statusCode,
+        answeredBody: answer.body,
+      },
+      now(),
+    );
+  } catch (error) {
+    logger.error('could not log the result of a gateway callback', { error: error as Error });
+  }
+  await noteRejectedCallback(callback, outcome, cb, applied?.payment, at);
+  return { answer, outcome };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The payer's return page (read only)
+
+export interface ReturnOutcome {
+  signatureValid: boolean;
+  outcome?: 'paid' | 'failed' | 'pending';
+  responseCode?: string;
+  message?: string;
+  txnRef?: string;
+  amount?: number;
+  payment?: Pick<Payment, 'paymentId' | 'dossierCode' | 'status' | 'amount'> & { receiptNumber?: string };
+}
+
+/** What the gateway's return query says, once verified, beside what we have recorded. Changes nothing. */
+export async function describeReturn(protocol: 'vnpay' | 'momo', rawQuery: string): Promise<ReturnOutcome> {
+  const registry = await gatewayRegistry();
+  let plugin: GatewayPlugin | undefined;
+  let cb: VerifiedCallback;
+  if (protocol === 'vnpay') {
+    plugin = registry.forMerchant('vnpay', vnpayMerchantCodeOf(rawQuery));
+    cb = plugin ? plugin.verifyCallback({ method: 'GET', rawQuery }) : { signatureValid: false, outcome: 'failed' };
+  } else {
+    // MoMo's redirect carries the IPN's fields, signed the same way, as query parameters.
+    const params = parseFormQuery(rawQuery) ?? {};
+    plugin = registry.forMerchant('momo', params.partnerCode);
+    cb = plugin
+      ? plugin.verifyCallback({ method: 'POST', rawBody: JSON.stringify(params) })
+      : { signatureValid: false, outcome: 'failed' };
+  }
+  if (!cb.signatureValid) return { signatureValid: false };
+  const result: ReturnOutcome = { signatureValid: true, outcome: cb.outcome };
+  if (cb.responseCode) result.responseCode = cb.responseCode;
+  if (cb.message) result.message = cb.message;
+  if (cb.txnRef) result.txnRef = cb.txnRef;
+  if (cb.amount !== undefined) result.amount = cb.amount;
+  const payment = cb.txnRef ? await store.getPaymentByTxnRef(cb.txnRef) : undefined;
+  if (payment) {
+    result.payment = {
+      paymentId: payment.paymentId,
+      dossierCode: payment.dossierCode,
+      status: payment.status,
+      amount: payment.amount,
+      ...(payment.receipt ? { receiptNumber: payment.receipt.number } : {}),
+    };
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Refunds
+
+/** Records a full refund of a paid payment (unless one is under way) and asks the gateway for it. */
+export async function ensureRefund(paymentId: string, reason: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const at = now();
+    const payment = await store.getPayment(paymentId);
+    if (payment?.status !== 'paid') return;
+    if (payment.refunds.some((r) => r.status !== 'failed')) break;
+    const change = recordRefund(
+      payment,
+      { refundId: nextRefundId(payment), amount: payment.amount, status: 'pending', reason },
+      at,
+    );
+    try {
+      await commitChange(payment, change.payment, change.event, at);
+      break;
+    } catch (error) {
+      if (!lostRace(error) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+  await processRefund(paymentId);
+}
+
+/** A rejected or withdrawn dossier gives back what was paid for it. */
+export async function refundIfDossierClosed(dossierCode: string): Promise<void> {
+  const record = await store.getDossier(dossierCode);
+  if (!record || !REFUNDING_STATUSES.has(record.dossier.status) || !record.paidPaymentId) return;
+  const verb = record.dossier.status === 'rejected' ? 'bị từ chối' : 'đã được rút';
+  await ensureRefund(record.paidPaymentId, `Hoàn tiền: hồ sơ ${dossierCode} ${verb}`);
+}
+
+/**
+ * Sends a recorded refund to the gateway and records its answer. Returns true when the answer settled it.
+ * A gateway without refunds, or one that cannot be reached, leaves the refund pending for an operator.
+ */
+export async function processRefund(paymentId: string): Promise<boolean> {
+  const payment = await store.getPayment(paymentId);
+  const pending = payment?.refunds.find((r) => r.status === 'pending');
+  if (!payment || !pending) return false;
+  const registry = await gatewayRegistry();
+  const plugin = registry.has(payment.gateway) ? registry.get(payment.gateway) : undefined;
+  const base = { subject: payment.paymentId, paymentId, txnRef: payment.txnRef, gateway: payment.gateway };
+  if (!plugin?.refund) {
+    await finding(
+      {
+        ...base,
+        kind: 'manual_refund_required',
+        detail: `${payment.gateway} offers no refund here; give back ${pending.amount} VND by hand (${pending.refundId}).`,
+      },
+      now(),
+    );
+    return false;
+  }
+  let answer: RefundResult;
+  try {
+    answer = await plugin.refund({
+      txnRef: payment.txnRef,
+      refundId: pending.refundId,
+      amount: pending.amount,
+      paymentAmount: payment.amount,
+      ...(payment.gatewayTransactionNo ? { gatewayTransactionNo: payment.gatewayTransactionNo } : {}),
+      transactionDate: new Date(payment.createdAt),
+      reason: pending.reason ?? `Hoàn tiền ${payment.txnRef}`,
+      createdBy: 'motcua',
+    });
+  } catch (error) {
+    await finding(
+      { ...base, kind: 'refund_failed', detail: `The refund ${pending.refundId} failed: ${(error as Error).message}` },
+      now(),
+    );
+    return false;
+  }
+  if (answer.status === 'pending') return false;
+  if (answer.status === 'failed') {
+    await finding(
+      {
+        ...base,
+        kind: 'refund_failed',
+        detail: `The gateway refused the refund ${pending.refundId} (${answer.responseCode ?? '-'} ${answer.message ?? ''}).`,
+      },
+      now(),
+    );
+  }
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const at = now();
+    const current = await store.getPayment(paymentId);
+    if (!current) return false;
+    const change = recordRefund(
+      current,
+      {
+        refundId: pending.refundId,
+        amount: pending.amount,
+        status: answer.status,
+        ...(answer.gatewayRefundNo ? { gatewayRefundNo: answer.gatewayRefundNo } : {}),
+      },
+      at,
+    );
+    if (!change.changed) return true;
+    try {
+      await commitChange(current, change.payment, change.event, at);
+      return true;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+  }
+  throw busy();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reconciliation
+
+const RECONCILE_BATCH = 200;
+
+async function reconcilePayment(
+  paymentId: string,
+  registry: GatewayRegistry,
+): Promise<'settled' | 'expired' | 'unchanged' | 'error'> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const at = now();
+    const payment = await store.getPayment(paymentId);
+    if (payment?.status !== 'pending') return 'unchanged';
+    const base = { subject: payment.paymentId, paymentId, txnRef: payment.txnRef, gateway: payment.gateway };
+    if (!registry.has(payment.gateway)) {
+      await finding({ ...base, kind: 'gateway_unavailable', detail: `${payment.gateway} is not configured` }, at);
+      return 'error';
+    }
+    let answer: QueryResult;
+    try {
+      answer = await registry.get(payment.gateway).queryStatus(queryRequestFor(payment));
+    } catch (error) {
+      await finding({ ...base, kind: 'query_failed', detail: (error as Error).message }, at);
+      return 'error';
+    }
+    const applied = applyQueryResult(payment, answer, at);
+    if (applied.note === 'amount_mismatch') {
+      await finding(
+        {
+          ...base,
+          kind: 'amount_mismatch',
+          detail: `The gateway reports a payment of ${answer.amount} VND; the payment is ${payment.amount} VND.`,
+        },
+        at,
+      );
+    }
+    if (!applied.changed) {
+      if (answer.outcome === 'pending') {
+        await finding(
+          {
+            ...base,
+            kind: 'gateway_still_pending',
+            detail: `Past its expiry and still in progress at the gateway (${answer.responseCode ?? '-'}).`,
+          },
+          at,
+        );
+      }
+      return 'unchanged';
+    }
+    try {
+      await commitChange(payment, applied.payment, applied.event, at);
+      return applied.event === 'payment.expired' ? 'expired' : 'settled';
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+  }
+  return 'error';
+}
+
+/**
+ * The scheduled reconciliation: pending payments past expiry are queried at their gateway and settled or
+ * expired; refunds recorded and not yet settled are sent again. Every run is recorded for the day's report.
+ */
+export async function reconcile(): Promise<ReconcileResult> {
+  const startedAt = now();
+  const result: ReconcileResult = { checked: 0, settled: 0, expired: 0, refundsProcessed: 0, errors: 0 };
+  const registry = await gatewayRegistry();
+  for (const paymentId of await store.listPendingExpiredBefore(startedAt.toISOString(), RECONCILE_BATCH)) {
+    result.checked++;
+    try {
+      const outcome = await reconcilePayment(paymentId, registry);
+      if (outcome === 'settled') result.settled++;
+      else if (outcome === 'expired') result.expired++;
+      else if (outcome === 'error') result.errors++;
+    } catch (error) {
+      result.errors++;
+      logger.error('reconciliation of a payment failed', { paymentId, error: error as Error });
+    }
+  }
+  for (const paymentId of await store.listRefunding(RECONCILE_BATCH)) {
+    try {
+      if (await processRefund(paymentId)) result.refundsProcessed++;
+    } catch (error) {
+      result.errors++;
+      logger.error('a refund could not be processed', { paymentId, error: error as Error });
+    }
+  }
+  await store.recordRun(result, startedAt);
+  return result;
+}
+
+/** GET /payments/reconciliation: a day's runs, totals by gateway, and findings (GMT+7 days). */
+export async function reconciliationReport(date: string | undefined): Promise<ReconciliationReport> {
+  const day = date ?? toLocalDate(now());
+  if (!isLocalDate(day)) throw new ValidationError([{ path: 'query.date', message: 'Not a calendar date' }]);
+  const stored = await store.getReconciliationDay(day);
+  const runs = stored.runs.sort((a, b) => a.at.localeCompare(b.at));
+  const sum = (field: keyof ReconcileResult) => runs.reduce((total, run) => total + run[field], 0);
+  const lastRun = runs.at(-1);
+  return {
+    date: day,
+    runs: {
+      count: runs.length,
+      ...(lastRun ? { lastRunAt: toLocalIso(new Date(lastRun.at)) } : {}),
+      checked: sum('checked'),
+      settled: sum('settled'),
+      expired: sum('expired'),
+      refundsProcessed: sum('refundsProcessed'),
+      errors: sum('errors'),
+    },
+    totals: stored.totals,
+    findings: stored.findings
+      .map((f) => ({
+        ...f,
+        firstSeenAt: toLocalIso(new Date(f.firstSeenAt)),
+        lastSeenAt: toLocalIso(new Date(f.lastSeenAt)),
+      }))
+      .sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The local sandbox gateway (dev routes only)
+
+export type CheckoutRequest =
+  | { valid: false }
+  | { valid: true; expired: boolean; params: Record<string, string>; amount: number; expiresAt?: Date };
+
+/** Reads a checkout request as VNPay's payment page does: signed by the sandbox merchant, not expired. */
+export function readCheckout(rawQuery: string): CheckoutRequest {
+  const settings = sandboxSettings();
+  const { signatureValid, params } = readSandboxCheckout(rawQuery, settings.hashSecret);
+  if (!signatureValid || params.vnp_TmnCode !== settings.tmnCode || !/^\d+$/.test(params.vnp_Amount ?? '')) {
+    return { valid: false };
+  }
+  const expiresAt = parseVnpayDate(params.vnp_ExpireDate);
+  return {
+    valid: true,
+    expired: expiresAt !== undefined && expiresAt.getTime() < now().getTime(),
+    params,
+    amount: Number(params.vnp_Amount) / 100,
+    ...(expiresAt ? { expiresAt } : {}),
+  };
+}
+
+export type CheckoutResult =
+  | { kind: 'invalid' }
+  | { kind: 'expired' }
+  | { kind: 'redirect'; location: string; ipnAnswer?: string };
+
+/**
+ * The payer's choice on the sandbox checkout page: the outcome is recorded (status queries answer from it),
+ * the signed IPN is sent to the API over HTTP exactly as VNPay sends it, and the browser goes to the return URL.
+ */
+export async function submitCheckout(rawQuery: string, choice: 'pay' | 'cancel'): Promise<CheckoutResult> {
+  const request = readCheckout(rawQuery);
+  if (!request.valid) return { kind: 'invalid' };
+  if (request.expired) return { kind: 'expired' };
+  const at = now();
+  const outcome = await store.putSandboxOutcome(
+    buildSandboxOutcome(request.params, choice, at, sandboxSettings().hashSecret),
+    at,
+  );
+  let ipnAnswer: string | undefined;
+  try {
+    const response = await fetch(`${vnpayIpnUrl()}?${outcome.ipnQuery}`, { signal: AbortSignal.timeout(15_000) });
+    ipnAnswer = await response.text();
+  } catch (error) {
+    // As with VNPay, an IPN that did not get through is caught up by reconciliation (querydr).
+    logger.warn('the sandbox IPN did not get through', { error: error as Error });
+  }
+  return { kind: 'redirect', location: outcome.returnUrl, ...(ipnAnswer === undefined ? {} : { ipnAnswer }) };
+}
+
+/** Pending payments for the sandbox index page. */
+export async function pendingPayments(limit: number): Promise<Payment[]> {
+  return store.listPending(limit);
+}
