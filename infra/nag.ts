@@ -20,7 +20,7 @@ const ACCEPTED_WILDCARDS: { pattern: RegExp; reason: string }[] = [
     reason: 'SES identities, restricted by a condition on the From address.',
   },
   {
-    pattern: /^Action::s3:(GetObject|List|Abort|DeleteObject|PutObject)\*$/,
+    pattern: /^Action::s3:(GetObject|GetBucket|List|Abort|DeleteObject|PutObject)\*$/,
     reason: 'CDK bucket grants (read/write of this context’s own bucket).',
   },
   {

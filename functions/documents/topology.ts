@@ -212,6 +212,7 @@ export const topology: ContextTopology = {
       // Uploads never completed (or left behind after verification) go after a day.
       prefixExpiry: [{ prefix: 'quarantine/', days: 1 }],
       noncurrentVersionDays: 90,
+      malwareScanPrefixes: ['quarantine/'],
     },
   ],
   functions: [
@@ -260,7 +261,10 @@ export const topology: ContextTopology = {
     ]),
     consumer('documents-result-signing', 'documents-sign-result', ['dossier.resolved'], 5),
     consumer('documents-from-catalog', 'documents-on-catalog', ['catalog.procedure_published']),
-    consumer('documents-malware-scans', 'documents-on-malware-scan', [MALWARE_SCAN_RESULT_DETAIL_TYPE]),
+    {
+      ...consumer('documents-malware-scans', 'documents-on-malware-scan', [MALWARE_SCAN_RESULT_DETAIL_TYPE]),
+      awsEventSource: { source: 'aws.guardduty', detailType: MALWARE_SCAN_RESULT_DETAIL_TYPE, bucket: BUCKET },
+    },
   ],
   schedules: [],
 };

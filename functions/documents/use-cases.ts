@@ -62,8 +62,12 @@ const MAX_ATTEMPTS = 3;
 
 const notFound = () => new NotFoundError({ vi: 'Không tìm thấy tài liệu.', en: 'No such document.' });
 
-/** Whether uploads are scanned by GuardDuty here (AWS, unless switched off) or not at all (local cloud). */
-export const malwareScanningEnabled = (): boolean => !isLocal() && process.env.MALWARE_SCANNING !== 'off';
+/**
+ * Whether uploads wait for GuardDuty's verdict: on AWS unless MALWARE_SCANNING=off; locally not at all,
+ * unless MALWARE_SCANNING=on (tests then play GuardDuty by sending its events to the scans queue).
+ */
+export const malwareScanningEnabled = (): boolean =>
+  isLocal() ? process.env.MALWARE_SCANNING === 'on' : process.env.MALWARE_SCANNING !== 'off';
 
 // ---------------------------------------------------------------------------------------------------------
 // Views and events

@@ -138,14 +138,14 @@ function decideInBody(decide: () => Decision): Decision {
 
 /**
  * Writes the decided dossier (only if still at the version it was decided on) and its event in one
- * transaction, with `extra` items after them. A lost race is a 412.
+ * transaction, with `extra` items after them (indexes 2…). Failures are left to the caller.
  */
-async function writeDecision(
+async function commitDecision(
   stored: store.StoredDossier,
   decision: Decision,
   at: Date,
-  extra: TransactItem[] = [],
-  correlationId?: string,
+  extra: TransactItem[],
+  correlationId: string | undefined,
 ): Promise<store.StoredDossier> {
   const next: store.StoredDossier = { ...stored, dossier: decision.dossier };
   const event = envelope(
@@ -159,17 +159,28 @@ async function writeDecision(
     },
     at,
   );
+  await transactWrite([
+    store.dossierPut(next, stored.dossier.version),
+    outboxPut(store.dossiersTableName(), event),
+    ...extra,
+  ]);
+  return next;
+}
+
+/** Commits a decision taken for a caller; a lost race (another change got there first) is a 412. */
+async function writeDecision(
+  stored: store.StoredDossier,
+  decision: Decision,
+  at: Date,
+  extra: TransactItem[] = [],
+  correlationId?: string,
+): Promise<store.StoredDossier> {
   try {
-    await transactWrite([
-      store.dossierPut(next, stored.dossier.version),
-      outboxPut(store.dossiersTableName(), event),
-      ...extra,
-    ]);
+    return await commitDecision(stored, decision, at, extra, correlationId);
   } catch (error) {
     if (failedConditions(error)?.includes(0)) throw new PreconditionFailedError();
     throw error;
   }
-  return next;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -655,9 +666,10 @@ export async function applyPaymentCompleted(
   }
   const inbox = inboxPut(store.dossiersTableName(), consumer, event.id, at);
   try {
-    await writeDecision(stored, decision, at, [inbox], event.correlationId);
+    await commitDecision(stored, decision, at, [inbox], event.correlationId);
   } catch (error) {
-    // Index 2 is the inbox record: this event was applied already.
+    // Index 2 is the inbox record: this event was applied already. Any other failure (the dossier changed
+    // meanwhile) is retried by the queue, and the retry decides on the dossier as it is then.
     if (failedConditions(error)?.includes(2)) return 'no-op';
     throw error;
   }

@@ -10,6 +10,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -73,11 +74,20 @@ export class ContextStack extends Stack {
               noncurrentVersionExpiration: Duration.days(decl.noncurrentVersionDays),
               abortIncompleteMultipartUploadAfter: Duration.days(1),
             },
-            ...(decl.prefixExpiry ?? []).map((rule) => ({ prefix: rule.prefix, expiration: Duration.days(rule.days) })),
+            // Prefix rules also drop noncurrent versions, so a rejected upload does not linger as an old version.
+            ...(decl.prefixExpiry ?? []).map((rule) => ({
+              prefix: rule.prefix,
+              expiration: Duration.days(rule.days),
+              noncurrentVersionExpiration: Duration.days(rule.days),
+            })),
             ...(decl.expireAfterDays ? [{ expiration: Duration.days(decl.expireAfterDays) }] : []),
           ],
         }),
       );
+    }
+
+    for (const decl of topology.buckets.filter((b) => b.malwareScanPrefixes?.length)) {
+      this.#malwareProtection(buckets.get(decl.name)!, decl.malwareScanPrefixes!);
     }
 
     const environment: Record<string, string> = { ...props.commonEnvironment };
@@ -156,20 +166,37 @@ export class ContextStack extends Stack {
       const fn = this.functions.get(consumer.function);
       if (!fn) throw new Error(`consumer ${consumer.queue} names unknown function ${consumer.function}`);
       const dlq = this.#dlq(province, `${consumer.queue}-dlq`, alarmAction);
+      const fromAws = consumer.awsEventSource;
       const queue = new sqs.Queue(this, consumer.queue, {
         queueName: resourceName(province.id, consumer.queue),
         visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: foundation.busKey,
+        // EventBridge can deliver to SSE-SQS queues without a key grant; bus queues use the bus key.
+        ...(fromAws
+          ? { encryption: sqs.QueueEncryption.SQS_MANAGED }
+          : { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: foundation.busKey }),
         enforceSSL: true,
         deadLetterQueue: { queue: dlq, maxReceiveCount: consumer.maxReceiveCount },
       });
-      foundation.eventsTopic.addSubscription(
-        new snsSubscriptions.SqsSubscription(queue, {
-          rawMessageDelivery: true,
-          filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: consumer.eventTypes }) },
-        }),
-      );
+      if (fromAws) {
+        const bucket = fromAws.bucket ? buckets.get(fromAws.bucket) : undefined;
+        new events.Rule(this, `${consumer.queue}-rule`, {
+          ruleName: resourceName(province.id, consumer.queue),
+          description: `${fromAws.detailType} → ${consumer.queue}`,
+          eventPattern: {
+            source: [fromAws.source],
+            detailType: [fromAws.detailType],
+            ...(bucket ? { detail: { s3ObjectDetails: { bucketName: [bucket.bucketName] } } } : {}),
+          },
+          targets: [new eventTargets.SqsQueue(queue, { deadLetterQueue: dlq })],
+        });
+      } else {
+        foundation.eventsTopic.addSubscription(
+          new snsSubscriptions.SqsSubscription(queue, {
+            rawMessageDelivery: true,
+            filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: consumer.eventTypes }) },
+          }),
+        );
+      }
       fn.addEventSource(
         new sources.SqsEventSource(queue, {
           batchSize: consumer.batchSize,
@@ -192,6 +219,58 @@ export class ContextStack extends Stack {
     }
 
     acknowledgeStandardFindings(this);
+  }
+
+  /**
+   * GuardDuty Malware Protection for S3 on a bucket's prefixes, with the service role its documentation
+   * prescribes (manage its own EventBridge rule, read and tag the scanned objects). Results arrive as
+   * "GuardDuty Malware Protection Object Scan Result" events (see the consumer's awsEventSource).
+   */
+  #malwareProtection(bucket: s3.Bucket, prefixes: string[]): void {
+    const role = new iam.Role(this, `${bucket.node.id}-malware-scan-role`, {
+      assumedBy: new iam.ServicePrincipal('malware-protection-plan.guardduty.amazonaws.com'),
+      description: 'Lets GuardDuty Malware Protection for S3 scan and tag uploads',
+    });
+    const managedRule = `arn:aws:events:${this.region}:${this.account}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*`;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
+        resources: [managedRule],
+        conditions: { StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:DescribeRule', 'events:ListTargetsByRule'],
+        resources: [managedRule],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:GetObjectTagging',
+          's3:GetObjectVersionTagging',
+          's3:PutObjectTagging',
+          's3:PutObjectVersionTagging',
+        ],
+        resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    const plan = new guardduty.CfnMalwareProtectionPlan(this, `${bucket.node.id}-malware-protection`, {
+      role: role.roleArn,
+      protectedResource: { s3Bucket: { bucketName: bucket.bucketName, objectPrefixes: prefixes } },
+      actions: { tagging: { status: 'ENABLED' } },
+    });
+    // The plan validates the role when it is created; the policy must exist by then.
+    plan.node.addDependency(role);
   }
 
   #table(province: ProvinceConfig, decl: TableDecl): dynamodb.TableV2 {

@@ -242,7 +242,13 @@ describe('upload, verification, download', () => {
     expect(ok.json.maxBytes).toBe(5 * 1024 * 1024);
     const unknown = await cloud.fetch('/documents', {
       token: citizen,
-      body: { fileName: 'a.png', contentType: 'image/png', size: 10, procedureCode: '3.000347', requirementCode: 'NOPE' },
+      body: {
+        fileName: 'a.png',
+        contentType: 'image/png',
+        size: 10,
+        procedureCode: '3.000347',
+        requirementCode: 'NOPE',
+      },
     });
     expect(unknown.status).toBe(400);
   });
@@ -333,7 +339,13 @@ describe('ownership and access', () => {
   test("an official digitizes on the applicant's behalf: marked digitized, in the citizen's store", async () => {
     const citizenTry = await cloud.fetch('/documents', {
       token: citizen,
-      body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 10, digitized: true, onBehalfOf: OTHER_CITIZEN.sub },
+      body: {
+        fileName: 'a.pdf',
+        contentType: 'application/pdf',
+        size: 10,
+        digitized: true,
+        onBehalfOf: OTHER_CITIZEN.sub,
+      },
     });
     expect(citizenTry.status).toBe(403);
     const { documentId, completed } = await uploadAndComplete(officer, PNG, {
@@ -422,7 +434,10 @@ async function publishDossierEvent(type: DossierEventType, dossier: DossierSnaps
 
 describe('grants from dossier events', () => {
   test('officials of the handling agency (and of the agency it is transferred to) may read the documents', async () => {
-    const { documentId } = await uploadAndComplete(citizen, PDF, { fileName: 'to-khai.pdf', contentType: 'application/pdf' });
+    const { documentId } = await uploadAndComplete(citizen, PDF, {
+      fileName: 'to-khai.pdf',
+      contentType: 'application/pdf',
+    });
     const stranger = await uploadAndComplete(otherCitizen, PDF, { fileName: 'x.pdf', contentType: 'application/pdf' });
     const code = `H19.15-250602-${String(Date.now()).slice(-4)}`;
     const documents = [

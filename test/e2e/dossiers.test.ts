@@ -77,7 +77,11 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   await seedLocalProvince(cloud);
   const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
-  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, { method: 'PUT', token: admin, body: TEST_PROCEDURE });
+  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, {
+    method: 'PUT',
+    token: admin,
+    body: TEST_PROCEDURE,
+  });
   if (published.status >= 300) throw new Error(`could not publish the test procedure: ${published.text}`);
   owner = await cloud.token({ sub: OWNER, roles: ['citizen'], name: 'Phạm Thị Dung' });
   stranger = await cloud.token({ sub: STRANGER, roles: ['citizen'] });
@@ -551,10 +555,7 @@ describe('who sees what', () => {
     expect(otherCitizen.json.detail).toBe(unknown.json.detail);
     expectProblem(await cloud.fetch(`/dossiers/${code}`, { token: otherOfficial }), 404);
     expectProblem(await act(code, otherOfficial, 1, { type: 'receive' }), 404);
-    expectProblem(
-      await cloud.fetch(`/dossiers/${code}/withdraw`, { method: 'POST', token: stranger, body: {} }),
-      404,
-    );
+    expectProblem(await cloud.fetch(`/dossiers/${code}/withdraw`, { method: 'POST', token: stranger, body: {} }), 404);
     expect((await cloud.fetch(`/dossiers/${code}`, { token: officer })).status).toBe(200);
     const mine = await cloud.fetch('/me/dossiers', { token: stranger });
     expect(mine.status).toBe(200);
@@ -591,7 +592,7 @@ describe('who sees what', () => {
 });
 
 describe('lists', () => {
-  test("the work queue is ordered by appointment, pages with a cursor, filters by status and due date", async () => {
+  test('the work queue is ordered by appointment, pages with a cursor, filters by status and due date', async () => {
     // Three dossiers received on three days at another agency (so that other tests' dossiers do not interleave).
     const codes: string[] = [];
     for (const [day, hour] of [

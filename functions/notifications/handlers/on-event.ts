@@ -4,9 +4,8 @@
  * failure) or can never be delivered is failed alone (partial batch response), after setting when SQS shows
  * it again: the backoff delay, or at once for an undeliverable one so it reaches the DLQ without waiting.
  */
-import { ChangeMessageVisibilityCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqsClient } from '#platform/aws.ts';
 import { eventConsumer } from '#platform/consumer.ts';
 import { logger } from '#platform/observability.ts';
 import { enabledChannels, providersFromEnv, retryPolicy } from '../settings.ts';
@@ -16,7 +15,17 @@ import { type Dispatcher, handleNotificationEvent } from '../use-cases/dispatch.
 const MAX_VISIBILITY_SECONDS = 43_200;
 
 let dispatcher: Dispatcher | undefined;
+let sqs: SQSClient | undefined;
 const queueUrls = new Map<string, string>();
+
+/**
+ * The configured (regional, or local emulator) endpoint rather than the host inside a queue URL: the local
+ * emulator's queue URLs name a host that only it knows.
+ */
+function sqsClient(): SQSClient {
+  sqs ??= new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: false });
+  return sqs;
+}
 
 /** Built on first use: the environment (local or AWS providers) is complete by then. */
 function currentDispatcher(): Dispatcher {

@@ -4,14 +4,23 @@
  * If the visibility cannot be changed, the queue's own visibility timeout applies (an earlier retry, never a
  * lost one). Consumers may change the visibility of messages they received (the event source's grant).
  */
-import { ChangeMessageVisibilityCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqsClient } from '#platform/aws.ts';
 import { logger } from '#platform/observability.ts';
 
 /** SQS's longest visibility timeout. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
 const queueUrls = new Map<string, Promise<string>>();
+let client: SQSClient | undefined;
+
+/**
+ * Requests go to the configured endpoint, not to the host inside the queue URL: the same on AWS, and locally the
+ * emulator's queue URLs name a host that need not resolve.
+ */
+function sqsClient(): SQSClient {
+  client ??= new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: false });
+  return client;
+}
 
 function queueUrlOf(arn: string): Promise<string> {
   let url = queueUrls.get(arn);

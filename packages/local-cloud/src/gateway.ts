@@ -11,7 +11,9 @@ import { bearerToken, TokenRejected, type TokenVerifier } from '#platform/jwt.ts
 import type { FunctionDecl, RouteAuth, RouteDecl } from '#topology/types.ts';
 import type { LocalLambdas } from './lambda.ts';
 
+/** API Gateway's payload limit; uploads to the local S3 front may be larger (documents go up to 20 MB). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_S3_BODY_BYTES = 25 * 1024 * 1024;
 
 export interface CompiledRoute {
   route: RouteDecl;
@@ -76,11 +78,12 @@ const ACCEPTED_ISSUERS: Record<RouteAuth, readonly IssuerKind[]> = {
 };
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const limit = (req.url ?? '').startsWith('/local-s3/') ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('payload too large');
+    if (size > limit) throw new Error('payload too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -137,7 +137,8 @@ export async function provision(
       VisibilityTimeout: String(consumer.visibilityTimeoutSeconds),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: consumer.maxReceiveCount }),
     });
-    if (!subscribed.has(queue.arn)) {
+    // Queues fed by AWS service events (not the bus) get no subscription; tests send to them directly.
+    if (!consumer.awsEventSource && !subscribed.has(queue.arn)) {
       await clients.sns.send(
         new SubscribeCommand({
           TopicArn: topicArn,

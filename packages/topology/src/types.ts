@@ -76,6 +76,8 @@ export interface BucketDecl {
   prefixExpiry?: { prefix: string; days: number }[];
   /** Keep noncurrent versions this long (recovery from overwrites/deletes). */
   noncurrentVersionDays: number;
+  /** On AWS, GuardDuty Malware Protection for S3 scans new objects under these prefixes. */
+  malwareScanPrefixes?: string[];
 }
 
 export type FunctionKind = 'http' | 'consumer' | 'publisher' | 'schedule' | 'authorizer';
@@ -108,6 +110,11 @@ export interface ConsumerDecl {
   visibilityTimeoutSeconds: number;
   /** Receives before a message is moved to the DLQ. */
   maxReceiveCount: number;
+  /**
+   * Fed by an AWS service's EventBridge events instead of the event bus (e.g. GuardDuty malware scan
+   * results): on AWS a rule on the default bus targets the queue; locally nothing produces them.
+   */
+  awsEventSource?: { source: string; detailType: string; bucket?: string };
 }
 
 export interface ScheduleDecl {

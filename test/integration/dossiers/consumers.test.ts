@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { addLocalDays, toLocalDate } from '#calendar/index.ts';
+import type { PaymentEventData } from '#payments/events.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { envelope } from '#platform/outbox.ts';
-import type { PaymentEventData } from '#payments/events.ts';
 import { seedLocalProvince } from '../../../packages/local-cloud/src/seed.ts';
 import { startTestCloud, type TestCloud } from '../../support/cloud.ts';
 
@@ -121,7 +122,11 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   await seedLocalProvince(cloud);
   const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
-  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, { method: 'PUT', token: admin, body: PROCEDURE_BODY });
+  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, {
+    method: 'PUT',
+    token: admin,
+    body: PROCEDURE_BODY,
+  });
   if (published.status >= 300) throw new Error(published.text);
   owner = await cloud.token({ sub: OWNER, roles: ['citizen'] });
   officer = await cloud.token({ sub: 'officer-1', roles: ['officer'], agencyCode: DESK });
@@ -179,7 +184,12 @@ describe('catalog read models', () => {
     active,
   });
   const upserted = (active: boolean, sequence: number) =>
-    envelope('catalog', { type: 'catalog.agency_upserted', subject: SECOND_DESK, sequence, data: { agency: agency(active) } });
+    envelope('catalog', {
+      type: 'catalog.agency_upserted',
+      subject: SECOND_DESK,
+      sequence,
+      data: { agency: agency(active) },
+    });
 
   const submitTo = (agencyCode: string) =>
     cloud.fetch('/dossiers', {
@@ -207,5 +217,43 @@ describe('catalog read models', () => {
     ]);
     expect(await onCatalog(batch(upserted(true, 1001)), context)).toEqual({ batchItemFailures: [] });
     expect((await submitTo(SECOND_DESK)).status).toBe(201);
+  });
+});
+
+describe('procedure versions', () => {
+  test('a version published to apply later takes over on its first day, with its own fees', async () => {
+    // The catalog judges "later" by the real date; the dossiers context by its (movable) clock.
+    const later = addLocalDays(toLocalDate(new Date()), 10);
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const v2 = {
+      ...PROCEDURE_BODY,
+      validFrom: later,
+      fees: [{ kind: 'fixed', code: 'LE_PHI', name: 'Lệ phí', amount: 150_000 }],
+    };
+    const published = await cloud.fetch(`/procedures/${PROCEDURE}`, { method: 'PUT', token: admin, body: v2 });
+    expect(published.status, published.text).toBe(201);
+    await cloud.settle();
+    const submitNow = () =>
+      post(
+        '/dossiers',
+        owner,
+        {
+          procedureCode: PROCEDURE,
+          agencyCode: DESK,
+          applicant: { idNumber: OWNER, fullName: 'Đỗ Thị Hoa' },
+          formData: { hoTen: 'Đỗ Thị Hoa' },
+          resultDelivery: 'online',
+        },
+        { 'idempotency-key': `k-${randomUUID()}` },
+      );
+    try {
+      expect(await submitNow()).toMatchObject({ procedureVersion: 1, feeTotal: 120_000 });
+      await cloud.fetch('/dev/clock', { method: 'POST', body: { now: `${addLocalDays(later, -1)}T23:59:00+07:00` } });
+      expect(await submitNow()).toMatchObject({ procedureVersion: 1, feeTotal: 120_000 });
+      await cloud.fetch('/dev/clock', { method: 'POST', body: { now: `${later}T00:01:00+07:00` } });
+      expect(await submitNow()).toMatchObject({ procedureVersion: 2, feeTotal: 150_000 });
+    } finally {
+      await cloud.fetch('/dev/clock', { method: 'DELETE' });
+    }
   });
 });

@@ -1,0 +1,274 @@
+/**
+ * Sync to the national portal, with dossiers built through the real HTTP flow of the dossiers context (citizen
+ * submits online, officials act, events travel through the outbox and the bus): while the portal's stand-in is
+ * down nothing reaches it, the failures are visible, and once it is back every dossier arrives at its newest
+ * version (older unsent versions superseded, never sent) and the share synced (1.4) is 1. Both retry paths are
+ * exercised: the sweep (after the backoff, on a moved clock) and SQS redelivery of the failed message.
+ *
+ * May 2026 (no public holiday on these days), procedure of 3 working days at the Department of Justice:
+ *   F1 received Mon 05-11 10:00 (appointment Thu 05-14 10:00), processing — open within time on 05-12
+ *   F2 received Mon 05-11 10:05, resolved Tue 05-12 14:00 — early
+ *   F3 submitted and withdrawn before reception — withdrawn, not ended
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
+
+const DESK = '000.00.15.H19';
+const PROCEDURE = '1.999002';
+const OWNER = '001099012345';
+
+const PROVINCE_AGENCY = {
+  code: '000.00.00.H19',
+  name: { vi: 'Ủy ban nhân dân tỉnh Đồng Nai' },
+  level: 'province',
+  active: true,
+};
+const DESK_AGENCY = {
+  code: DESK,
+  name: { vi: 'Sở Tư pháp tỉnh Đồng Nai' },
+  level: 'province',
+  parentCode: '000.00.00.H19',
+  active: true,
+};
+
+const TEST_PROCEDURE = {
+  status: 'published',
+  validFrom: '2026-01-01',
+  name: { vi: 'Thủ tục thử nghiệm đồng bộ', en: 'Sync test procedure' },
+  field: 'Thử nghiệm',
+  levels: ['province'],
+  agencyCodes: [DESK],
+  mode: 'full',
+  processingTime: { kind: 'working_days', days: 3 },
+  payBeforeReception: false,
+  fees: [{ kind: 'fixed', code: 'LE_PHI', name: 'Lệ phí thử nghiệm', amount: 50_000 }],
+  requirements: [],
+  formSchema: {
+    type: 'object',
+    properties: { hoTen: { type: 'string', title: 'Họ tên', minLength: 1, maxLength: 100 } },
+    required: ['hoTen'],
+    additionalProperties: false,
+  },
+  resultType: 'electronic',
+};
+
+let cloud: TestCloud;
+let owner: string;
+let officer: string;
+let admin: string;
+const codes: Record<'F1' | 'F2' | 'F3', string> = { F1: '', F2: '', F3: '' };
+const versions: Record<string, number> = {};
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+  // Only the catalog this file needs (the whole seed fans out to every context and takes longer to settle).
+  for (const agency of [PROVINCE_AGENCY, DESK_AGENCY]) {
+    const put = await cloud.fetch(`/agencies/${agency.code}`, { method: 'PUT', token: admin, body: agency });
+    if (put.status >= 300) throw new Error(`could not put agency ${agency.code}: ${put.text}`);
+  }
+  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, {
+    method: 'PUT',
+    token: admin,
+    body: TEST_PROCEDURE,
+  });
+  if (published.status >= 300) throw new Error(`could not publish the test procedure: ${published.text}`);
+  owner = await cloud.token({ sub: OWNER, roles: ['citizen'], name: 'Phạm Thị Dung' });
+  officer = await cloud.token({ sub: 'officer-1', roles: ['officer'], agencyCode: DESK, name: 'Nguyễn Văn An' });
+  await cloud.settle();
+}, 120_000);
+
+afterAll(async () => {
+  delete process.env.NATIONAL_PORTAL_RETRY_BASE_SECONDS;
+  delete process.env.NATIONAL_PORTAL_RETRY_MAX_SECONDS;
+  if (cloud) {
+    await cloud.fetch('/dev/clock', { method: 'DELETE' });
+    await cloud.stop();
+  }
+});
+
+async function setClock(localIso: string): Promise<void> {
+  expect((await cloud.fetch('/dev/clock', { method: 'POST', body: { now: localIso } })).status).toBe(200);
+}
+
+async function submit(): Promise<string> {
+  const res = await cloud.fetch('/dossiers', {
+    method: 'POST',
+    token: owner,
+    headers: { 'idempotency-key': `key-${randomUUID()}` },
+    body: {
+      procedureCode: PROCEDURE,
+      agencyCode: DESK,
+      applicant: { idNumber: OWNER, fullName: 'Phạm Thị Dung' },
+      formData: { hoTen: 'Phạm Thị Dung' },
+      documents: [],
+      resultDelivery: 'online',
+    },
+  });
+  expect(res.status, res.text).toBe(201);
+  versions[res.json.code] = res.json.version;
+  return res.json.code;
+}
+
+async function act(code: string, action: Record<string, unknown>): Promise<void> {
+  const res = await cloud.fetch(`/dossiers/${code}/actions`, {
+    method: 'POST',
+    token: officer,
+    body: action,
+    headers: { 'if-match': `"${versions[code]}"` },
+  });
+  expect(res.status, res.text).toBe(200);
+  versions[code] = res.json.version;
+}
+
+async function outage(down: boolean): Promise<void> {
+  const res = await cloud.fetch('/dev/national-portal/outage', { method: 'POST', body: { down } });
+  expect(res.status, res.text).toBe(200);
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const indexOfMay = () => cloud.fetch('/reports/index?from=2026-05&to=2026-05', { token: admin });
+const indicator = (index: { indicators: { id: string }[] }, id: string) => index.indicators.find((i) => i.id === id);
+
+describe('a national-portal outage', () => {
+  test('delays the sync; the failures are visible; nothing reaches the portal', async () => {
+    await outage(true);
+    await setClock('2026-05-11T09:00:00+07:00'); // Monday
+    codes.F1 = await submit();
+    codes.F2 = await submit();
+    codes.F3 = await submit();
+    await setClock('2026-05-11T09:30:00+07:00');
+    const withdrawn = await cloud.fetch(`/dossiers/${codes.F3}/withdraw`, { method: 'POST', token: owner, body: {} });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    versions[codes.F3] = withdrawn.json.version;
+    await setClock('2026-05-11T10:00:00+07:00');
+    await act(codes.F1, { type: 'receive' });
+    await setClock('2026-05-11T10:05:00+07:00');
+    await act(codes.F2, { type: 'receive' });
+    await setClock('2026-05-11T11:00:00+07:00');
+    await act(codes.F1, { type: 'start-processing' });
+    await act(codes.F2, { type: 'start-processing' });
+    await setClock('2026-05-12T14:00:00+07:00'); // Tuesday
+    await act(codes.F2, {
+      type: 'resolve',
+      result: {
+        number: '7/GCN-TN',
+        signer: 'Trần Văn Cường',
+        issuedBy: DESK,
+        signedAt: '2026-05-12T14:00:00+07:00',
+        electronic: true,
+      },
+    });
+    await cloud.settle(30_000);
+
+    const status = await cloud.fetch(`/sync/status?code=${codes.F1}`, { token: officer });
+    expect(status.status, status.text).toBe(200);
+    expect(status.json).toMatchObject({
+      dossierCode: codes.F1,
+      status: 'retrying',
+      lastSyncedSequence: null,
+      pendingSequence: versions[codes.F1],
+      latestSequence: versions[codes.F1],
+      lastError: 'HTTP 503 from the national portal',
+    });
+    expect(status.json.attempts).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(status.json.nextAttemptAt)).toBeGreaterThan(Date.parse('2026-05-12T14:00:00+07:00'));
+
+    const failures = await cloud.fetch('/sync/failures', { token: admin });
+    expect(failures.status).toBe(200);
+    expect(failures.json.items.map((item: { dossierCode: string }) => item.dossierCode).sort()).toEqual(
+      [codes.F1, codes.F2, codes.F3].sort(),
+    );
+    expect((await cloud.fetch('/dev/national-portal/records')).json.items).toEqual([]);
+
+    const index = (await indexOfMay()).json;
+    expect(indicator(index, '1.4')).toMatchObject({ numerator: 0, denominator: 3, ratio: 0, score: 0 });
+  });
+
+  test('once the portal is back, every dossier arrives at its newest version and 1.4 is 1', async () => {
+    await outage(false);
+    // The retries wait out their backoff (about a minute): move past it and run the sweep.
+    await setClock('2026-05-12T16:00:00+07:00');
+    const sweep = await cloud.fetch('/dev/schedules/reporting-sync-sweep', { method: 'POST' });
+    expect(sweep.status).toBe(200);
+    expect(sweep.json.result).toEqual({ attempted: 3, synced: 3, failed: 0 });
+    await cloud.settle(30_000);
+
+    const received = (await cloud.fetch('/dev/national-portal/records')).json.items as {
+      code: string;
+      receivedCount: number;
+      record: { TrangThaiHoSo: string; MaTTHC: string; KenhThucHien: string };
+    }[];
+    const byCode = Object.fromEntries(received.map((item) => [item.code, item]));
+    expect(Object.keys(byCode).sort()).toEqual([codes.F1, codes.F2, codes.F3].sort());
+    expect(byCode[codes.F1]!.record).toMatchObject({ TrangThaiHoSo: '4', MaTTHC: PROCEDURE, KenhThucHien: '2' });
+    expect(byCode[codes.F2]!.record.TrangThaiHoSo).toBe('9');
+    expect(byCode[codes.F3]!.record.TrangThaiHoSo).toBe('7');
+    // Only the newest version of each went out: the unsent older ones were superseded.
+    expect(received.map((item) => item.receivedCount)).toEqual([1, 1, 1]);
+
+    const status = await cloud.fetch(`/sync/status?code=${codes.F2}`, { token: officer });
+    expect(status.json).toMatchObject({
+      status: 'synced',
+      lastSyncedSequence: versions[codes.F2],
+      pendingSequence: null,
+      attempts: 0,
+      lastError: null,
+    });
+    expect((await cloud.fetch('/sync/failures', { token: admin })).json.items).toEqual([]);
+
+    const index = (await indexOfMay()).json;
+    expect(indicator(index, '1.4')).toMatchObject({ numerator: 3, denominator: 3, ratio: 1, score: 4.5 });
+    // The same month, counted from the real flow: 3 received online; F2 early; F3 withdrawn; F1 open within time
+    // at the end of "today" (the clock's 05-12): 2.1 = (1 early + 1 open within time) / (1 ended + 1 open).
+    expect(indicator(index, '2.1')).toMatchObject({ numerator: 2, denominator: 2, score: 10 });
+    const report = await cloud.fetch(`/reports/dossiers?from=2026-05&to=2026-05&procedureCode=${PROCEDURE}`, {
+      token: officer,
+    });
+    expect(report.status, report.text).toBe(200);
+    expect(report.json.periodEnd).toBe('2026-05-12');
+    expect(report.json.total).toMatchObject({
+      received: 3,
+      receivedOnline: 3,
+      ended: 1,
+      early: 1,
+      withdrawn: 1,
+      inProgressOnTime: 1,
+      feeBearing: 3,
+      synced: 3,
+    });
+  });
+
+  test('a failed push is also retried by SQS redelivering its message after the backoff', async () => {
+    process.env.NATIONAL_PORTAL_RETRY_BASE_SECONDS = '1';
+    process.env.NATIONAL_PORTAL_RETRY_MAX_SECONDS = '2';
+    await outage(true);
+    await setClock('2026-05-12T16:30:00+07:00');
+    await act(codes.F1, { type: 'request-supplement', reason: 'Thiếu giấy tờ' });
+    const retrying = await waitFor(
+      () => cloud.fetch(`/sync/status?code=${codes.F1}`, { token: officer }),
+      (res) => res.json?.attempts >= 2,
+    );
+    // At least two failed attempts: the first push and a redelivery of its message.
+    expect(retrying.json).toMatchObject({ status: 'retrying', pendingSequence: versions[codes.F1] });
+    expect(retrying.json.attempts).toBeGreaterThanOrEqual(2);
+
+    await outage(false);
+    const synced = await waitFor(
+      () => cloud.fetch(`/sync/status?code=${codes.F1}`, { token: officer }),
+      (res) => res.json?.status === 'synced',
+    );
+    expect(synced.json).toMatchObject({ status: 'synced', lastSyncedSequence: versions[codes.F1], attempts: 0 });
+    const f1 = await cloud.fetch(`/dev/national-portal/records?code=${codes.F1}`);
+    expect(f1.json).toMatchObject({ receivedCount: 2, record: { TrangThaiHoSo: '5' } });
+  });
+});
