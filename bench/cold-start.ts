@@ -15,7 +15,13 @@ function importMs(file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(`file://${file}`)});process.stdout.write(String(performance.now()-t));`;
   const out = spawnSync(NODE, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_REGION: 'ap-southeast-1', POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true', ...placeholderEnv() },
+    env: {
+      ...process.env,
+      AWS_REGION: 'ap-southeast-1',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...placeholderEnv(),
+    },
   });
   if (out.status !== 0) throw new Error(`import of ${file} failed: ${out.stderr}`);
   return Number(out.stdout);
@@ -24,7 +30,8 @@ function importMs(file: string): number {
 /** Handlers read their resource names at import time in a few places; give them placeholders. */
 function placeholderEnv(): Record<string, string> {
   const env: Record<string, string> = { EVENTS_TOPIC_ARN: 'arn:aws:sns:ap-southeast-1:000000000000:bench' };
-  for (const t of ['catalog', 'dossiers', 'documents', 'payments', 'notifications', 'reporting', 'probe']) env[`TABLE_${t.toUpperCase()}`] = `bench-${t}`;
+  for (const t of ['catalog', 'dossiers', 'documents', 'payments', 'notifications', 'reporting', 'probe'])
+    env[`TABLE_${t.toUpperCase()}`] = `bench-${t}`;
   env.BUCKET_DOCUMENTS = 'bench-documents';
   return env;
 }

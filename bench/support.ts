@@ -758,7 +758,10 @@ export function replayInput(template: SubmissionTemplate, n: number): Record<str
     .join(randomUUID())
     .split(template.eventId)
     .join(randomUUID());
-  return JSON.parse(body) as Record<string, unknown>;
+  const input = JSON.parse(body) as Record<string, unknown>;
+  // The SDK fills in a fresh idempotency token per call; the captured one belongs to the original request.
+  delete input.ClientRequestToken;
+  return input;
 }
 
 // ---------------------------------------------------------------------------------------------------------

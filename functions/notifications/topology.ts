@@ -272,7 +272,8 @@ export const topology: ContextTopology = {
   ],
   schedules: [
     {
-      name: 'notifications-deadline-alerts',
+      // Not the function's name: CDK names the rule and the function in the same stack.
+      name: 'notifications-deadlines',
       function: 'notifications-deadline-alerts',
       rateMinutes: 15,
       description: 'Tells agencies about open dossiers due within one working day and overdue ones, once each',

@@ -297,7 +297,7 @@ export const topology: ContextTopology = {
   ],
   schedules: [
     {
-      name: 'payments-reconcile',
+      name: 'payments-reconciliation',
       function: 'payments-reconcile',
       rateMinutes: 5,
       description:

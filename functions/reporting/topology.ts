@@ -265,7 +265,7 @@ export const topology: ContextTopology = {
   ],
   schedules: [
     {
-      name: 'reporting-sync-sweep',
+      name: 'reporting-sync-retry-sweep',
       function: 'reporting-sync-sweep',
       rateMinutes: 5,
       description:

@@ -452,7 +452,7 @@ describe('deadline alerts', () => {
     try {
       expect((await cloud.fetch('/dev/clock', { body: { now: iso(due.getTime() + 2 * HOUR) } })).status).toBe(200);
       for (let run = 0; run < 2; run++) {
-        const res = await cloud.fetch('/dev/schedules/notifications-deadline-alerts', { method: 'POST' });
+        const res = await cloud.fetch('/dev/schedules/notifications-deadlines', { method: 'POST' });
         expect(res.status).toBe(200);
         await cloud.settle();
       }

@@ -318,7 +318,7 @@ describe('reconciliation', () => {
     const { paymentId, txnRef } = await created('sandbox');
     const at = new Date(Date.now() + 16 * 60_000);
     expect((await cloud.fetch('/dev/clock', { method: 'POST', body: { now: at.toISOString() } })).status).toBe(200);
-    const run = await cloud.fetch('/dev/schedules/payments-reconcile', { method: 'POST' });
+    const run = await cloud.fetch('/dev/schedules/payments-reconciliation', { method: 'POST' });
     expect(run.status).toBe(200);
     expect(run.json.result.expired).toBeGreaterThanOrEqual(1);
     expect((await getPayment(paymentId)).json).toMatchObject({ status: 'expired', settledBy: 'expiry' });

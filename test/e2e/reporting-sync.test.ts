@@ -198,7 +198,7 @@ describe('a national-portal outage', () => {
     await outage(false);
     // The retries wait out their backoff (about a minute): move past it and run the sweep.
     await setClock('2026-05-12T16:00:00+07:00');
-    const sweep = await cloud.fetch('/dev/schedules/reporting-sync-sweep', { method: 'POST' });
+    const sweep = await cloud.fetch('/dev/schedules/reporting-sync-retry-sweep', { method: 'POST' });
     expect(sweep.status).toBe(200);
     expect(sweep.json.result).toEqual({ attempted: 3, synced: 3, failed: 0 });
     await cloud.settle(30_000);

@@ -16,7 +16,7 @@
  *   legalBasis (JSON), note
  * Nested fields are JSON in one cell, e.g. levels `["commune"]`, processingTime `{"kind":"working_days","days":3}`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { joinPath } from './paths.ts';
 import { type Agency, AgencySchema, type Procedure, ProcedureSchema } from './schemas.ts';
 

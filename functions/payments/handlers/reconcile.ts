@@ -1,4 +1,4 @@
-/** Schedule payments-reconcile (every 5 minutes): settle or expire overdue pending payments; resend refunds. */
+/** Schedule payments-reconciliation (every 5 minutes): settle or expire overdue pending payments; resend refunds. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '#platform/observability.ts';

@@ -1,6 +1,6 @@
 /**
  * Schedule: pushes every dossier whose pending push is overdue (its retry message went to the DLQ, or its owner
- * was lost). Returns what it did, for the logs and for `POST /dev/schedules/reporting-sync-sweep`.
+ * was lost). Returns what it did, for the logs and for `POST /dev/schedules/reporting-sync-retry-sweep`.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

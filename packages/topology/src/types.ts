@@ -5,7 +5,7 @@
  *
  * Only plain data and zod schemas live here: no CDK and no AWS SDK types, so both sides can import it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ContextName } from '#platform/events.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,0 +1,23 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadProvinceConfig } from '/work/main/packages/platform/src/province.ts';
+import { FoundationStack } from '/work/main/infra/stacks/foundation-stack.ts';
+import { ContextStack } from '/work/main/infra/stacks/context-stack.ts';
+import { topology } from '/work/main/functions/notifications/topology.ts';
+import { outboxPublisherFunction } from '/work/main/packages/topology/src/types.ts';
+
+const province = loadProvinceConfig('dong-nai', '/work/main');
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
+const env = { region: province.aws.region };
+const foundation = new FoundationStack(app, 'F', { env, province });
+const t = { ...topology, functions: [...topology.functions, outboxPublisherFunction('notifications')] };
+const stack = new ContextStack(app, 'N', { env, province, topology: t, foundation, commonEnvironment: {} });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();
+const template = Template.fromStack(stack);
+console.log('functions', Object.keys(template.findResources('AWS::Lambda::Function')).length);
+console.log('queues', Object.values(template.findResources('AWS::SQS::Queue')).map((q: any) => q.Properties.QueueName));
+console.log('rules', Object.values(template.findResources('AWS::Events::Rule')).map((q: any) => q.Properties.ScheduleExpression));
+const policies = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => JSON.stringify(s.Action).match(/ses|sns:Publish/));
+console.log(JSON.stringify(policies));
