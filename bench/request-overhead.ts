@@ -10,7 +10,9 @@ import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../packages/local-cloud/src/emulators.ts';
 import {
   benchCitizen,
+  type CapturedRequest,
   captureDynamoRequests,
+  describeRequest,
   percentile,
   replayInput,
   round,
@@ -107,7 +109,7 @@ export async function requestOverheadBenchmark(n = 200) {
       route: string,
       rawOperation: string,
       times: { http: number[]; raw: number[] },
-      dynamoCalls: string[],
+      dynamoCalls: CapturedRequest[],
     ) => {
       const ratio = percentile(times.http, 0.5) / percentile(times.raw, 0.5);
       return {
@@ -121,7 +123,7 @@ export async function requestOverheadBenchmark(n = 200) {
         ratioP50: round(ratio),
         target: TARGET,
         meetsTarget: ratio <= TARGET,
-        dynamoCallsInRoute: dynamoCalls.join(' '),
+        dynamoCallsInRoute: dynamoCalls.map(describeRequest).join(' '),
       };
     };
     const rows = [
@@ -129,13 +131,13 @@ export async function requestOverheadBenchmark(n = 200) {
         'GET /dossiers/{code}',
         'GetItem',
         gets,
-        getRequests.map((r) => r.operation),
+        getRequests,
       ),
       row(
         'POST /dossiers',
         `TransactWriteItems (${(JSON.parse(template.body) as { TransactItems: unknown[] }).TransactItems.length} items)`,
         posts,
-        postRequests.map((r) => r.operation),
+        postRequests,
       ),
     ];
     writeDetail('request-overhead', {

@@ -235,6 +235,12 @@ export interface CapturedRequest {
   body: string;
 }
 
+/** A captured request in a few words: the operation and the partition (its key prefix), e.g. `Query(CALENDAR)`. */
+export function describeRequest(request: CapturedRequest): string {
+  const partition = /"(?:pk|:pk)":\{"S":"([^"#]+)/.exec(request.body)?.[1];
+  return partition ? `${request.operation}(${partition})` : request.operation;
+}
+
 /** Records the DynamoDB requests the functions send (through the shared document client) until stopped. */
 export function captureDynamoRequests(): { take(): CapturedRequest[]; stop(): void } {
   let captured: CapturedRequest[] = [];

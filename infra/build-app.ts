@@ -33,6 +33,18 @@ export function buildApp(app: App, province: ProvinceConfig, options: { nag?: bo
     OFFICIAL_ISSUER: province.identity.officials.issuer,
     OFFICIAL_AUDIENCE: province.identity.officials.audience,
     OFFICIAL_JWKS_URI: province.identity.officials.jwksUri,
+    NATIONAL_PORTAL_URL: province.nationalPortal.endpoint,
+    NOTIFICATION_CHANNELS: (['email', 'sms', 'zalo'] as const)
+      .filter((c) => province.notifications[c].enabled)
+      .join(','),
+    NOTIFICATIONS_EMAIL_FROM: province.notifications.email.from,
+    ...(province.notifications.sms.senderId
+      ? { NOTIFICATIONS_SMS_SENDER_ID: province.notifications.sms.senderId }
+      : {}),
+    ...(province.gateways.vnpay
+      ? { VNPAY_PAYMENT_URL: province.gateways.vnpay.paymentUrl, VNPAY_API_URL: province.gateways.vnpay.apiUrl }
+      : {}),
+    ...(province.gateways.momo ? { MOMO_ENDPOINT: province.gateways.momo.endpoint } : {}),
   };
 
   const contexts = allTopologies().map(

@@ -221,6 +221,7 @@ export const topology: ContextTopology = {
       timeoutSeconds: 30,
       tables: readwrite,
       permissions: ['ses:send', 'sns:sms'],
+      secrets: ['zalo'],
     },
     {
       name: 'notifications-on-catalog-event',

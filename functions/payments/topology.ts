@@ -290,8 +290,8 @@ export const topology: ContextTopology = {
       eventTypes: [...DOSSIER_EVENT_TYPES],
       batchSize: 10,
       maxBatchingWindowSeconds: 1,
-      // Refunds call a gateway: leave room for it before the message shows up again.
-      visibilityTimeoutSeconds: 180,
+      // Six times the function timeout (refunds call a gateway), as AWS recommends for SQS event sources.
+      visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     },
   ],

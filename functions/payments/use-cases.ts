@@ -61,7 +61,7 @@ import type { PaymentEventType } from './events.ts';
 import { apiBaseUrl, gatewayRegistry, sandboxSettings, vnpayIpnUrl } from './gateways.ts';
 import * as store from './store.ts';
 
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 /** The consumer name its inbox items are filed under. */
 export const DOSSIER_CONSUMER = 'payments-on-dossier-event';
 
@@ -79,6 +79,10 @@ function lostRace(error: unknown): boolean {
     (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
   );
 }
+
+/** A short, jittered pause before deciding again after a lost race (receipt numbers are contended). */
+const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, attempt * 15 + Math.floor(Math.random() * 25)));
 
 function busy(): ConflictError {
   return new ConflictError('concurrent-change', {
@@ -529,6 +533,7 @@ async function applyCallback(cb: VerifiedCallback, at: Date): Promise<AppliedCal
       return { outcome: decision.outcome, changed: true, payment: final };
     } catch (error) {
       if (!lostRace(error)) throw error;
+      await backOff(attempt);
     }
   }
   throw busy();
@@ -792,6 +797,7 @@ export async function processRefund(paymentId: string): Promise<boolean> {
       return true;
     } catch (error) {
       if (!lostRace(error)) throw error;
+      await backOff(attempt);
     }
   }
   throw busy();
@@ -851,6 +857,7 @@ async function reconcilePayment(
       return applied.event === 'payment.expired' ? 'expired' : 'settled';
     } catch (error) {
       if (!lostRace(error)) throw error;
+      await backOff(attempt);
     }
   }
   return 'error';

@@ -206,8 +206,8 @@ export const topology: ContextTopology = {
         'Counters: pk=COUNTERS#<YYYY-MM>, sk=<agency>#<procedure> — one numeric attribute per counter, moved by ADD. ' +
           'A report Queries one partition per month of its period (begins_with(sk, <agency>#) for one agency).',
         'Open change points: pk=OPEN#<YYYY-MM>, sk=<agency>#<procedure> — attributes <day>#<state>, moved by ADD; ' +
-          'all-time sums per bucket key: pk=OPENTOTAL, sk=<agency>#<procedure>; months after the one they were ' +
-          'written in that hold points: pk=META, sk=OPEN_MONTHS (a string set).',
+          'all-time sums per bucket key: pk=OPENTOTAL, sk=<agency>#<procedure>; the months holding points: ' +
+          'pk=META, sk=OPEN_MONTHS (a string set; a period end reads the months from its own to the last).',
         'Online payment of a dossier (payment.completed): pk=PAYMENT#<code>, sk=PAYMENT.',
         'Catalog copy: pk=CATALOG#PROCEDURE | CATALOG#AGENCY | CATALOG#CALENDAR, sk=<code | year>; the index ' +
           'catalog figures: pk=CATALOG#STATS, sk=PROVINCE | AGENCY#<code>.',

@@ -29,6 +29,31 @@ import { resourceName } from '../naming.ts';
 import type { FoundationStack } from './foundation-stack.ts';
 import { createFunction } from './lambda.ts';
 
+/**
+ * Functions declare the secrets they need by logical name (`vnpay`, `momo`, `zalo`, `national-portal`);
+ * the province config names the Secrets Manager secret. The function gets `<LOGICAL>_SECRET_NAME`.
+ */
+export function provinceSecretName(province: ProvinceConfig, logical: string): string | undefined {
+  switch (logical) {
+    case 'vnpay':
+      return province.gateways.vnpay?.enabled ? province.gateways.vnpay.secretName : undefined;
+    case 'momo':
+      return province.gateways.momo?.enabled ? province.gateways.momo.secretName : undefined;
+    case 'zalo':
+      return province.notifications.zalo.enabled ? province.notifications.zalo.secretName : undefined;
+    case 'national-portal':
+      return province.nationalPortal.secretName;
+    default:
+      throw new Error(`Unknown secret "${logical}": map it to the province config in provinceSecretName`);
+  }
+}
+
+/** HTTP functions that serve only local /dev/ routes are not deployed. */
+export function isDevOnlyFunction(topology: ContextTopology, name: string): boolean {
+  const routes = topology.routes.filter((r) => r.function === name);
+  return routes.length > 0 && routes.every((r) => r.path.startsWith('/dev/'));
+}
+
 export interface ContextStackProps extends StackProps {
   province: ProvinceConfig;
   topology: ContextTopology;
@@ -94,7 +119,7 @@ export class ContextStack extends Stack {
     for (const [logical, table] of this.tables) environment[tableEnvName(logical)] = table.tableName;
     for (const [logical, bucket] of buckets) environment[bucketEnvName(logical)] = bucket.bucketName;
 
-    for (const decl of topology.functions) {
+    for (const decl of topology.functions.filter((f) => !isDevOnlyFunction(topology, f.name))) {
       const fn = createFunction(this, decl, province, {
         ...environment,
         ...(decl.permissions?.includes('events:publish')
@@ -117,8 +142,11 @@ export class ContextStack extends Stack {
         if (grant.access === 'read') bucket.grantRead(fn);
         else bucket.grantReadWrite(fn);
       }
-      for (const secretName of decl.secrets ?? []) {
-        secretsmanager.Secret.fromSecretNameV2(this, `${decl.name}-${secretName}`, secretName).grantRead(fn);
+      for (const logical of decl.secrets ?? []) {
+        const secretName = provinceSecretName(province, logical);
+        if (!secretName) continue; // the province does not use this integration
+        secretsmanager.Secret.fromSecretNameV2(this, `${decl.name}-${logical}-secret`, secretName).grantRead(fn);
+        fn.addEnvironment(`${logical.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET_NAME`, secretName);
       }
       if (decl.permissions?.includes('events:publish')) foundation.eventsTopic.grantPublish(fn);
       if (decl.permissions?.includes('kms:sign')) foundation.resultSigningKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');

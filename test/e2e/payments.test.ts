@@ -310,6 +310,16 @@ describe('MoMo IPN', () => {
       expect.objectContaining({ outcome: 'success', signatureValid: true, changed: true, statusAfter: 'paid' }),
     ]);
     expect(log.json.items[1].rawBody).toBe(JSON.stringify(valid));
+
+    // MoMo sends the browser back with the same fields, signed the same way: shown, nothing changed.
+    const version = (await getPayment(paymentId)).json.version;
+    const back = new URLSearchParams(Object.entries(valid).map(([k, v]) => [k, String(v)]));
+    const shown = await cloud.fetch(`/payments/momo/return?${back}`);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('Thanh toán thành công');
+    back.set('amount', '1000');
+    expect((await cloud.fetch(`/payments/momo/return?${back}`)).status).toBe(400);
+    expect((await getPayment(paymentId)).json.version).toBe(version);
   });
 });
 

@@ -15,8 +15,8 @@ export const feeLineViewSchema = z.object({ code: z.string(), name: z.string(), 
 export const idempotencyHeadersSchema = z.object({
   'idempotency-key': z
     .string()
-    .optional()
-    .describe('8–128 characters [A-Za-z0-9._:-]; the same key with the same body gives the same answer'),
+    .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 characters [A-Za-z0-9._:-]')
+    .describe('Makes the request safe to retry: the same key with the same body gives the same answer.'),
 });
 
 export const createPaymentBodySchema = z.object({

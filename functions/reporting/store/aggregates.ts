@@ -116,8 +116,8 @@ export async function readOpenTotals(agencyCode: string | undefined, meter: Read
   });
 }
 
-/** Months beyond the one they were recorded in that hold open points (appointments not reached yet). */
-export async function readFutureOpenMonths(meter: ReadMeter): Promise<string[]> {
+/** The months that hold open points, ascending. */
+export async function readOpenMonths(meter: ReadMeter): Promise<string[]> {
   const { Item, ConsumedCapacity } = await dynamoDocumentClient().send(
     new GetCommand({ TableName: reportingTableName(), Key: keys.openMonths, ReturnConsumedCapacity: 'TOTAL' }),
   );

@@ -154,13 +154,16 @@ export function stepItems(step: ProjectionStep, read: FactRead): TransactItem[] 
   return [factPut(step.fact, read), ...counterUpdates(step.counterDeltas), ...openUpdates(step.openDeltas)];
 }
 
+/** Months this process has already recorded as holding open points (each is recorded once per container). */
+const recordedOpenMonths = new Set<string>();
+
 /**
- * Records months later than `currentMonth` that now hold open points (appointments not reached yet), so that
- * reads know how far ahead to look. Written before the transaction: a month recorded for a step that then fails
- * costs one empty read, a month missing would lose points.
+ * Records the months that hold open points, so that reads know how far the points reach (appointments can lie
+ * months ahead) without depending on anyone's clock. Written before the transaction: a month recorded for a step
+ * that then fails costs one empty read later, a month missing would lose points.
  */
-export async function registerFutureOpenMonths(deltas: readonly OpenDelta[], currentMonth: string): Promise<void> {
-  const months = [...new Set(deltas.map((delta) => delta.month).filter((month) => month > currentMonth))];
+export async function registerOpenMonths(deltas: readonly OpenDelta[]): Promise<void> {
+  const months = [...new Set(deltas.map((delta) => delta.month))].filter((month) => !recordedOpenMonths.has(month));
   if (months.length === 0) return;
   await dynamoDocumentClient().send(
     new UpdateCommand({
@@ -171,6 +174,7 @@ export async function registerFutureOpenMonths(deltas: readonly OpenDelta[], cur
       ExpressionAttributeValues: { ':months': new Set(months) },
     }),
   );
+  for (const month of months) recordedOpenMonths.add(month);
 }
 
 /**

@@ -8,7 +8,7 @@
  * | counters of a bucket         | COUNTERS#<YYYY-MM>      | <agency>#<procedure>      | —                        |
  * | open change points of a bucket | OPEN#<YYYY-MM>        | <agency>#<procedure>      | —                        |
  * | all-time open totals         | OPENTOTAL               | <agency>#<procedure>      | —                        |
- * | months with future points    | META                    | OPEN_MONTHS               | —                        |
+ * | months holding open points   | META                    | OPEN_MONTHS               | —                        |
  * | online payment of a dossier  | PAYMENT#<code>          | PAYMENT                   | —                        |
  * | catalog: procedure           | CATALOG#PROCEDURE       | <code>                    | —                        |
  * | catalog: agency              | CATALOG#AGENCY          | <code>                    | —                        |

@@ -11,8 +11,7 @@ import { transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { applySnapshot, applySynced } from '../domain/apply.ts';
-import { vnMonth } from '../domain/time.ts';
-import { markSyncedStub, paymentPut, readFact, registerFutureOpenMonths, stepItems } from '../store/projection.ts';
+import { markSyncedStub, paymentPut, readFact, registerOpenMonths, stepItems } from '../store/projection.ts';
 import { reportingTableName } from '../store/table.ts';
 import { provinceWorkingTime } from './calendar.ts';
 import { conditionFailuresOrRethrow, MAX_WRITE_ATTEMPTS, pause } from './transactions.ts';
@@ -33,11 +32,10 @@ export async function projectDossierEvent(event: EventEnvelope<DossierEventData>
       syncedSequence: read.syncedSequence,
     });
     if (step === null) return 'stale';
-    const at = now();
-    await registerFutureOpenMonths(step.openDeltas, vnMonth(at.getTime()));
+    await registerOpenMonths(step.openDeltas);
     try {
       await transactWrite([
-        inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, at),
+        inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, now()),
         ...stepItems(step, read),
       ]);
       return 'applied';

@@ -38,7 +38,7 @@ import {
   toCsv,
 } from '../domain/report.ts';
 import { lastDayOfMonth, monthsBetween, vnDay } from '../domain/time.ts';
-import { readCounterBuckets, readFutureOpenMonths, readOpenBuckets, readOpenTotals } from '../store/aggregates.ts';
+import { readCounterBuckets, readOpenBuckets, readOpenMonths, readOpenTotals } from '../store/aggregates.ts';
 import { getCatalogCounts, listAgencies, listProcedures } from '../store/catalog.ts';
 import type { ReadMeter } from '../store/table.ts';
 import type { AllowedScope } from './access.ts';
@@ -110,13 +110,12 @@ export function periodEnd(period: Period, today: string): string | null {
 async function classifyOpen(
   ends: readonly { month: string; day: string }[],
   scope: ResolvedScope,
-  today: string,
   meter: ReadMeter,
 ): Promise<OpenAtEnd[]> {
   if (ends.length === 0) return [];
   const endMonths = ends.map((end) => end.day.slice(0, 7)).sort();
-  const future = await readFutureOpenMonths(meter);
-  const latest = [today.slice(0, 7), ...future, ...endMonths].sort().at(-1)!;
+  // Points after the earliest end: every month from it to the last month holding points.
+  const latest = [...(await readOpenMonths(meter)), ...endMonths].sort().at(-1)!;
   const months = monthsBetween(endMonths[0]!, latest);
   const keep = inScope(scope);
   const [buckets, totals] = await Promise.all([
@@ -179,10 +178,7 @@ export async function dossierReport(
       : end === null
         ? []
         : [{ month: input.to, day: end }];
-  const [buckets, open] = await Promise.all([
-    countersInScope(input, scope, meter),
-    classifyOpen(ends, scope, today, meter),
-  ]);
+  const [buckets, open] = await Promise.all([countersInScope(input, scope, meter), classifyOpen(ends, scope, meter)]);
   const rows = buildDossierReport(buckets, input.groupBy, open);
   const named = await nameRows(rows, input.groupBy, scope, meter);
   return {
@@ -268,7 +264,7 @@ export async function nationalIndex(
   const end = periodEnd(period, today);
   const [buckets, open, catalogStats] = await Promise.all([
     countersInScope(period, scope, meter),
-    end === null ? Promise.resolve([]) : classifyOpen([{ month: period.to, day: end }], scope, today, meter),
+    end === null ? Promise.resolve([]) : classifyOpen([{ month: period.to, day: end }], scope, meter),
     catalogStatsFor(scope, meter),
   ]);
   const openAtEnd = emptyOpenCounts();
