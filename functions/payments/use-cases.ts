@@ -388,15 +388,27 @@ export async function paymentCallbacks(paymentId: string): Promise<{ txnRef: str
 // ---------------------------------------------------------------------------------------------------------
 // Writing a change
 
+interface RefundDue {
+  kind: 'duplicate_payment' | 'paid_after_dossier_closed';
+  reason: string;
+}
+
 /** Why a payment that was just paid must be given back, if it must. */
-function refundReasonFor(payment: Payment, record: store.DossierRecord | undefined): string | undefined {
+function refundDueFor(payment: Payment, record: store.DossierRecord | undefined): RefundDue | undefined {
   if (!record) return undefined;
-  if (record.dossier.status === 'rejected') return `Hoàn tiền: hồ sơ ${payment.dossierCode} bị từ chối`;
-  if (record.dossier.status === 'withdrawn') return `Hoàn tiền: hồ sơ ${payment.dossierCode} đã được rút`;
+  const code = payment.dossierCode;
+  if (record.dossier.status === 'rejected') {
+    return { kind: 'paid_after_dossier_closed', reason: `Hoàn tiền: hồ sơ ${code} bị từ chối` };
+  }
+  if (record.dossier.status === 'withdrawn') {
+    return { kind: 'paid_after_dossier_closed', reason: `Hoàn tiền: hồ sơ ${code} đã được rút` };
+  }
   const paidElsewhere = record.paidPaymentId
     ? record.paidPaymentId !== payment.paymentId
     : record.dossier.paymentStatus === 'paid';
-  return paidElsewhere ? `Hoàn tiền: hồ sơ ${payment.dossierCode} đã được thanh toán trước đó` : undefined;
+  return paidElsewhere
+    ? { kind: 'duplicate_payment', reason: `Hoàn tiền: hồ sơ ${code} đã được thanh toán trước đó` }
+    : undefined;
 }
 
 const nextRefundId = (payment: Payment): string => `${payment.txnRef}R${payment.refunds.length + 1}`;
@@ -414,7 +426,7 @@ async function commitChange(
 ): Promise<Payment> {
   const items: TransactItem[] = [];
   let final = next;
-  let refundReason: string | undefined;
+  let refundDue: RefundDue | undefined;
   if (event === 'payment.completed') {
     const record = await store.getDossier(final.dossierCode);
     if (!final.receipt) {
@@ -429,11 +441,11 @@ async function commitChange(
       final = attachReceipt(final, receipt, at).payment;
       items.push(store.receiptSeqUpdate(province, year, last, at));
     }
-    refundReason = refundReasonFor(final, record);
-    if (refundReason) {
+    refundDue = refundDueFor(final, record);
+    if (refundDue) {
       final = recordRefund(
         final,
-        { refundId: nextRefundId(final), amount: final.amount, status: 'pending', reason: refundReason },
+        { refundId: nextRefundId(final), amount: final.amount, status: 'pending', reason: refundDue.reason },
         at,
       ).payment;
     }
@@ -470,16 +482,15 @@ async function commitChange(
       at,
     );
   }
-  if (refundReason) {
-    const duplicate = !/bị từ chối|đã được rút/.test(refundReason);
+  if (refundDue) {
     await finding(
       {
-        kind: duplicate ? 'duplicate_payment' : 'paid_after_dossier_closed',
+        kind: refundDue.kind,
         subject: final.paymentId,
         paymentId: final.paymentId,
         txnRef: final.txnRef,
         gateway: final.gateway,
-        detail: `${refundReason}; a refund of ${final.amount} VND was recorded.`,
+        detail: `${refundDue.reason}; a refund of ${final.amount} VND was recorded.`,
       },
       at,
     );

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await prepareDossiers(cloud);
   probe = await paymentEventProbe(cloud);
   owner = await cloud.token({ sub: OWNER, roles: ['citizen'] });
-  dossiers = await submittedDossiers(cloud, 9);
+  dossiers = await submittedDossiers(cloud, 10);
 });
 
 afterAll(async () => {
@@ -182,6 +182,31 @@ describe('after a payment', () => {
     expect(after.json.refunds[0].reason).toContain(dossierCode);
     const events = await probe.drain();
     expect(events.filter((e) => e.type === 'payment.refunded' && e.subject === payment.paymentId)).toHaveLength(1);
+  });
+
+  test('a payment that lands after its dossier was withdrawn is paid, then refunded by the reconciliation', async () => {
+    const dossierCode = nextDossier();
+    const payment = await sandboxPayment(dossierCode);
+    await withdrawDossier(cloud, dossierCode);
+    expect((await choose(local(payment.redirectUrl), 'pay')).status).toBe(302);
+    paidPayments.push(payment.paymentId);
+    const paid = await getPayment(payment.paymentId);
+    expect(paid.json.status).toBe('paid');
+    expect(paid.json.refunds).toEqual([expect.objectContaining({ status: 'pending', amount: FEE })]);
+
+    const run = await cloud.fetch('/dev/schedules/payments-reconciliation', { method: 'POST' });
+    expect(run.status).toBe(200);
+    expect(run.json.result.refundsProcessed).toBe(1);
+    const refunded = await getPayment(payment.paymentId);
+    expect(refunded.json.status).toBe('refunded');
+    expect(refunded.json.refunds).toEqual([expect.objectContaining({ status: 'succeeded', amount: FEE })]);
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const report = await cloud.fetch('/payments/reconciliation', { token: admin });
+    expect(report.json.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'paid_after_dossier_closed', paymentId: payment.paymentId }),
+      ]),
+    );
   });
 
   test('payments paid at the same moment get consecutive receipt numbers: one series, no gap, no repeat', async () => {

@@ -313,7 +313,7 @@ describe('MoMo IPN', () => {
 
     // MoMo sends the browser back with the same fields, signed the same way: shown, nothing changed.
     const version = (await getPayment(paymentId)).json.version;
-    const back = new URLSearchParams(Object.entries(valid).map(([k, v]) => [k, String(v)]));
+    const back = new URLSearchParams(Object.entries(valid).map(([k, v]): [string, string] => [k, String(v)]));
     const shown = await cloud.fetch(`/payments/momo/return?${back}`);
     expect(shown.status).toBe(200);
     expect(shown.text).toContain('Thanh toán thành công');

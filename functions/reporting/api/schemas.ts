@@ -13,7 +13,10 @@ import { isMonth, monthsBetween } from '../domain/time.ts';
 /** The longest period a report covers (months): reads grow with it. */
 export const MAX_REPORT_MONTHS = 60;
 
-const month = z.string().refine(isMonth, 'must be a month YYYY-MM').describe('A month in GMT+7, YYYY-MM (inclusive).');
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+  .describe('A month in GMT+7, YYYY-MM (inclusive).');
 
 const agencyCode = z
   .string()

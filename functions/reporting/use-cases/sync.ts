@@ -107,18 +107,21 @@ async function claim(record: SyncRecord, at: Date): Promise<{ record: SyncRecord
   }
 }
 
-/** Writes the push's outcome onto the current record, releasing the lease. */
+/** Writes the push's outcome onto the current record, releasing the lease if it is still ours. */
 async function settle(
   code: string,
   sent: number,
   result: { ok: true } | { ok: false; error: string },
   owner: string,
+  leaseId: string,
 ): Promise<SyncRecord | undefined> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await getSyncRecord(code);
     if (!current) return undefined;
     const at = now();
-    const { leaseId: _lease, leaseUntil: _until, ...rest } = current;
+    const { leaseId: heldBy, leaseUntil, ...unleased } = current;
+    const rest: Omit<SyncRecord, 'leaseId' | 'leaseUntil'> & Partial<SyncRecord> =
+      heldBy === leaseId || heldBy === undefined ? unleased : { ...unleased, leaseId: heldBy, leaseUntil };
     let next: SyncRecord;
     if (result.ok) {
       const { owner: _owner, ...withoutOwner } = rest;
@@ -160,6 +163,8 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
     const at = now();
     if (!record || !isSyncDue(record.state, at)) {
       if (lastSynced !== undefined) return { kind: 'synced', sequence: lastSynced };
+      // The portal has it: make sure the fact says so too (a failure after a push is healed on redelivery).
+      if (record?.state.lastSyncedSequence != null) await markFactSynced(code, record.state.lastSyncedSequence);
       const waiting = record && record.state.pendingSequence !== null && record.state.nextAttemptAt !== null;
       return waiting
         ? { kind: 'idle', retryAt: record.state.nextAttemptAt!, ...(record.owner ? { owner: record.owner } : {}) }
@@ -177,7 +182,7 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
         ...(payment ? { paymentChannel: payment.channelCode } : {}),
       }),
     );
-    const settled = await settle(code, sent, result, owner);
+    const settled = await settle(code, sent, result, owner, claimed.leaseId);
     if (!result.ok) {
       if (settled?.state.pendingSequence === null) return { kind: 'idle' };
       return { kind: 'failed', retryAt: settled?.state.nextAttemptAt ?? at.toISOString(), error: result.error };
