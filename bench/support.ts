@@ -266,31 +266,36 @@ export function captureDynamoRequests(): { take(): CapturedRequest[]; stop(): vo
   };
 }
 
+export interface ReadMeter {
+  on: boolean;
+  units: number;
+  /** Each read while on: the request in a few words (describeRequest) and its units. */
+  reads: { request: string; units: number }[];
+  stop(): void;
+}
+
 /**
  * Sums the read capacity of the functions' DynamoDB requests while `on` (asks ReturnConsumedCapacity=TOTAL where
  * the caller did not), independently of what any function reports about itself.
  */
-export function meterSharedReads(): { on: boolean; units: number; requests: number; stop(): void } {
-  const state = { on: false, units: 0, requests: 0, stop: () => undefined as void };
+export function meterSharedReads(): ReadMeter {
+  const state: ReadMeter = { on: false, units: 0, reads: [], stop: () => undefined };
   const name = `benchReads${Math.random().toString(36).slice(2)}`;
   const meter: BuildMiddleware<object, object> = (next) => async (args) => {
     if (!state.on) return next(args);
     const request = args.request as { headers?: Record<string, string>; body?: unknown };
     const operation = request.headers?.['x-amz-target']?.split('.').at(-1) ?? '';
     const text = bodyText(request.body);
-    if (text !== undefined && READ_OPERATIONS.has(operation)) {
-      const body = JSON.parse(text) as Record<string, unknown>;
-      body.ReturnConsumedCapacity ??= 'TOTAL';
-      const bytes = Buffer.from(JSON.stringify(body));
-      request.body = bytes;
-      if (request.headers?.['content-length'] !== undefined) request.headers['content-length'] = String(bytes.length);
-    }
+    if (text === undefined || !READ_OPERATIONS.has(operation)) return next(args);
+    const body = JSON.parse(text) as Record<string, unknown>;
+    body.ReturnConsumedCapacity ??= 'TOTAL';
+    const bytes = Buffer.from(JSON.stringify(body));
+    request.body = bytes;
+    if (request.headers?.['content-length'] !== undefined) request.headers['content-length'] = String(bytes.length);
     const result = await next(args);
-    const output = (result as { output?: { ConsumedCapacity?: unknown } }).output;
-    if (READ_OPERATIONS.has(operation)) {
-      state.requests++;
-      state.units += capacityOf(output?.ConsumedCapacity);
-    }
+    const units = capacityOf((result as { output?: { ConsumedCapacity?: unknown } }).output?.ConsumedCapacity);
+    state.units += units;
+    state.reads.push({ request: describeRequest({ operation, body: text }), units });
     return result;
   };
   const stack = dynamoDocumentClient().middlewareStack as unknown as AnyStack;

@@ -10,7 +10,15 @@ import type { IConstruct } from 'constructs';
 const ACCEPTED_WILDCARDS: { pattern: RegExp; reason: string }[] = [
   { pattern: /^Resource::\*$/, reason: 'X-Ray trace writes and SMS publishing have no resource ARN to scope to.' },
   { pattern: /^Resource::<[^>]+>\/index\/\*$/, reason: "Queries on the indexes of this context's own table." },
-  { pattern: /^Resource::<[^>]+>\/\*$/, reason: "Objects of this context's own bucket." },
+  {
+    pattern: /^Resource::<[^>]+>\/([a-z-]+\/)?\*$/,
+    reason: "Objects of this context's own bucket (or one prefix of it).",
+  },
+  {
+    pattern:
+      /^Resource::arn:aws:events:[^:]+:<AWS::AccountId>:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/,
+    reason: 'The EventBridge rules GuardDuty Malware Protection manages for itself carry a name prefix it chooses.',
+  },
   {
     pattern: /^Resource::arn:<AWS::Partition>:secretsmanager:.*-\?\?\?\?\?\?$/,
     reason: 'Secrets Manager appends a random suffix to secret ARNs.',

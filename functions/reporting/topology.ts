@@ -222,8 +222,16 @@ export const topology: ContextTopology = {
   functions: [
     fn('reporting-on-dossier-event', 'on-dossier-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
     fn('reporting-on-catalog-event', 'on-catalog-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
-    fn('reporting-sync-on-dossier-event', 'sync-on-dossier-event', 'consumer', readwrite, { timeoutSeconds: 30 }),
-    fn('reporting-sync-sweep', 'sync-sweep', 'schedule', readwrite, { timeoutSeconds: 120 }),
+    // The push to the national portal: its endpoint is NATIONAL_PORTAL_URL, its credentials the province's
+    // `national-portal` secret (NATIONAL_PORTAL_SECRET_NAME).
+    fn('reporting-sync-on-dossier-event', 'sync-on-dossier-event', 'consumer', readwrite, {
+      timeoutSeconds: 30,
+      secrets: ['national-portal'],
+    }),
+    fn('reporting-sync-sweep', 'sync-sweep', 'schedule', readwrite, {
+      timeoutSeconds: 120,
+      secrets: ['national-portal'],
+    }),
     fn('reporting-dossier-report', 'get-dossier-report', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
     fn('reporting-index', 'get-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
     fn('reporting-public-index', 'get-public-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),

@@ -84,10 +84,19 @@ describe.each(['dong-nai', 'lai-chau'])('province %s', (provinceId) => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           AlarmName: `motcua-${provinceId}-${consumer.queue}-dlq-not-empty`,
         });
-        template.hasResourceProperties('AWS::SNS::Subscription', {
-          RawMessageDelivery: true,
-          FilterPolicy: { type: consumer.eventTypes },
-        });
+        if (consumer.awsEventSource) {
+          template.hasResourceProperties('AWS::Events::Rule', {
+            EventPattern: Match.objectLike({
+              source: [consumer.awsEventSource.source],
+              'detail-type': [consumer.awsEventSource.detailType],
+            }),
+          });
+        } else {
+          template.hasResourceProperties('AWS::SNS::Subscription', {
+            RawMessageDelivery: true,
+            FilterPolicy: { type: consumer.eventTypes },
+          });
+        }
       }
       for (const table of topology.tables) {
         template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
