@@ -127,6 +127,15 @@ export class CheckpointStore {
 
   set(key: string, sequenceNumber: string): void {
     this.#data[key] = sequenceNumber;
+    this.#save();
+  }
+
+  delete(key: string): void {
+    delete this.#data[key];
+    this.#save();
+  }
+
+  #save(): void {
     if (this.#file) {
       // Write then rename, so a kill mid-write never leaves a torn checkpoint file.
       writeFileSync(`${this.#file}.tmp`, JSON.stringify(this.#data));
@@ -155,6 +164,8 @@ export function startStreamPoller(
   let running = true;
   let idle = true;
   const iterators = new Map<string, string | undefined>();
+  const shardsSeen = new Set<string>();
+  let trimmedInARow = 0;
 
   const deliver = async (shardId: string, records: StreamRecord[]): Promise<void> => {
     let pending = records;
@@ -202,6 +213,7 @@ export function startStreamPoller(
         let sawRecords = false;
         for (const shard of shards) {
           const shardId = shard.ShardId!;
+          shardsSeen.add(shardId);
           let iterator = iterators.get(shardId);
           if (!iterators.has(shardId)) {
             const checkpoint = checkpoints.get(`${source.streamArn}|${shardId}`);
@@ -221,6 +233,7 @@ export function startStreamPoller(
             continue;
           }
           const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          trimmedInARow = 0;
           const records = page.Records ?? [];
           if (records.length > 0) {
             sawRecords = true;
@@ -234,8 +247,23 @@ export function startStreamPoller(
           await sleep(100);
         }
       } catch (error) {
-        if (running) log(`${source.tableName} stream: ${(error as Error).message}`);
         iterators.clear();
+        if ((error as Error).name === 'TrimmedDataAccessException') {
+          // DynamoDB Local answers this for an iterator taken on a brand-new shard; a fresh iterator works.
+          // If it persists, the checkpoint points before the stream's retention: records older than that
+          // are gone (24 h on AWS too), so read from the oldest one still there rather than stall forever.
+          trimmedInARow += 1;
+          if (trimmedInARow >= 5) {
+            log(
+              `${source.tableName} stream: checkpoint is older than the stream's retention; reading from the oldest record`,
+            );
+            for (const shard of shardsSeen) checkpoints.delete(`${source.streamArn}|${shard}`);
+            trimmedInARow = 0;
+          }
+          await sleep(100);
+          continue;
+        }
+        if (running) log(`${source.tableName} stream: ${(error as Error).message}`);
         await sleep(500);
       }
     }
