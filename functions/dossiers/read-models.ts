@@ -10,7 +10,7 @@ import {
   VIETNAM_CALENDAR_2025_2027,
   type WorkingCalendar,
 } from '#calendar/index.ts';
-import { type Procedure, ProcedureSchema } from '#catalog/domain/schemas.ts';
+import { type Agency, type Procedure, ProcedureSchema } from '#catalog/domain/schemas.ts';
 import type {
   AgencyUpsertedData,
   CalendarUpdatedData,
@@ -43,8 +43,35 @@ export async function applyOnce(
   }
 }
 
+/**
+ * Reference data (procedure versions, agencies, calendar years) changes a few times a year but is read on
+ * every submission and action; a warm container keeps what it read for a minute. A catalog change therefore
+ * reaches submissions within REFERENCE_TTL_MS on AWS, and at once in the same process (the consumer clears
+ * the cache). The TTL is wall-clock (a cache policy), not business time.
+ */
+const REFERENCE_TTL_MS = 60_000;
+const referenceCache = new Map<string, { until: number; value: Promise<unknown> }>();
+
+function cachedReference<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = referenceCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.value as Promise<T>;
+  const value = load();
+  referenceCache.set(key, { until: Date.now() + REFERENCE_TTL_MS, value });
+  // A failed read is not remembered.
+  value.catch(() => referenceCache.delete(key));
+  return value;
+}
+
+export function clearReferenceCache(): void {
+  referenceCache.clear();
+}
+
+export const agencyFor = (code: string): Promise<Agency | undefined> =>
+  cachedReference(`agency:${code}`, () => store.getAgency(code));
+
 /** Applies one catalog event to the read models; other event types are ignored. */
 export async function applyCatalogEvent(event: EventEnvelope, consumer: string, at: Date): Promise<ApplyOutcome> {
+  clearReferenceCache();
   let effect: TransactItem;
   switch (event.type) {
     case 'catalog.procedure_published': {
@@ -106,7 +133,8 @@ export function versionInEffect(versions: store.ProcedureVersionRecord[], localD
 }
 
 export async function procedureInEffect(code: string, localDate: string): Promise<Procedure | undefined> {
-  return versionInEffect(await store.listProcedureVersions(code), localDate);
+  const versions = await cachedReference(`procedure:${code}`, () => store.listProcedureVersions(code));
+  return versionInEffect(versions, localDate);
 }
 
 /**
@@ -121,6 +149,8 @@ export function mergeCalendarYears(published: CalendarYear[]): CalendarYear[] {
 }
 
 /** The working-day calendar as the catalog last published it (built-in years fill the gaps). */
-export async function workingCalendar(): Promise<WorkingCalendar> {
-  return createWorkingCalendar(mergeCalendarYears(await store.listCalendarYears()));
+export function workingCalendar(): Promise<WorkingCalendar> {
+  return cachedReference('calendar', async () =>
+    createWorkingCalendar(mergeCalendarYears(await store.listCalendarYears())),
+  );
 }

@@ -36,7 +36,7 @@ import { applyAction, createDossier, type Decision } from './domain/decide.ts';
 import type { ActorRole, Dossier, DossierAction, PlannedStep } from './domain/model.ts';
 import { allowedActions, blockedReason } from './domain/transitions.ts';
 import type { Actor, DossierStatus, SubmittedDocument } from './events.ts';
-import { procedureInEffect, workingCalendar } from './read-models.ts';
+import { agencyFor, procedureInEffect, workingCalendar } from './read-models.ts';
 import * as store from './store.ts';
 
 /** The payments context, as the dossier's history records it. */
@@ -332,7 +332,7 @@ async function prepareSubmission(body: SubmitBody, language: Language, at: Date)
   const today = toLocalDate(at);
   const [procedure, agency, known] = await Promise.all([
     procedureInEffect(body.procedureCode, today),
-    store.getAgency(body.agencyCode),
+    agencyFor(body.agencyCode),
     store.getDocuments(body.documents.map((d) => d.documentId)),
   ]);
   if (!procedure) {
@@ -515,7 +515,7 @@ export async function actOnDossier(input: ActionInput): Promise<DossierResult> {
   const d = stored.dossier;
   if (expected !== d.version) throw new PreconditionFailedError(d.version);
   if (action.type === 'transfer') {
-    const target = await store.getAgency(action.toAgencyCode);
+    const target = await agencyFor(action.toAgencyCode);
     if (target?.active !== true) {
       throw new ValidationError(
         [
