@@ -5,27 +5,15 @@
  * Skipped until the dossiers context's routes are in place.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedLocalProvince } from '#local-cloud/seed.ts';
 import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
-import { allFunctions, allRoutes } from '#topology/index.ts';
 
 const DESK = '000.00.15.H19';
 const PROCEDURE = '1.999002';
 const OWNER = '001099054321';
 const PHONE = '0987111222';
-
-/** A route whose handler file exists: the context that serves it has landed. */
-function routeReady(method: string, path: string): boolean {
-  const route = allRoutes().find((r) => r.method === method && r.path === path);
-  const fn = route && allFunctions().find((f) => f.name === route.function);
-  return fn !== undefined && existsSync(fn.entry);
-}
-const dossiersReady =
-  routeReady('POST', '/dossiers') &&
-  routeReady('POST', '/dossiers/{code}/actions') &&
-  routeReady('POST', '/dossiers/{code}/supplement');
 
 const deskOfficials = (
   JSON.parse(readFileSync('config/seed/dong-nai/officials.json', 'utf8')) as { agencyCode: string; email: string }[]
@@ -36,7 +24,6 @@ let owner: string;
 let officer: string;
 
 beforeAll(async () => {
-  if (!dossiersReady) return;
   cloud = await startTestCloud();
   await seedLocalProvince(cloud);
   const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
@@ -108,7 +95,7 @@ async function act(code: string, version: number, action: Record<string, unknown
   return res.json.version;
 }
 
-describe.skipIf(!dossiersReady)('a dossier walked through the dossiers routes', () => {
+describe('a dossier walked through the dossiers routes', () => {
   test('tells the applicant each step in their language and the agency of the new and supplemented dossier', async () => {
     const submitted = await cloud.fetch('/dossiers', {
       method: 'POST',

@@ -5,7 +5,7 @@
  * event bus, and small readers.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -15,7 +15,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { expect } from 'vitest';
-import { allFunctions, allRoutes } from '#topology/index.ts';
 import type { TestCloud } from '../../support/cloud.ts';
 
 /** Gateway credentials the tests set before the cloud starts (the functions read them from the environment). */
@@ -73,20 +72,11 @@ const TEST_PROCEDURE = {
   resultType: 'electronic',
 };
 
-function routeReady(method: string, path: string): boolean {
-  const route = allRoutes().find((r) => r.method === method && r.path === path);
-  const fn = route && allFunctions().find((f) => f.name === route.function);
-  return fn !== undefined && existsSync(fn.entry);
-}
-
 /**
- * True when the dossiers context serves submission and withdrawal: the tests then go through it.
+ * The tests go through the dossiers routes (the real flow);
  * PAYMENTS_TESTS_VIA_EVENTS=true feeds the read model by publishing dossier events instead.
  */
-export const dossiersReady =
-  process.env.PAYMENTS_TESTS_VIA_EVENTS !== 'true' &&
-  routeReady('POST', '/dossiers') &&
-  routeReady('POST', '/dossiers/{code}/withdraw');
+export const dossiersReady = process.env.PAYMENTS_TESTS_VIA_EVENTS !== 'true';
 
 /**
  * Gets the cloud ready to take dossiers when the dossiers routes exist: the agency (and its parent) from the
