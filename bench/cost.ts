@@ -199,7 +199,10 @@ const STEPS: [string, Step][] = [
     'upload document',
     async (l) => {
       l.documentId = await uploadVerifiedDocument(l.bench, l.citizenToken);
-      l.body = { ...l.body, documents: [{ requirementCode: l.body.documents[0]!.requirementCode, documentId: l.documentId }] };
+      l.body = {
+        ...l.body,
+        documents: [{ requirementCode: l.body.documents[0]!.requirementCode, documentId: l.documentId }],
+      };
     },
   ],
   [
@@ -266,6 +269,7 @@ function add(into: LifecycleCost, from: LifecycleCost, factor = 1): void {
   for (const key of Object.keys(into) as (keyof LifecycleCost)[]) into[key] += from[key] * factor;
 }
 
+/** Rows per service: what one lifecycle uses and its USD per 1,000 dossiers; prints the steps and functions. */
 export async function costBenchmark(options: { lifecycles?: number } = {}) {
   const lifecycles = options.lifecycles ?? 3;
   const bench = await startBenchCloud({ counting: true });
@@ -352,6 +356,11 @@ export async function costBenchmark(options: { lifecycles?: number } = {}) {
     console.log('\nDynamoDB units and invocations per function, one lifecycle:');
     console.table(functionRows);
 
+    console.log(
+      `\nLambda invocations per lifecycle: ${round(total.lambdaInvocations, 1)} counted at the runtime; ` +
+        `${round(total.apiRequests, 1)} API requests + ${round(total.batchesSeenByProxies, 1)} queue/stream batches ` +
+        `seen by the proxies. Local stand-ins (not priced): ${round(total.localOnlyRequests, 1)} requests.`,
+    );
     const usd = priced(total);
     const p = PRICES_USD;
     const serviceRows = [

@@ -12,7 +12,10 @@
  * outcomes (returned early/on time/late, resolved, in progress, paused, rejected, withdrawn, stopped, waiting).
  *
  * Read units: the `x-read-units` header the reporting functions send, beside an independent meter on the shared
- * DynamoDB client (ReturnConsumedCapacity=TOTAL on every read while a report request is in flight).
+ * DynamoDB client (ReturnConsumedCapacity=TOTAL on every read while a report request is in flight). The reports
+ * are read at 1,000, 10,000 and 100,000 dossiers; DynamoDB Local takes roughly 50–200 projection transactions a
+ * second on two cores, so the load is bounded in time (BENCH_REPORT_MAX_MINUTES, default 6) and the table says
+ * how far it got; BENCH_REPORT_DOSSIERS changes the full count.
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -32,6 +35,7 @@ import {
   type BenchCloud,
   meterSharedReads,
   REPO_ROOT,
+  type ReadMeter,
   round,
   type SeedProcedure,
   seedProcedures,
@@ -46,8 +50,7 @@ const VN_OFFSET = 7 * HOUR;
 /** 'YYYY-MM-DDTHH:MM:SS+07:00' of an instant. */
 const vnIso = (ms: number): string => `${new Date(ms + VN_OFFSET).toISOString().slice(0, 19)}+07:00`;
 /** The instant of a Vietnam local date and time. */
-const vnInstant = (date: string, minutes: number): number =>
-  Date.parse(`${date}T00:00:00+07:00`) + minutes * 60_000;
+const vnInstant = (date: string, minutes: number): number => Date.parse(`${date}T00:00:00+07:00`) + minutes * 60_000;
 const isWeekend = (ms: number): boolean => [0, 6].includes(new Date(ms + VN_OFFSET).getUTCDay());
 
 /** `days` working days (Monday–Friday) after the instant, at the same time of day. */
@@ -133,7 +136,9 @@ export class MonthOfDossiers {
 
   constructor(month: string, procedures: SeedProcedure[]) {
     this.month = month;
-    this.#buckets = procedures.flatMap((procedure) => procedure.agencyCodes.map((agencyCode) => ({ agencyCode, procedure })));
+    this.#buckets = procedures.flatMap((procedure) =>
+      procedure.agencyCodes.map((agencyCode) => ({ agencyCode, procedure })),
+    );
     this.#days = workingDaysOf(month);
   }
 
@@ -358,18 +363,13 @@ async function feed(
 interface Measured {
   headerUnits: number;
   meteredUnits: number;
-  readRequests: number;
+  reads: { request: string; units: number }[];
   received: number | null;
 }
 
-async function measure(
-  bench: BenchCloud,
-  meter: ReturnType<typeof meterSharedReads>,
-  path: string,
-  token: string,
-): Promise<Measured> {
+async function measure(bench: BenchCloud, meter: ReadMeter, path: string, token: string): Promise<Measured> {
   meter.units = 0;
-  meter.requests = 0;
+  meter.reads = [];
   meter.on = true;
   const res = await bench.fetch(path, { token });
   meter.on = false;
@@ -378,74 +378,98 @@ async function measure(
   return {
     headerUnits: header === null ? Number.NaN : Number(header),
     meteredUnits: meter.units,
-    readRequests: meter.requests,
+    reads: meter.reads,
     received: typeof res.json?.total?.received === 'number' ? res.json.total.received : null,
   };
 }
 
+/** The dossier counts at which the reports are read: 1,000, 10,000 and the full load, as far as time allows. */
+function checkpoints(small: number, large: number): number[] {
+  return [...new Set([small, 10_000, large])].filter((n) => n >= small && n <= large).sort((a, b) => a - b);
+}
+
+/** Rows per report: its read units at each dossier count reached; prints the load and where the units go. */
 export async function reportCostBenchmark(options: { small?: number; large?: number; maxLoadMs?: number } = {}) {
   const small = options.small ?? 1_000;
-  const large = options.large ?? 100_000;
-  const maxLoadMs = options.maxLoadMs ?? 9 * 60_000;
+  const large = options.large ?? Number(process.env.BENCH_REPORT_DOSSIERS ?? 100_000);
+  const maxLoadMs = options.maxLoadMs ?? Number(process.env.BENCH_REPORT_MAX_MINUTES ?? 6) * 60_000;
   const bench = await startBenchCloud();
   const meter = meterSharedReads();
   try {
     const month = new MonthOfDossiers(previousMonth(Date.now()), seedProcedures(bench.cloud));
-    const busiest = '000.01.21.H19';
     const admin = await bench.token({ sub: 'admin-bench', roles: ['admin'] });
-    const officer = await bench.token({ sub: 'officer-bench', roles: ['officer'], agencyCode: busiest });
+    const officer = await bench.token({ sub: 'officer-bench', roles: ['officer'], agencyCode: '000.01.21.H19' });
     const m = month.month;
     const reports: [string, string, string][] = [
       ['/reports/dossiers, province, by agency', `/reports/dossiers?from=${m}&to=${m}`, admin],
       ['/reports/dossiers, province, by procedure', `/reports/dossiers?from=${m}&to=${m}&groupBy=procedure`, admin],
       ['/reports/index, province', `/reports/index?from=${m}&to=${m}`, admin],
-      [`/reports/dossiers, one agency (officer)`, `/reports/dossiers?from=${m}&to=${m}`, officer],
-      [`/reports/index, one agency (officer)`, `/reports/index?from=${m}&to=${m}`, officer],
+      ['/reports/dossiers, one commune (officer)', `/reports/dossiers?from=${m}&to=${m}`, officer],
+      ['/reports/index, one commune (officer)', `/reports/index?from=${m}&to=${m}`, officer],
     ];
-    const measureAll = async () => {
-      await bench.cloud.settle(60_000);
-      const out: Measured[] = [];
-      for (const [, path, token] of reports) out.push(await measure(bench, meter, path, token));
-      return out;
-    };
 
     const deadline = performance.now() + maxLoadMs;
-    const firstLoad = await feed(month, 0, small, deadline);
-    const atSmall = await measureAll();
-    const secondLoad = await feed(month, small, large, deadline);
-    const atLarge = await measureAll();
-    const loadedLarge = firstLoad.loaded + secondLoad.loaded;
+    const loads: (LoadOutcome & { upTo: number })[] = [];
+    const measured: { dossiers: number; results: Measured[] }[] = [];
+    let loaded = 0;
+    for (const target of checkpoints(small, large)) {
+      const outcome = await feed(month, loaded, target, deadline);
+      loaded += outcome.loaded;
+      loads.push({ ...outcome, upTo: loaded });
+      if (outcome.loaded === 0 && measured.length > 0) break;
+      await bench.cloud.settle(60_000);
+      const results: Measured[] = [];
+      for (const [, path, token] of reports) results.push(await measure(bench, meter, path, token));
+      measured.push({ dossiers: loaded, results });
+      if (loaded < target) break; // the time limit
+    }
 
+    const first = measured[0]!;
+    const last = measured.at(-1)!;
     const rows = reports.map(([report], k) => {
-      const a = atSmall[k]!;
-      const b = atLarge[k]!;
+      const row: Record<string, unknown> = { report };
+      for (const point of measured) row[`readUnits@${point.dossiers}`] = point.results[k]!.headerUnits;
+      const a = first.results[k]!;
+      const b = last.results[k]!;
       return {
-        report: `${report} (${m})`,
-        [`readUnits@${small}`]: a.headerUnits,
-        [`readUnits@${loadedLarge}`]: b.headerUnits,
+        ...row,
         equal: a.headerUnits === b.headerUnits,
-        [`metered@${small}`]: round(a.meteredUnits, 1),
-        [`metered@${loadedLarge}`]: round(b.meteredUnits, 1),
-        readRequests: `${a.readRequests} / ${b.readRequests}`,
+        [`metered@${last.dossiers}`]: round(b.meteredUnits, 1),
+        readRequests: `${a.reads.length} / ${b.reads.length}`,
         totalReceived: a.received === null ? '—' : `${a.received} / ${b.received}`,
       };
     });
-    const loadRows = [
-      { load: `dossiers 1–${small}`, ...firstLoad, perSecond: round(firstLoad.loaded / firstLoad.seconds, 0) },
-      {
-        load: `dossiers ${small + 1}–${large}`,
-        ...secondLoad,
-        perSecond: round(secondLoad.loaded / secondLoad.seconds, 0),
-      },
-    ].map((r) => ({ ...r, seconds: round(r.seconds, 1) }));
+    const loadRows = loads.map((l) => ({
+      upTo: l.upTo,
+      loaded: l.loaded,
+      redeliveries: l.redeliveries,
+      seconds: round(l.seconds, 1),
+      perSecond: round(l.loaded / Math.max(l.seconds, 0.001), 0),
+    }));
     console.log(`\nMonth ${m}: ${month.bucketCount} (agency, procedure) buckets; events fed to the projection:`);
     console.table(loadRows);
-    if (loadedLarge < large) console.log(`(stopped at the time limit: ${loadedLarge} of ${large} dossiers loaded)`);
+    if (loaded < large) {
+      console.log(
+        `(the load stopped at the time limit: ${loaded} of ${large} dossiers; BENCH_REPORT_MAX_MINUTES raises it)`,
+      );
+    }
+    const breakdown = measured.map((point) => ({
+      dossiers: point.dossiers,
+      ...Object.fromEntries(
+        [...groupUnits(point.results[0]!.reads)].map(([request, units]) => [request, round(units, 1)]),
+      ),
+    }));
+    console.log(`Where the read units of "${reports[0]![0]}" go, by request:`);
+    console.table(breakdown);
     writeDetail('report-cost', {
       month: m,
       buckets: month.bucketCount,
       loads: loadRows,
       rows,
+      reads: measured.map((point) => ({
+        dossiers: point.dossiers,
+        reports: point.results.map((r, k) => ({ report: reports[k]![0], ...r })),
+      })),
       runtimeLog: bench.logLines.slice(0, 50),
     });
     return rows;
@@ -453,4 +477,11 @@ export async function reportCostBenchmark(options: { small?: number; large?: num
     meter.stop();
     await bench.stop();
   }
+}
+
+/** Units per kind of request (same request text summed). */
+function groupUnits(reads: readonly { request: string; units: number }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const read of reads) out.set(read.request, (out.get(read.request) ?? 0) + read.units);
+  return out;
 }

@@ -3,16 +3,21 @@
  * handler, every DynamoDB call the route makes) beside the one raw DynamoDB Local call that does the route's
  * essential work on the same items: GetItem of the dossier item, and the submission's own TransactWriteItems
  * (captured from a real submission and written again with fresh keys, so the items have the same sizes).
- * HTTP and raw calls alternate, one at a time; p50 and p95 of each; target p50 ≤ 1.5 × raw.
+ * HTTP and raw calls alternate, one at a time; p50 and p95 of each; target p50 ≤ 1.5 × raw. Beside them, where
+ * the HTTP time goes: the handler's invocation time and, within it, the time spent in DynamoDB calls (the rest of
+ * the round trip is the local gateway: HTTP, routing, the JWT check).
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { routes } from '#dossiers/topology.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../packages/local-cloud/src/emulators.ts';
 import {
   benchCitizen,
+  busyMs,
   type CapturedRequest,
   captureDynamoRequests,
   describeRequest,
+  installInvocationMeter,
   percentile,
   replayInput,
   round,
@@ -20,6 +25,7 @@ import {
   submissionBody,
   submissionTemplate,
   submitDossier,
+  timeDynamoCalls,
   uploadVerifiedDocument,
   writeDetail,
 } from './support.ts';
@@ -51,6 +57,13 @@ async function interleaved(
   return times;
 }
 
+/** Per HTTP request: the handler's invocation time and the time it spent in DynamoDB calls. */
+interface RouteTimes {
+  handler: number[];
+  dynamo: number[];
+}
+
+/** Rows of GET and POST: HTTP p50/p95 beside the raw call's, their ratio, and where the HTTP time goes. */
 export async function requestOverheadBenchmark(n = 200) {
   const bench = await startBenchCloud();
   const raw = new DynamoDBClient({
@@ -59,46 +72,78 @@ export async function requestOverheadBenchmark(n = 200) {
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 3,
   });
+  const invocations = installInvocationMeter();
+  const dynamoTimer = timeDynamoCalls();
   try {
     const citizen = benchCitizen(0);
     const token = await bench.token({ sub: citizen.idNumber, roles: ['citizen'], name: citizen.fullName });
     const documentId = await uploadVerifiedDocument(bench, token);
     await bench.cloud.settle(60_000);
     const body = submissionBody(citizen, documentId);
+    const getFunction = routes.getDossier.function;
+    const submitFunction = routes.submitDossier.function;
 
-    // One submission and one read with the functions' DynamoDB requests captured: what the routes send.
+    // A first submission and read warm the functions (module load, reference-data caches); then one of each with
+    // the DynamoDB requests of their functions captured: what the routes send when warm.
+    const warm = await submitDossier(bench, token, body, randomUUID());
+    await bench.fetch(`/dossiers/${warm.code}`, { token });
+    await bench.cloud.settle(60_000);
     const capture = captureDynamoRequests();
+    const sentBy = (fn: string) => capture.take().filter((r) => r.fn === fn);
+    let postRequests: CapturedRequest[];
+    let getRequests: CapturedRequest[];
     const key = randomUUID();
-    const { code } = await submitDossier(bench, token, body, key);
-    const postRequests = capture.take();
-    const read = await bench.fetch(`/dossiers/${code}`, { token });
-    if (read.status !== 200) throw new Error(`GET /dossiers/${code}: ${read.status} ${read.text}`);
-    const getRequests = capture.take();
-    capture.stop();
+    let code: string;
+    try {
+      ({ code } = await submitDossier(bench, token, body, key));
+      postRequests = sentBy(submitFunction);
+      await bench.cloud.settle(60_000);
+      capture.take();
+      const read = await bench.fetch(`/dossiers/${code}`, { token });
+      if (read.status !== 200) throw new Error(`GET /dossiers/${code}: ${read.status} ${read.text}`);
+      getRequests = sentBy(getFunction);
+    } finally {
+      capture.stop();
+    }
     const getItem = getRequests.find(
       (r) => r.operation === 'GetItem' && r.body.includes(`"pk":{"S":"DOSSIER#${code}"}`),
     );
-    if (!getItem) throw new Error(`GET /dossiers/{code} sent no GetItem of the dossier: ${getRequests.map((r) => r.operation)}`);
+    if (!getItem)
+      throw new Error(`GET /dossiers/{code} sent no GetItem of the dossier: ${getRequests.map(describeRequest)}`);
     const getInput = JSON.parse(getItem.body) as ConstructorParameters<typeof GetItemCommand>[0];
     const template = submissionTemplate(postRequests, code, key);
     await bench.cloud.settle(60_000);
 
+    /** Runs one HTTP request and notes how long its function ran and waited on DynamoDB. */
+    const inRoute = async (fn: string, into: RouteTimes, i: number, request: () => Promise<void>) => {
+      const marks = { invocations: invocations.records.length, calls: dynamoTimer.calls.length };
+      await request();
+      if (i < WARM_UP) return;
+      const ran = invocations.records.slice(marks.invocations).filter((r) => r.fn === fn);
+      const waited = dynamoTimer.calls.slice(marks.calls).filter((c) => c.fn === fn);
+      into.handler.push(ran.reduce((sum, r) => sum + r.ms, 0));
+      into.dynamo.push(busyMs(waited));
+    };
+    const getRoute: RouteTimes = { handler: [], dynamo: [] };
     const gets = await interleaved(
       n,
-      async () => {
-        const res = await bench.fetch(`/dossiers/${code}`, { token });
-        if (res.status !== 200) throw new Error(`GET: ${res.status}`);
-      },
+      (i) =>
+        inRoute(getFunction, getRoute, i, async () => {
+          const res = await bench.fetch(`/dossiers/${code}`, { token });
+          if (res.status !== 200) throw new Error(`GET: ${res.status}`);
+        }),
       async () => {
         const out = await raw.send(new GetItemCommand(getInput));
         if (!out.Item) throw new Error('raw GetItem found nothing');
       },
     );
+    const postRoute: RouteTimes = { handler: [], dynamo: [] };
     const posts = await interleaved(
       n,
-      async () => {
-        await submitDossier(bench, token, body, randomUUID());
-      },
+      (i) =>
+        inRoute(submitFunction, postRoute, i, async () => {
+          await submitDossier(bench, token, body, randomUUID());
+        }),
       async (i) => {
         const input = replayInput(template, i) as unknown as ConstructorParameters<typeof TransactWriteItemsCommand>[0];
         await raw.send(new TransactWriteItemsCommand(input));
@@ -109,6 +154,7 @@ export async function requestOverheadBenchmark(n = 200) {
       route: string,
       rawOperation: string,
       times: { http: number[]; raw: number[] },
+      inside: RouteTimes,
       dynamoCalls: CapturedRequest[],
     ) => {
       const ratio = percentile(times.http, 0.5) / percentile(times.raw, 0.5);
@@ -123,31 +169,25 @@ export async function requestOverheadBenchmark(n = 200) {
         ratioP50: round(ratio),
         target: TARGET,
         meetsTarget: ratio <= TARGET,
+        handlerP50Ms: round(percentile(inside.handler, 0.5)),
+        inDynamoP50Ms: round(percentile(inside.dynamo, 0.5)),
         dynamoCallsInRoute: dynamoCalls.map(describeRequest).join(' '),
       };
     };
+    const transactionItems = (JSON.parse(template.body) as { TransactItems: unknown[] }).TransactItems.length;
     const rows = [
-      row(
-        'GET /dossiers/{code}',
-        'GetItem',
-        gets,
-        getRequests,
-      ),
-      row(
-        'POST /dossiers',
-        `TransactWriteItems (${(JSON.parse(template.body) as { TransactItems: unknown[] }).TransactItems.length} items)`,
-        posts,
-        postRequests,
-      ),
+      row('GET /dossiers/{code}', 'GetItem', gets, getRoute, getRequests),
+      row('POST /dossiers', `TransactWriteItems (${transactionItems} items)`, posts, postRoute, postRequests),
     ];
     writeDetail('request-overhead', {
       rows,
-      samplesMs: { get: gets, post: posts },
+      samplesMs: { get: { ...gets, ...getRoute }, post: { ...posts, ...postRoute } },
       runtimeLog: bench.logLines.slice(0, 50),
     });
-    if (bench.logLines.length > 0) console.log(`(the runtime logged ${bench.logLines.length} line(s); see the detail file)`);
     return rows;
   } finally {
+    dynamoTimer.stop();
+    invocations.uninstall();
     raw.destroy();
     await bench.stop();
   }

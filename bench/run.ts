@@ -19,3 +19,7 @@ async function run(name: string, fn: () => Promise<unknown[]>) {
 }
 
 await run('cold-start', () => coldStartBenchmark(join(results, 'bundles')));
+await run('request-overhead', async () => (await import('./request-overhead.ts')).requestOverheadBenchmark());
+await run('throughput', async () => (await import('./throughput.ts')).throughputBenchmark());
+await run('cost', async () => (await import('./cost.ts')).costBenchmark());
+await run('report-cost', async () => (await import('./report-cost.ts')).reportCostBenchmark());

@@ -12,9 +12,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { BuildMiddleware, MiddlewareStack } from '@smithy/types';
+import type { BuildMiddleware, InitializeMiddleware, MiddlewareStack } from '@smithy/types';
 import { dynamoDocumentClient, s3Client, snsClient, sqsClient } from '#platform/aws.ts';
-import { allFunctions, allRoutes } from '#topology/index.ts';
+import { allRoutes } from '#topology/index.ts';
 import type { FunctionDecl } from '#topology/types.ts';
 import { startDynamoLocal, startFauxqsServer } from '../packages/local-cloud/src/emulators.ts';
 import { LocalLambdas } from '../packages/local-cloud/src/lambda.ts';
@@ -147,6 +147,28 @@ export function writeDetail(name: string, detail: unknown): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// DynamoDB requests and their capacity
+
+const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITE_OPERATIONS = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'ExecuteStatement',
+  'BatchExecuteStatement',
+  'ExecuteTransaction',
+]);
+/** Items that exist only locally (dev outbox, injected failures, sandbox gateway, national-portal stand-in). */
+const LOCAL_ONLY_KEYS = /"S":"(DEVOUTBOX|DEVFAILURE|DEVPORTAL|SANDBOX#)/;
+
+function capacityOf(consumed: unknown): number {
+  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Which function is running: the local runtime calls every handler through LocalLambdas.invoke, in this process.
 
 /** The function whose invocation the current async context belongs to. */
@@ -200,11 +222,6 @@ export function devOnlyFunctions(): Set<string> {
   return new Set([...paths].filter(([, list]) => list.every((p) => p.startsWith('/dev/'))).map(([fn]) => fn));
 }
 
-/** The declared function of each name (kind, memory). */
-export function functionDecls(): Map<string, FunctionDecl> {
-  return new Map(allFunctions().map((f) => [f.name, f]));
-}
-
 type AnyStack = MiddlewareStack<object, object>;
 const CALLER_HEADER = 'x-bench-function';
 
@@ -231,6 +248,8 @@ function bodyText(body: unknown): string | undefined {
 export interface CapturedRequest {
   /** e.g. GetItem, TransactWriteItems. */
   operation: string;
+  /** The function that sent it (with the invocation meter installed). */
+  fn?: string;
   /** The JSON body as sent (wire format: attribute values typed as {S}, {N}, …). */
   body: string;
 }
@@ -241,7 +260,10 @@ export function describeRequest(request: CapturedRequest): string {
   return partition ? `${request.operation}(${partition})` : request.operation;
 }
 
-/** Records the DynamoDB requests the functions send (through the shared document client) until stopped. */
+/**
+ * Records the DynamoDB requests the functions send (through the shared document client) until stopped, each with
+ * its sender when the invocation meter is installed.
+ */
 export function captureDynamoRequests(): { take(): CapturedRequest[]; stop(): void } {
   let captured: CapturedRequest[] = [];
   const name = `benchCapture${Math.random().toString(36).slice(2)}`;
@@ -249,7 +271,9 @@ export function captureDynamoRequests(): { take(): CapturedRequest[]; stop(): vo
     const request = args.request as { headers?: Record<string, string>; body?: unknown };
     const target = request.headers?.['x-amz-target'];
     const body = bodyText(request.body);
-    if (target && body !== undefined) captured.push({ operation: target.split('.').at(-1)!, body });
+    const fn = currentFunction.getStore();
+    if (target && body !== undefined)
+      captured.push({ operation: target.split('.').at(-1)!, body, ...(fn ? { fn } : {}) });
     return next(args);
   };
   const stack = dynamoDocumentClient().middlewareStack as unknown as AnyStack;
@@ -260,6 +284,46 @@ export function captureDynamoRequests(): { take(): CapturedRequest[]; stop(): vo
       captured = [];
       return out;
     },
+    stop: () => {
+      stack.remove(name);
+    },
+  };
+}
+
+export interface TimedCall {
+  fn: string | undefined;
+  start: number;
+  end: number;
+}
+
+/** Milliseconds during which at least one of the calls was in flight (calls made at once count once). */
+export function busyMs(calls: readonly TimedCall[]): number {
+  let busy = 0;
+  let reached = Number.NEGATIVE_INFINITY;
+  for (const call of [...calls].sort((a, b) => a.start - b.start)) {
+    if (call.end <= reached) continue;
+    busy += call.end - Math.max(call.start, reached);
+    reached = call.end;
+  }
+  return busy;
+}
+
+/** Times every DynamoDB call of the functions (marshalling, retries and the round trip), with its sender. */
+export function timeDynamoCalls(): { calls: TimedCall[]; stop(): void } {
+  const calls: TimedCall[] = [];
+  const name = `benchTimer${Math.random().toString(36).slice(2)}`;
+  const timer: InitializeMiddleware<object, object> = (next) => async (args) => {
+    const started = performance.now();
+    try {
+      return await next(args);
+    } finally {
+      calls.push({ fn: currentFunction.getStore(), start: started, end: performance.now() });
+    }
+  };
+  const stack = dynamoDocumentClient().middlewareStack as unknown as AnyStack;
+  stack.add(timer, { step: 'initialize', name });
+  return {
+    calls,
     stop: () => {
       stack.remove(name);
     },
@@ -308,25 +372,6 @@ export function meterSharedReads(): ReadMeter {
 
 // ---------------------------------------------------------------------------------------------------------
 // Counting proxies
-
-const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
-const WRITE_OPERATIONS = new Set([
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'BatchWriteItem',
-  'TransactWriteItems',
-  'ExecuteStatement',
-  'BatchExecuteStatement',
-  'ExecuteTransaction',
-]);
-/** Items that exist only locally (dev outbox, injected failures, sandbox gateway, national-portal stand-in). */
-const LOCAL_ONLY_KEYS = /"S":"(DEVOUTBOX|DEVFAILURE|DEVPORTAL|SANDBOX#)/;
-
-function capacityOf(consumed: unknown): number {
-  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
-}
 
 export type Service = 'dynamodb' | 'dynamodb-streams' | 'sqs' | 'sns' | 's3';
 
@@ -481,13 +526,41 @@ function startDynamoProxy(target: string, meter: ServiceMeter, devFunctions: Set
         writeUnits: WRITE_OPERATIONS.has(operation) ? units : 0,
         items: streams ? (answer.Records?.length ?? 0) : 0,
         localOnly: devFunctions.has(caller) || LOCAL_ONLY_KEYS.test(requestText),
-        ...(exchange.status >= 400 ? { error: String(answer.__type ?? exchange.status).split('#').at(-1)! } : {}),
+        ...(exchange.status >= 400
+          ? {
+              error: String(answer.__type ?? exchange.status)
+                .split('#')
+                .at(-1)!,
+            }
+          : {}),
       };
       const channel = /"pk":\{"S":"DEVOUTBOX"\}.*?"channel":\{"S":"(\w+)"\}/.exec(requestText)?.[1];
       if (channel) record.channel = channel;
       meter.records.push(record);
     },
   });
+}
+
+/** Which S3 operation a path-style REST request is, and the price class it is billed in. */
+function s3Operation(exchange: Exchange): { operation: string; s3Class: 'put' | 'get' | 'free' } {
+  const url = new URL(exchange.path, 'http://s3.local');
+  const [, , ...key] = url.pathname.split('/');
+  const hasKey = key.join('/').length > 0;
+  switch (exchange.method) {
+    case 'DELETE':
+      return { operation: 'DeleteObject', s3Class: 'free' };
+    case 'HEAD':
+      return { operation: hasKey ? 'HeadObject' : 'HeadBucket', s3Class: 'get' };
+    case 'GET':
+      // Listing is billed with the PUT class.
+      return hasKey ? { operation: 'GetObject', s3Class: 'get' } : { operation: 'ListObjects', s3Class: 'put' };
+    case 'POST':
+      return url.searchParams.has('delete')
+        ? { operation: 'DeleteObjects', s3Class: 'free' }
+        : { operation: 'PostObject', s3Class: 'put' };
+    default:
+      return { operation: exchange.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject', s3Class: 'put' };
+  }
 }
 
 const SQS_BATCH_ENTRIES = new Set(['SendMessageBatch', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch']);
@@ -539,18 +612,7 @@ function startFauxqsProxy(target: string, meter: ServiceMeter, devFunctions: Set
         return;
       }
       const caller = callerOf(exchange.headers, 'browser (S3 front)');
-      const url = new URL(exchange.path, 'http://s3.local');
-      const [, , ...key] = url.pathname.split('/');
-      const hasKey = key.join('/').length > 0;
-      let operation: string;
-      let s3Class: 'put' | 'get' | 'free';
-      if (exchange.method === 'DELETE') [operation, s3Class] = ['DeleteObject', 'free'];
-      else if (exchange.method === 'HEAD') [operation, s3Class] = [hasKey ? 'HeadObject' : 'HeadBucket', 'get'];
-      else if (exchange.method === 'GET') [operation, s3Class] = hasKey ? ['GetObject', 'get'] : ['ListObjects', 'put'];
-      else if (exchange.method === 'POST' && url.searchParams.has('delete')) [operation, s3Class] = ['DeleteObjects', 'free'];
-      else if (exchange.method === 'POST') [operation, s3Class] = ['PostObject', 'put'];
-      else if (exchange.headers['x-amz-copy-source']) [operation, s3Class] = ['CopyObject', 'put'];
-      else [operation, s3Class] = ['PutObject', 'put'];
+      const { operation, s3Class } = s3Operation(exchange);
       meter.records.push({
         service: 's3',
         operation,
@@ -721,7 +783,12 @@ export async function submitDossier(
   body: unknown,
   idempotencyKey: string,
 ): Promise<{ code: string; version: number }> {
-  const res = await bench.fetch('/dossiers', { method: 'POST', token, body, headers: { 'idempotency-key': idempotencyKey } });
+  const res = await bench.fetch('/dossiers', {
+    method: 'POST',
+    token,
+    body,
+    headers: { 'idempotency-key': idempotencyKey },
+  });
   if (res.status !== 201) throw new Error(`POST /dossiers: ${res.status} ${res.text.slice(0, 300)}`);
   return { code: res.json.code as string, version: res.json.version as number };
 }
