@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedLocalProvince } from '#local-cloud/seed.ts';
 import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
+import { simpleProcedure } from '#test/support/procedures.ts';
 
 const DESK = '000.00.15.H19';
 const PROCEDURE = '1.999002';
@@ -30,26 +31,11 @@ beforeAll(async () => {
   const published = await cloud.fetch(`/procedures/${PROCEDURE}`, {
     method: 'PUT',
     token: admin,
-    body: {
-      status: 'published',
+    body: simpleProcedure({
+      agencyCodes: [DESK],
       validFrom: '2025-07-01',
       name: { vi: 'Thủ tục thử nghiệm thông báo', en: 'Notification test procedure' },
-      field: 'Thử nghiệm',
-      levels: ['province'],
-      agencyCodes: [DESK],
-      mode: 'full',
-      processingTime: { kind: 'working_days', days: 3 },
-      payBeforeReception: false,
-      fees: [{ kind: 'fixed', code: 'LE_PHI', name: 'Lệ phí thử nghiệm', amount: 50_000 }],
-      requirements: [],
-      formSchema: {
-        type: 'object',
-        properties: { hoTen: { type: 'string', title: 'Họ tên', minLength: 1, maxLength: 100 } },
-        required: ['hoTen'],
-        additionalProperties: false,
-      },
-      resultType: 'electronic',
-    },
+    }),
   });
   if (published.status >= 300) throw new Error(`could not publish the test procedure: ${published.text}`);
   owner = await cloud.token({ sub: OWNER, roles: ['citizen'], name: 'Tran Thi Lan' });

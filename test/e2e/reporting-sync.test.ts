@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
+import { simpleProcedure } from '#test/support/procedures.ts';
 
 const DESK = '000.00.15.H19';
 const PROCEDURE = '1.999002';
@@ -32,26 +33,11 @@ const DESK_AGENCY = {
   active: true,
 };
 
-const TEST_PROCEDURE = {
-  status: 'published',
+const TEST_PROCEDURE = simpleProcedure({
+  agencyCodes: [DESK],
   validFrom: '2026-01-01',
   name: { vi: 'Thủ tục thử nghiệm đồng bộ', en: 'Sync test procedure' },
-  field: 'Thử nghiệm',
-  levels: ['province'],
-  agencyCodes: [DESK],
-  mode: 'full',
-  processingTime: { kind: 'working_days', days: 3 },
-  payBeforeReception: false,
-  fees: [{ kind: 'fixed', code: 'LE_PHI', name: 'Lệ phí thử nghiệm', amount: 50_000 }],
-  requirements: [],
-  formSchema: {
-    type: 'object',
-    properties: { hoTen: { type: 'string', title: 'Họ tên', minLength: 1, maxLength: 100 } },
-    required: ['hoTen'],
-    additionalProperties: false,
-  },
-  resultType: 'electronic',
-};
+});
 
 let cloud: TestCloud;
 let owner: string;
