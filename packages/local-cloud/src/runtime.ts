@@ -28,9 +28,10 @@ import {
   startDynamoLocal,
   startFauxqsServer,
 } from './emulators.ts';
-import { compileRoute, handleApiRequest, readBody, sendJson } from './gateway.ts';
+import { compileRoute, handleApiRequest, readBody, routeNotFound, sendJson, sendProblem } from './gateway.ts';
 import { DevIssuer, devTokenRequestSchema } from './issuer.ts';
 import { LocalLambdas } from './lambda.ts';
+import { dispatchStandIn, setMotcuaBaseUrl } from './national-portal/index.ts';
 import { CheckpointStore, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
 import { type LocalResources, provision } from './provision.ts';
 import { handleS3Front } from './s3-front.ts';
@@ -52,6 +53,13 @@ export interface LocalCloudOptions {
   root?: string;
   /** Test-only contexts added to the declared ones (platform mechanics tests use a probe context). */
   extraTopologies?: ContextTopology[];
+  /** Serve `/dev/*` (tokens, clock, sandboxes); `npm start -- --no-dev` or LOCAL_DEV_ROUTES=off turns it off. */
+  devRoutes?: boolean;
+  /**
+   * Answer API requests with 503 until `markReady()` (npm start seeds the catalog and lets every context
+   * take in its events first); by default the cloud is ready as soon as it is started.
+   */
+  holdUntilReady?: boolean;
 }
 
 export interface LocalCloud {
@@ -64,6 +72,8 @@ export interface LocalCloud {
   settle(timeoutMs?: number): Promise<void>;
   /** Stop the pollers only (to simulate a crash between a write and its publication). */
   stopPollers(): Promise<void>;
+  /** From now on `/ready` answers 200 and API requests are served (see `holdUntilReady`). */
+  markReady(): void;
   stop(): Promise<void>;
 }
 
@@ -160,6 +170,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const issuer = await DevIssuer.create(dataDir ? join(dataDir, 'issuer-keys.json') : undefined, url);
   setFunctionEnvironment(resources, endpoints, issuer, url, province);
+  setMotcuaBaseUrl(url);
   resetAwsClients();
   resetClock();
 
@@ -245,6 +256,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await handleS3Front(req, res, url, body, endpoints.fauxqs);
       return true;
     }
+    // The stand-in national portal (an external system); unmatched paths fall through to topology routes.
+    if (await dispatchStandIn(req, res, url, body)) return true;
     for (const [prefixPath, handler] of extraDevRoutes) {
       if (path.startsWith(prefixPath)) {
         await handler(req, res, url, body);
