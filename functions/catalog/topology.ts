@@ -21,6 +21,7 @@ import {
   procedureViewSchema,
 } from './api/schemas.ts';
 import { AgencySchema } from './domain/schemas.ts';
+import { CATALOG_EVENT_TYPES } from './events.ts';
 
 const tags = ['catalog'];
 
@@ -184,6 +185,7 @@ const http = (name: string, file: string, tables: FunctionDecl['tables'], extra:
 
 export const topology: ContextTopology = {
   context: 'catalog',
+  publishes: CATALOG_EVENT_TYPES,
   tables: [
     {
       name: 'catalog',

@@ -16,6 +16,7 @@ import {
   resultParamsSchema,
   verifyResultResponseSchema,
 } from './api/schemas.ts';
+import { DOCUMENT_EVENT_TYPES } from './events.ts';
 
 const tags = ['documents'];
 
@@ -178,6 +179,7 @@ const consumer = (queue: string, function_: string, eventTypes: string[], batchS
 
 export const topology: ContextTopology = {
   context: 'documents',
+  publishes: DOCUMENT_EVENT_TYPES,
   tables: [
     {
       name: TABLE,

@@ -10,7 +10,7 @@ import {
   VIETNAM_CALENDAR_2025_2027,
   type WorkingCalendar,
 } from '#calendar/index.ts';
-import { type Agency, type Procedure, ProcedureSchema } from '#catalog/domain/schemas.ts';
+import { type Agency, type Procedure, ProcedureSchema } from '#catalog/contract.ts';
 import type {
   AgencyUpsertedData,
   CalendarUpdatedData,

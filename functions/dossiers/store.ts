@@ -31,7 +31,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CalendarYear } from '#calendar/calendar.ts';
-import type { Agency, Procedure } from '#catalog/domain/schemas.ts';
+import type { Agency, Procedure } from '#catalog/contract.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { decodeCursor, encodeCursor, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';

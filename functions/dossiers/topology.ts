@@ -21,6 +21,7 @@ import {
   supplementBodySchema,
   withdrawBodySchema,
 } from './api/schemas.ts';
+import { DOSSIER_EVENT_TYPES } from './events.ts';
 
 const tags = ['dossiers'];
 const OFFICIALS = ['officer', 'leader', 'admin'] as const;
@@ -214,6 +215,7 @@ const queue = (name: string, fn: string, eventTypes: string[]): ConsumerDecl => 
 
 export const topology: ContextTopology = {
   context: 'dossiers',
+  publishes: DOSSIER_EVENT_TYPES,
   tables: [
     {
       name: 'dossiers',

@@ -6,9 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { startOfLocalDay, toLocalDate, type WorkingCalendar } from '#calendar/index.ts';
-import { assessFees, type FeeLine, quantitiesFromForm } from '#catalog/domain/fees.ts';
-import { validateFormData } from '#catalog/domain/formSchema.ts';
-import type { Procedure } from '#catalog/domain/schemas.ts';
+import { assessFees, type FeeLine, type Procedure, quantitiesFromForm, validateFormData } from '#catalog/contract.ts';
 import type { PaymentEventData } from '#payments/events.ts';
 import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import {

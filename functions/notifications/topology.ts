@@ -31,6 +31,7 @@ import {
   templatePreviewQuerySchema,
   templatePreviewSchema,
 } from './api/schemas.ts';
+import { ALERT_EVENT_TYPES } from './domain/alerts.ts';
 
 const tags = ['notifications'];
 const devTags = ['dev'];
@@ -182,6 +183,7 @@ export const NOTIFIED_EVENT_TYPES = [...DOSSIER_EVENT_TYPES, 'payment.completed'
 
 export const topology: ContextTopology = {
   context: 'notifications',
+  publishes: ALERT_EVENT_TYPES,
   tables: [
     {
       name: table,

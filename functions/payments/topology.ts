@@ -21,6 +21,7 @@ import {
   vnpayAnswerSchema,
   vnpayCallbackQuerySchema,
 } from './api/schemas.ts';
+import { PAYMENT_EVENT_TYPES } from './events.ts';
 
 const tags = ['payments'];
 const html = (description: string) => ({ description, contentType: 'text/html' });
@@ -232,6 +233,7 @@ const fn = (
 
 export const topology: ContextTopology = {
   context: 'payments',
+  publishes: PAYMENT_EVENT_TYPES,
   tables: [
     {
       name: TABLE,

@@ -8,7 +8,7 @@
  * a dossier submitted online can be paid through the province's gateways (POST /payments takes any dossier with
  * an amount outstanding). Check both readings against the province's own practice.
  */
-import type { Agency, Procedure } from '#catalog/domain/schemas.ts';
+import type { Agency, Procedure } from '#catalog/contract.ts';
 import type { CatalogStats } from './domain/index.ts';
 
 export interface ProcedureSummary {

@@ -3,7 +3,7 @@
  * document is generated from them, so what is documented is what is enforced.
  */
 import * as z from 'zod';
-import { AgencyCodeSchema, ProcedureCodeSchema } from '#catalog/domain/schemas.ts';
+import { AgencyCodeSchema, ProcedureCodeSchema } from '#catalog/contract.ts';
 import { dossierActionSchema } from '../domain/model.ts';
 import { OFFICIAL_ACTION_TYPES } from '../domain/transitions.ts';
 import { DOSSIER_STATUSES } from '../events.ts';

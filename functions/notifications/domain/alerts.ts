@@ -11,6 +11,8 @@ import type { EventEnvelope } from '#platform/events.ts';
 export const ALERT_KINDS = ['due_soon', 'overdue'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertEventType = `alert.${AlertKind}`;
+/** The alert events this context publishes through its outbox. */
+export const ALERT_EVENT_TYPES: readonly AlertEventType[] = ALERT_KINDS.map((kind) => `alert.${kind}` as const);
 
 export interface DeadlineAlert {
   /** `${dossierCode}:${kind}:${appointmentAt}`: what the sender remembers to send each alert once. */

@@ -127,6 +127,12 @@ export interface ScheduleDecl {
 
 export interface ContextTopology {
   context: ContextName | 'platform';
+  /**
+   * Event types this context writes to its outbox (its published language, from its `events.ts`). The event
+   * table in docs/architecture.md is generated from these and the consumers' `eventTypes`, and a test fails when
+   * a consumer subscribes to a type nobody publishes.
+   */
+  publishes?: readonly string[];
   tables: TableDecl[];
   buckets: BucketDecl[];
   functions: FunctionDecl[];
