@@ -12,6 +12,7 @@ import { toLocalIso } from '#calendar/time.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import type { PaymentEventData, PaymentEventType } from '../events.ts';
 import type { CallbackOutcome, CreatePaymentRequest, QueryRequest, QueryResult, VerifiedCallback } from './gateway.ts';
+import { PAYMENT_STATUSES, transitionOf } from './transitions.ts';
 import { sanitizeOrderInfo } from './vnpay.ts';
 
 const wholeVnd = z.number().int().nonnegative();
@@ -46,7 +47,7 @@ export const paymentSchema = z.object({
   txnRef: z.string().min(1).max(100),
   amount: wholeVnd,
   feeLines: z.array(feeLineSchema),
-  status: z.enum(['pending', 'paid', 'failed', 'expired', 'refunded']),
+  status: z.enum(PAYMENT_STATUSES),
   createdAt: isoInstant,
   expiresAt: isoInstant,
   updatedAt: isoInstant.optional(),
@@ -158,6 +159,7 @@ function changedCopy(payment: Payment, now: Date): Payment {
   return { ...payment, version: payment.version + 1, updatedAt: toLocalIso(now) };
 }
 
+/** The facts of a payment reported paid (the caller sets the status the transition table gives). */
 function markPaid(
   payment: Payment,
   facts: Pick<VerifiedCallback, 'paidAt' | 'gatewayTransactionNo' | 'bankCode' | 'responseCode'>,
@@ -165,7 +167,6 @@ function markPaid(
   now: Date,
 ): Payment {
   const next = changedCopy(payment, now);
-  next.status = 'paid';
   next.paidAt = facts.paidAt ?? toLocalIso(now);
   next.settledBy = settledBy;
   if (facts.gatewayTransactionNo) next.gatewayTransactionNo = facts.gatewayTransactionNo;
@@ -175,6 +176,7 @@ function markPaid(
   return next;
 }
 
+/** The facts of a payment reported failed (the caller sets the status the transition table gives). */
 function markFailed(
   payment: Payment,
   facts: Pick<VerifiedCallback, 'gatewayTransactionNo' | 'bankCode' | 'responseCode' | 'message'>,
@@ -182,7 +184,6 @@ function markFailed(
   now: Date,
 ): Payment {
   const next = changedCopy(payment, now);
-  next.status = 'failed';
   next.settledBy = settledBy;
   if (facts.gatewayTransactionNo) next.gatewayTransactionNo = facts.gatewayTransactionNo;
   if (facts.bankCode) next.bankCode = facts.bankCode;
@@ -222,37 +223,30 @@ export function applyVerifiedCallback(
   }
   if (cb.amount === undefined || cb.amount !== payment.amount) return unchanged('invalid_amount');
 
-  if (payment.status === 'pending') {
-    if (cb.outcome === 'paid') {
-      const next = markPaid(payment, cb, 'callback', now);
-      next.callbacks = payment.callbacks + 1;
-      return { payment: next, changed: true, outcome: 'success', event: 'payment.completed' };
-    }
-    if (cb.outcome === 'failed') {
-      const next = markFailed(payment, cb, 'callback', now);
-      next.callbacks = payment.callbacks + 1;
-      return { payment: next, changed: true, outcome: 'success', event: 'payment.failed' };
-    }
-    // Still in progress at the gateway (MoMo 1000, 7000, 9000, ...): heard, nothing to record yet.
-    return unchanged('success');
-  }
-  if ((payment.status === 'failed' || payment.status === 'expired') && cb.outcome === 'paid') {
-    const next = markPaid(payment, cb, 'callback', now);
-    next.callbacks = payment.callbacks + 1;
-    return { payment: next, changed: true, outcome: 'success', event: 'payment.completed' };
-  }
-  return unchanged('already_confirmed');
+  const move = cb.outcome === 'paid' ? 'pay' : cb.outcome === 'failed' ? 'fail' : undefined;
+  // Still in progress at the gateway (MoMo 1000, 7000, 9000, ...): heard, nothing to record yet.
+  if (move === undefined) return unchanged(payment.status === 'pending' ? 'success' : 'already_confirmed');
+  const step = transitionOf(move, payment.status);
+  if (!step) return unchanged('already_confirmed');
+  const next = move === 'pay' ? markPaid(payment, cb, 'callback', now) : markFailed(payment, cb, 'callback', now);
+  next.status = step.to;
+  next.callbacks = payment.callbacks + 1;
+  return {
+    payment: next,
+    changed: true,
+    outcome: 'success',
+    event: step.event as 'payment.completed' | 'payment.failed',
+  };
 }
 
 /** Gives up on a pending payment whose time is up (after reconciliation found nothing to settle it with). */
 export function expire(payment: Payment, now: Date): PaymentChange {
-  if (payment.status !== 'pending' || now.getTime() < Date.parse(payment.expiresAt)) {
-    return { payment, changed: false };
-  }
+  const step = transitionOf('expire', payment.status);
+  if (!step || now.getTime() < Date.parse(payment.expiresAt)) return { payment, changed: false };
   const next = changedCopy(payment, now);
-  next.status = 'expired';
+  next.status = step.to;
   next.settledBy = 'expiry';
-  return { payment: next, changed: true, event: 'payment.expired' };
+  return { payment: next, changed: true, event: step.event };
 }
 
 export interface QueryApplication extends PaymentChange {
@@ -268,14 +262,18 @@ export function applyQueryResult(payment: Payment, q: QueryResult, now: Date): Q
   const same: QueryApplication = { payment, changed: false, note: 'unchanged' };
   if (q.outcome === 'paid') {
     if (q.amount !== undefined && q.amount !== payment.amount) return { ...same, note: 'amount_mismatch' };
-    if (payment.status !== 'pending' && payment.status !== 'failed' && payment.status !== 'expired') return same;
+    const step = transitionOf('pay', payment.status);
+    if (!step) return same;
     const next = markPaid(payment, q, 'query', now);
-    return { payment: next, changed: true, event: 'payment.completed', note: 'settled' };
+    next.status = step.to;
+    return { payment: next, changed: true, event: step.event, note: 'settled' };
   }
   if (q.outcome === 'failed') {
-    if (payment.status !== 'pending') return same;
+    const step = transitionOf('fail', payment.status);
+    if (!step) return same;
     const next = markFailed(payment, q, 'query', now);
-    return { payment: next, changed: true, event: 'payment.failed', note: 'settled' };
+    next.status = step.to;
+    return { payment: next, changed: true, event: step.event, note: 'settled' };
   }
   if (q.outcome === 'not_found') {
     const expired = expire(payment, now);
@@ -286,7 +284,7 @@ export function applyQueryResult(payment: Payment, q: QueryResult, now: Date): Q
 
 /** Throws unless `amount` can still be refunded from this payment (checked before asking the gateway). */
 export function assertRefundable(payment: Payment, amount: number): void {
-  if (payment.status !== 'paid') {
+  if (!transitionOf('refund-in-full', payment.status)) {
     throw new ConflictError('payment-not-refundable', {
       vi: 'Chỉ hoàn tiền được khoản đã thanh toán.',
       en: 'Only a paid payment can be refunded.',
@@ -342,9 +340,10 @@ export function recordRefund(payment: Payment, refund: RefundInput, now: Date): 
     ? payment.refunds.map((r) => (r.refundId === refund.refundId ? record : r))
     : [...payment.refunds, record];
   const refunded = next.refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
-  if (refunded === payment.amount && payment.status === 'paid') {
-    next.status = 'refunded';
-    return { payment: next, changed: true, event: 'payment.refunded' };
+  const step = transitionOf('refund-in-full', payment.status);
+  if (refunded === payment.amount && step) {
+    next.status = step.to;
+    return { payment: next, changed: true, event: step.event };
   }
   return { payment: next, changed: true };
 }
