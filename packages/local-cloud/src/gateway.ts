@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '#platform/errors.ts';
 import type { IssuerKind } from '#platform/identity.ts';
 import { bearerToken, TokenRejected, type TokenVerifier } from '#platform/jwt.ts';
+import { PROBLEM_CONTENT_TYPE, pickLanguage, toProblem } from '#platform/problem.ts';
 import type { FunctionDecl, RouteAuth, RouteDecl } from '#topology/types.ts';
 import type { LocalLambdas } from './lambda.ts';
 
@@ -47,27 +49,90 @@ export function compileRoute(route: RouteDecl, fn: FunctionDecl): CompiledRoute 
   return { route, fn, pattern: new RegExp(`^${source}$`), paramNames, specificity };
 }
 
-export function matchRoute(
-  routes: CompiledRoute[],
-  method: string,
-  path: string,
-): { compiled: CompiledRoute; params: Record<string, string> } | 'method-not-allowed' | undefined {
-  let pathMatched = false;
+export type RouteMatch =
+  | { compiled: CompiledRoute; params: Record<string, string> }
+  | { methodNotAllowed: string[] }
+  | { badEscape: string }
+  | undefined;
+
+/** `%E0%A4%A` is no UTF-8: API Gateway answers 400 for such a path, never the handler. */
+function decodeSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+export function matchRoute(routes: CompiledRoute[], method: string, path: string): RouteMatch {
   const candidates = routes
     .map((compiled) => ({ compiled, match: compiled.pattern.exec(path) }))
     .filter((c) => c.match)
     .sort((a, b) => b.compiled.specificity - a.compiled.specificity);
   for (const { compiled, match } of candidates) {
-    pathMatched = true;
     if (compiled.route.method !== method) continue;
     const params: Record<string, string> = {};
-    compiled.paramNames.forEach((name, i) => {
-      params[name] = decodeURIComponent(match![i + 1]!);
-    });
+    for (const [i, name] of compiled.paramNames.entries()) {
+      const raw = match![i + 1]!;
+      const decoded = decodeSegment(raw);
+      if (decoded === undefined) return { badEscape: raw };
+      params[name] = decoded;
+    }
     return { compiled, params };
   }
-  return pathMatched ? 'method-not-allowed' : undefined;
+  if (candidates.length === 0) return undefined;
+  return { methodNotAllowed: [...new Set(candidates.map((c) => c.compiled.route.method))].sort() };
 }
+
+/** What API Gateway would answer itself (no route, bad token, wrong method), as problem+json like the rest. */
+export function sendProblem(
+  res: ServerResponse,
+  req: IncomingMessage,
+  error: AppError,
+  headers: Record<string, string> = {},
+): void {
+  const language = pickLanguage(String(req.headers['accept-language'] ?? ''));
+  let instance: string | undefined;
+  try {
+    instance = new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    instance = undefined;
+  }
+  const problem = toProblem(error, language, instance);
+  res.writeHead(problem.status, {
+    'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+    'content-language': language,
+    ...headers,
+  });
+  res.end(JSON.stringify(problem.body));
+}
+
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, allowed: string[]) {
+    super(
+      405,
+      'method-not-allowed',
+      { vi: 'Phương thức không được hỗ trợ', en: 'Method not allowed' },
+      {
+        vi: `Địa chỉ này không nhận phương thức ${method}; chỉ nhận: ${allowed.join(', ')}.`,
+        en: `This address does not accept ${method}; it accepts: ${allowed.join(', ')}.`,
+      },
+      { allowed },
+    );
+  }
+}
+
+export const routeNotFound = (): NotFoundError =>
+  new NotFoundError({
+    vi: 'Không có địa chỉ API này. Danh sách địa chỉ: /openapi.json.',
+    en: 'There is no such API address. The list of addresses: /openapi.json.',
+  });
+
+export const badPathEscape = (raw: string): ValidationError =>
+  new ValidationError([{ path: 'path', message: raw }], {
+    vi: 'Đường dẫn có mã % không hợp lệ (không phải UTF-8).',
+    en: 'The path has an invalid % escape (not UTF-8).',
+  });
 
 const ACCEPTED_ISSUERS: Record<RouteAuth, readonly IssuerKind[]> = {
   public: [],
@@ -77,13 +142,27 @@ const ACCEPTED_ISSUERS: Record<RouteAuth, readonly IssuerKind[]> = {
   user: ['citizen', 'official'],
 };
 
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: number) {
+    super(
+      413,
+      'payload-too-large',
+      { vi: 'Nội dung quá lớn', en: 'Payload too large' },
+      {
+        vi: `Nội dung yêu cầu vượt quá ${Math.round(limit / 1024 / 1024)} MB.`,
+        en: `The request body is larger than ${Math.round(limit / 1024 / 1024)} MB.`,
+      },
+    );
+  }
+}
+
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const limit = (req.url ?? '').startsWith('/local-s3/') ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('payload too large');
+    if (size > limit) throw new PayloadTooLargeError(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -116,8 +195,14 @@ export async function handleApiRequest(
   const method = (req.method ?? 'GET').toUpperCase();
   const matched = matchRoute(options.routes, method, url.pathname);
   if (matched === undefined) return false;
-  if (matched === 'method-not-allowed') {
-    sendJson(res, 404, { message: 'Not Found' });
+  if ('methodNotAllowed' in matched) {
+    sendProblem(res, req, new MethodNotAllowedError(method, matched.methodNotAllowed), {
+      allow: matched.methodNotAllowed.join(', '),
+    });
+    return true;
+  }
+  if ('badEscape' in matched) {
+    sendProblem(res, req, badPathEscape(matched.badEscape));
     return true;
   }
   const { compiled, params } = matched;
@@ -131,14 +216,22 @@ export async function handleApiRequest(
   if (accepted.length > 0) {
     const token = bearerToken(headers.authorization);
     if (!token) {
-      sendJson(res, 401, { message: 'Unauthorized' });
+      sendProblem(res, req, new UnauthorizedError(), { 'www-authenticate': 'Bearer' });
       return true;
     }
     try {
       claims = await options.verify(token, accepted);
     } catch (error) {
       if (!(error instanceof TokenRejected)) throw error;
-      sendJson(res, 401, { message: 'Unauthorized' });
+      sendProblem(
+        res,
+        req,
+        new UnauthorizedError({
+          vi: 'Mã truy cập không hợp lệ, đã hết hạn hoặc không dùng được cho địa chỉ này.',
+          en: 'The access token is invalid, expired or not accepted on this address.',
+        }),
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
       return true;
     }
   }

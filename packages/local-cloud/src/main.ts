@@ -3,16 +3,20 @@
  * and survives restarts; `npm start -- --fresh` starts from nothing. Listens on PORT (default 3000).
  */
 import { JavaMissingError } from './emulators.ts';
-import { startLocalCloud } from './runtime.ts';
+import { PortInUseError, startLocalCloud } from './runtime.ts';
 import { seedLocalProvince } from './seed.ts';
 
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
-  console.log('usage: npm start [-- --fresh] [-- --province <id>]   (env: PORT, LOCAL_DATA_DIR, PROVINCE)');
+  console.log(
+    'usage: npm start [-- --fresh] [-- --province <id>] [-- --no-dev]   (env: PORT, HOST, LOCAL_DATA_DIR, PROVINCE, LOCAL_DEV_ROUTES=off, LOCAL_CORS_ORIGINS)',
+  );
   process.exit(0);
 }
 const provinceArg = process.argv.indexOf('--province');
 const provinceId = provinceArg > 0 ? process.argv[provinceArg + 1] : undefined;
+// `/dev/*` (tokens, clock, sandboxes) is on by default locally and never deployed; this turns it off here too.
+const devRoutes = !(args.has('--no-dev') || /^(off|false|0|no)$/i.test(process.env.LOCAL_DEV_ROUTES ?? ''));
 
 try {
   const cloud = await startLocalCloud({
@@ -21,17 +25,33 @@ try {
     port: Number(process.env.PORT ?? 3000),
     host: process.env.HOST ?? '127.0.0.1',
     ...(provinceId ? { provinceId } : {}),
+    devRoutes,
+    holdUntilReady: true,
   });
-  const seeded = await seedLocalProvince(cloud);
+  let seeded: string;
+  try {
+    seeded = await seedLocalProvince(cloud);
+    // Ready only when every context has taken in the seed's events (dossiers knows the procedures in force).
+    await cloud.settle(120_000);
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
+  cloud.markReady();
+  const devLines = devRoutes
+    ? `
+  Dev tokens      POST ${cloud.url}/dev/token {"sub":"001099012345","roles":["citizen"]}
+  Dev clock       POST ${cloud.url}/dev/clock {"now":"2026-12-01T09:00:00+07:00"}   DELETE ${cloud.url}/dev/clock
+  Dev outbox      ${cloud.url}/dev/outbox        Sandbox checkout: ${cloud.url}/dev/gateway/`
+    : `
+  /dev/*          off (--no-dev)`;
   const u = cloud.url;
   console.log(`
 motcua — ${cloud.province.name.vi} (${cloud.province.name.en}) is running locally
   API             ${u}            (health: ${u}/health)
   API docs        ${u}/docs        OpenAPI: ${u}/openapi.json
   Procedures      ${u}/procedures
-  Dev tokens      POST ${u}/dev/token {"sub":"001099012345","roles":["citizen"]}
-  Dev clock       POST ${u}/dev/clock {"now":"2026-12-01T09:00:00+07:00"}   DELETE ${u}/dev/clock
-  Dev outbox      ${u}/dev/outbox        Sandbox checkout: ${u}/dev/gateway/
+  Ready           ${u}/ready       (200 once every context can serve)${devLines}
   Data            ${process.env.LOCAL_DATA_DIR ?? '.local'}/ ${seeded}
 Press Ctrl+C to stop.`);
 
@@ -53,7 +73,7 @@ Press Ctrl+C to stop.`);
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (error) {
-  if (error instanceof JavaMissingError) {
+  if (error instanceof JavaMissingError || error instanceof PortInUseError) {
     console.error(error.message);
     process.exit(1);
   }
