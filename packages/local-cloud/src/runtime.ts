@@ -15,7 +15,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { resetAwsClients } from '#platform/aws.ts';
 import { now, resetClock, setClock } from '#platform/clock.ts';
 import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
+import { AppError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import { createTokenVerifier } from '#platform/jwt.ts';
+import { fieldErrorsFromZod, pickLanguage, zodErrorMap } from '#platform/problem.ts';
 import { loadProvinceConfig, type ProvinceConfig } from '#platform/province.ts';
 import { allTopologies } from '#topology/index.ts';
 import type { ContextTopology } from '#topology/types.ts';
@@ -28,10 +30,17 @@ import {
   startDynamoLocal,
   startFauxqsServer,
 } from './emulators.ts';
-import { compileRoute, handleApiRequest, readBody, routeNotFound, sendJson, sendProblem } from './gateway.ts';
+import {
+  compileRoute,
+  handleApiRequest,
+  PayloadTooLargeError,
+  readBody,
+  routeNotFound,
+  sendJson,
+  sendProblem,
+} from './gateway.ts';
 import { DevIssuer, devTokenRequestSchema } from './issuer.ts';
 import { LocalLambdas } from './lambda.ts';
-import { dispatchStandIn, setMotcuaBaseUrl } from './national-portal/index.ts';
 import { CheckpointStore, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
 import { type LocalResources, provision } from './provision.ts';
 import { handleS3Front } from './s3-front.ts';
@@ -126,7 +135,24 @@ export function registerDevRoute(prefix: string, handler: DevRouteHandler): void
   extraDevRoutes.set(prefix, handler);
 }
 
+/** Thrown when the port is taken; nothing was started (no emulator is left running). */
+export class PortInUseError extends Error {}
+
+/** Anything started before a failure is stopped again, so a failed start leaves no DynamoDB Local JVM behind. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const started: { stop(): Promise<unknown> | undefined }[] = [];
+  try {
+    return await startCloud(options, started);
+  } catch (error) {
+    await Promise.allSettled(started.reverse().map((s) => s.stop()));
+    throw error;
+  }
+}
+
+async function startCloud(
+  options: LocalCloudOptions,
+  started: { stop(): Promise<unknown> | undefined }[],
+): Promise<LocalCloud> {
   const log = options.log ?? ((line: string) => console.log(line));
   const root = options.root ?? process.cwd();
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
@@ -134,16 +160,62 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const province = loadProvinceConfig(options.provinceId ?? process.env.PROVINCE ?? 'dong-nai', root);
 
+  // Listen first: a busy port fails before any emulator starts, and a request that arrives while the rest
+  // starts is answered 503 (problem+json, Retry-After) instead of waiting for a listener that is not there.
+  let serve: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  let ready = false;
+  const server: Server = createServer((req, res) => {
+    const answer = serve ? serve(req, res) : Promise.resolve(sendProblem(res, req, new StartingError(), RETRY_SOON));
+    answer.catch((error: Error) => {
+      log(`gateway: ${req.method} ${req.url}: ${error.stack ?? error}`);
+      if (!res.headersSent) sendProblem(res, req, new InternalError());
+      else res.end();
+    });
+  });
+  // A request line Node cannot parse is answered 400 by Node itself; never let it reach the process.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `Port ${options.port} on ${host} is already in use (another npm start?): stop it or run with PORT=<another port>.`,
+            )
+          : error,
+      ),
+    );
+    server.listen(options.port ?? 0, host, () => ok());
+  });
+  started.push({
+    stop: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`.replace('127.0.0.1', 'localhost');
+
   let dynamo: RunningDynamo | undefined;
   let fauxqs: RunningFauxqs | undefined;
   let endpoints: { dynamo: string; fauxqs: string };
   if (options.emulators) {
     endpoints = { dynamo: options.emulators.dynamoEndpoint, fauxqs: options.emulators.fauxqsEndpoint };
   } else {
-    [dynamo, fauxqs] = await Promise.all([
+    const [dynamoStart, fauxqsStart] = await Promise.allSettled([
       startDynamoLocal(dataDir ? { dataDir } : {}),
       startFauxqsServer(dataDir ? { dataDir } : {}),
     ]);
+    if (dynamoStart.status === 'fulfilled') started.push(dynamoStart.value);
+    if (fauxqsStart.status === 'fulfilled') started.push(fauxqsStart.value);
+    if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
+    if (fauxqsStart.status === 'rejected') throw fauxqsStart.reason;
+    dynamo = dynamoStart.value;
+    fauxqs = fauxqsStart.value;
     endpoints = { dynamo: dynamo.endpoint, fauxqs: fauxqs.endpoint };
   }
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -159,18 +231,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const prefix = options.prefix ?? `motcua-${province.id}`;
   const resources = await provision(topologies, prefix, clients);
 
-  const server: Server = createServer();
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, host, () => ok());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`.replace('127.0.0.1', 'localhost');
-
   const issuer = await DevIssuer.create(dataDir ? join(dataDir, 'issuer-keys.json') : undefined, url);
   setFunctionEnvironment(resources, endpoints, issuer, url, province);
-  setMotcuaBaseUrl(url);
   resetAwsClients();
   resetClock();
 
@@ -191,22 +253,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       try {
         input = JSON.parse(body.toString('utf8') || '{}');
       } catch {
-        sendJson(res, 400, { title: 'Invalid JSON', status: 400 }, { 'content-type': 'application/problem+json' });
+        sendProblem(res, req, malformedJson());
         return true;
       }
-      const parsed = devTokenRequestSchema.safeParse(input);
+      const language = pickLanguage(String(req.headers['accept-language'] ?? ''));
+      const parsed = devTokenRequestSchema.safeParse(input, { error: zodErrorMap(language) });
       if (!parsed.success) {
-        sendJson(
-          res,
-          400,
-          {
-            type: 'https://motcua.gov.vn/problems/validation',
-            title: 'Invalid request',
-            status: 400,
-            errors: parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })),
-          },
-          { 'content-type': 'application/problem+json' },
-        );
+        sendProblem(res, req, new ValidationError(fieldErrorsFromZod(parsed.error, 'body')));
         return true;
       }
       const token = await issuer.issue(parsed.data, Math.floor(Date.now() / 1000));
@@ -220,16 +273,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     if (path === '/dev/clock') {
       if (method === 'POST') {
-        const parsed = (() => {
+        const parsed: unknown = (() => {
           try {
-            return JSON.parse(body.toString('utf8')) as { now?: unknown };
+            return JSON.parse(body.toString('utf8'));
           } catch {
-            return {};
+            return undefined;
           }
         })();
-        const moment = typeof parsed.now === 'string' ? new Date(parsed.now) : undefined;
+        // `null`, an array or a number is as wrong as a bad date: the body must be an object with `now`.
+        const value = parsed && typeof parsed === 'object' ? (parsed as { now?: unknown }).now : undefined;
+        const moment = typeof value === 'string' ? new Date(value) : undefined;
         if (!moment || Number.isNaN(moment.getTime())) {
-          sendJson(res, 400, { title: 'now must be an ISO 8601 timestamp', status: 400 });
+          sendProblem(
+            res,
+            req,
+            new ValidationError([{ path: 'body.now', message: 'ISO 8601' }], {
+              vi: 'Cần {"now": "<thời điểm ISO 8601>"}, ví dụ {"now":"2026-12-01T09:00:00+07:00"}.',
+              en: 'Send {"now": "<an ISO 8601 timestamp>"}, e.g. {"now":"2026-12-01T09:00:00+07:00"}.',
+            }),
+          );
           return true;
         }
         setClock(moment);
@@ -245,7 +307,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (schedule && method === 'POST') {
       const decl = topologies.flatMap((t) => t.schedules).find((s) => s.name === schedule[1]);
       if (!decl) {
-        sendJson(res, 404, { message: 'Not Found' });
+        sendProblem(res, req, new NotFoundError({ vi: 'Không có lịch chạy này.', en: 'No such schedule.' }));
         return true;
       }
       const result = await lambdas.invoke(functionNamed(decl.function), scheduledEvent(decl.name));
@@ -256,8 +318,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await handleS3Front(req, res, url, body, endpoints.fauxqs);
       return true;
     }
-    // The stand-in national portal (an external system); unmatched paths fall through to topology routes.
-    if (await dispatchStandIn(req, res, url, body)) return true;
     for (const [prefixPath, handler] of extraDevRoutes) {
       if (path.startsWith(prefixPath)) {
         await handler(req, res, url, body);
@@ -267,37 +327,43 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return false;
   };
 
-  server.on('request', (req, res) => {
-    void (async () => {
-      const requestUrl = new URL(req.url ?? '/', url);
-      res.setHeader('access-control-allow-origin', '*');
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
-          'access-control-allow-headers': 'authorization,content-type,idempotency-key,if-match,accept-language',
-          'access-control-max-age': '600',
-        });
-        res.end();
-        return;
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(req);
-      } catch {
-        sendJson(res, 413, { message: 'Request Entity Too Large' });
-        return;
-      }
-      try {
-        if (await handleDev(req, res, requestUrl, body)) return;
-        if (await handleApiRequest({ routes: compiled, lambdas, verify }, req, res, requestUrl, body)) return;
-        sendJson(res, 404, { message: 'Not Found' });
-      } catch (error) {
-        log(`gateway: ${req.method} ${requestUrl.pathname}: ${(error as Error).stack ?? error}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
-        else res.end();
-      }
-    })();
-  });
+  const devRoutes = options.devRoutes ?? true;
+  const cors = corsPolicy(province, url);
+  serve = async (req, res) => {
+    // The path exactly as sent (`//[` stays a path, never a host); a request line that is no path is a 400.
+    const requestUrl = (req.url ?? '/').startsWith('/') ? URL.parse(url + (req.url ?? '/')) : null;
+    if (!requestUrl) {
+      sendProblem(res, req, badRequestTarget());
+      return;
+    }
+    if (cors.apply(req, res)) return;
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) sendProblem(res, req, error, { connection: 'close' });
+      else res.destroy();
+      return;
+    }
+    const path = requestUrl.pathname;
+    if (path === '/ready') {
+      if (ready) sendJson(res, 200, { status: 'ready' }, { 'cache-control': 'no-store' });
+      else sendProblem(res, req, new StartingError(), { ...RETRY_SOON, 'cache-control': 'no-store' });
+      return;
+    }
+    // Liveness and the upload front answer while the catalog is seeded; everything else waits for ready.
+    if (!ready && path !== '/health' && !path.startsWith('/local-s3/')) {
+      sendProblem(res, req, new StartingError(), RETRY_SOON);
+      return;
+    }
+    if (!devRoutes && (path === '/dev' || path.startsWith('/dev/'))) {
+      sendProblem(res, req, routeNotFound());
+      return;
+    }
+    if (await handleDev(req, res, requestUrl, body)) return;
+    if (await handleApiRequest({ routes: compiled, lambdas, verify }, req, res, requestUrl, body)) return;
+    sendProblem(res, req, routeNotFound());
+  };
 
   const pollers: Poller[] = [];
   const checkpoints = new CheckpointStore(dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
@@ -339,6 +405,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
 
+  if (!options.holdUntilReady) ready = true;
+
   let pollersStopped = false;
   const stopPollers = async () => {
     if (pollersStopped) return;
@@ -362,6 +430,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     },
     stopPollers,
+    markReady: () => {
+      ready = true;
+    },
     stop: async () => {
       timers.forEach(clearInterval);
       await stopPollers();
@@ -372,6 +443,90 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
   };
 }
+
+const RETRY_SOON = { 'retry-after': '1' };
+
+class StartingError extends AppError {
+  constructor() {
+    super(
+      503,
+      'starting',
+      { vi: 'Đang khởi động', en: 'Starting' },
+      {
+        vi: 'Hệ thống đang khởi động (nạp danh mục, đồng bộ các phân hệ); hãy thử lại sau giây lát.',
+        en: 'The system is starting (loading the catalog, bringing every context up to date); try again shortly.',
+      },
+    );
+  }
+}
+
+class InternalError extends AppError {
+  constructor() {
+    super(
+      500,
+      'internal',
+      { vi: 'Lỗi hệ thống', en: 'Internal error' },
+      {
+        vi: 'Đã có lỗi ngoài dự kiến; yêu cầu chưa được thực hiện. Vui lòng thử lại.',
+        en: 'An unexpected error occurred; nothing was changed. Please try again.',
+      },
+    );
+  }
+}
+
+const badRequestTarget = () =>
+  new ValidationError([{ path: 'path', message: 'not a path' }], {
+    vi: 'Dòng yêu cầu không chứa đường dẫn hợp lệ.',
+    en: 'The request line does not hold a valid path.',
+  });
+
+const malformedJson = () =>
+  new ValidationError([{ path: 'body', message: 'malformed JSON' }], {
+    vi: 'Nội dung yêu cầu không phải JSON hợp lệ.',
+    en: 'The request body is not valid JSON.',
+  });
+
+/**
+ * CORS as the deployed HTTP API does it (infra/stacks/api-stack.ts): only the province's portal origin (and,
+ * locally, this server's own origin and any in LOCAL_CORS_ORIGINS), ETag and Location exposed.
+ * Returns true when it answered a preflight.
+ */
+function corsPolicy(province: ProvinceConfig, baseUrl: string) {
+  const allowed = new Set(
+    [
+      province.domains.portal,
+      new URL(baseUrl).origin,
+      ...(process.env.LOCAL_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()),
+    ].filter((o) => o !== ''),
+  );
+  return {
+    apply(req: IncomingMessage, res: ServerResponse): boolean {
+      const origin = req.headers.origin;
+      const permitted = typeof origin === 'string' && allowed.has(origin);
+      if (permitted) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+        res.setHeader('vary', 'origin');
+      }
+      if (req.method !== 'OPTIONS' || typeof req.headers['access-control-request-method'] !== 'string') return false;
+      res.writeHead(204, {
+        ...(permitted
+          ? {
+              'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+              'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+              'access-control-max-age': '600',
+            }
+          : {}),
+      });
+      res.end();
+      return true;
+    },
+  };
+}
+
+/** The same lists as infra/stacks/api-stack.ts's corsPreflight. */
+const CORS_ALLOWED_HEADERS = 'authorization,content-type,idempotency-key,if-match,accept-language';
+const CORS_EXPOSED_HEADERS = 'etag,location';
 
 function withPublishers(extra: ContextTopology[]): ContextTopology[] {
   return extra.map((t) => ({
