@@ -20,6 +20,12 @@ export interface PaymentEventData {
   /** 1 = national payment platform, 2 = the province's own gateway (sync field "paid online"). */
   channelCode: 1 | 2;
   reason?: string;
+  /**
+   * The refunds recorded for the payment, when there are any. A `payment.completed` that already carries a
+   * pending refund is a payment that must be given back (a duplicate, or paid after the dossier closed): it is
+   * not announced as a payment. `payment.refunded` carries the refunds that gave the money back.
+   */
+  refunds?: { refundId: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; reason?: string }[];
 }
 
 export const PAYMENT_EVENT_TYPES = [

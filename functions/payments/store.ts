@@ -15,12 +15,13 @@
  * The payment is stored whole in one attribute (`payment`) so no key or bookkeeping attribute can collide
  * with a field; `version` beside it is what writes are conditioned on. Writes that belong to a use case's
  * transaction are returned as transaction items; the callback log and the findings are written at once.
+ * Receipt number series are read and taken by `receipts.ts` (the published `issueReceiptNumber`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { toLocalDate } from '#calendar/time.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { isConditionalCheckFailed, type TransactItem } from '#platform/dynamo.ts';
+import { isConditionalCheckFailed, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import type { Finding, FindingKind, ReconcileResult } from './api/schemas.ts';
 import { type FeeLine, type Payment, paymentSchema } from './domain/payment.ts';
@@ -36,10 +37,6 @@ const client = () => dynamoDocumentClient();
 const paymentKey = (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' });
 const txnRefKey = (txnRef: string) => ({ pk: `TXNREF#${txnRef}`, sk: 'TXNREF' });
 const dossierKey = (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' });
-const receiptSeqKey = (province: string, year: number) => ({
-  pk: `RECEIPT_SEQ#${province}#${year}`,
-  sk: 'RECEIPT_SEQ',
-});
 const reconPk = (date: string) => `RECON#${date}`;
 const sandboxKey = (txnRef: string) => ({ pk: `SANDBOX#${txnRef}`, sk: 'OUTCOME' });
 
@@ -346,6 +343,56 @@ export async function appendRawCallback(entry: RawCallbackEntry): Promise<Callba
   return ref;
 }
 
+/**
+ * Callbacks whose signature does not verify (unsigned or forged) are kept only in a bounded, expiring log:
+ * REJECTED_LOG_SLOTS items a day, each overwritten by a later rejection that lands on it, each gone after
+ * REJECTED_LOG_DAYS. A storm of forged calls therefore costs a fixed number of items, not one per call.
+ */
+export const REJECTED_LOG_SLOTS = 200;
+export const REJECTED_LOG_DAYS = 7;
+/** What a rejected callback keeps of the request (the raw log keeps 32,000 characters of a signed one). */
+const MAX_REJECTED_CHARS = 2_000;
+
+export interface RejectedCallbackEntry {
+  route: string;
+  method: string;
+  rawQuery: string;
+  rawBody: string;
+  sourceIp: string;
+  userAgent?: string;
+  receivedAt: Date;
+  callbackId: string;
+}
+
+export async function appendRejectedCallback(entry: RejectedCallbackEntry): Promise<void> {
+  await client().send(
+    new PutCommand({
+      TableName: paymentsTableName(),
+      Item: {
+        pk: `REJECTED#${toLocalDate(entry.receivedAt)}`,
+        sk: `SLOT#${String(randomInt(REJECTED_LOG_SLOTS)).padStart(3, '0')}`,
+        callbackId: entry.callbackId,
+        receivedAt: entry.receivedAt.toISOString(),
+        route: entry.route,
+        method: entry.method,
+        rawQuery: entry.rawQuery.slice(0, MAX_REJECTED_CHARS),
+        rawBody: entry.rawBody.slice(0, MAX_REJECTED_CHARS),
+        sourceIp: entry.sourceIp.slice(0, 100),
+        ...(entry.userAgent ? { userAgent: entry.userAgent.slice(0, 300) } : {}),
+        expiresAt: ttlAfterDays(entry.receivedAt, REJECTED_LOG_DAYS),
+      },
+    }),
+  );
+}
+
+/** The rejected callbacks kept for a day (at most REJECTED_LOG_SLOTS), for operators and tests. */
+export async function listRejectedCallbacks(localDate: string): Promise<Record<string, unknown>[]> {
+  return queryAll(
+    { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REJECTED#${localDate}` } },
+    REJECTED_LOG_SLOTS,
+  );
+}
+
 export interface CallbackResult {
   outcome: string;
   signatureValid: boolean;
@@ -422,33 +469,6 @@ export async function listCallbacks(txnRef: string, limit = 500): Promise<Logged
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Receipt numbers: one gapless series per province and year
-
-/** The last number issued in the series (0 before the first). */
-export async function getReceiptSeq(provinceCode: string, year: number): Promise<number> {
-  const item = await getItem(receiptSeqKey(provinceCode, year));
-  return item ? Number(item.last) : 0;
-}
-
-/** Takes the next number, on condition that nobody took it meanwhile (the transaction is retried if so). */
-export function receiptSeqUpdate(provinceCode: string, year: number, previous: number, at: Date): TransactItem {
-  return {
-    Update: {
-      TableName: paymentsTableName(),
-      Key: receiptSeqKey(provinceCode, year),
-      UpdateExpression: 'SET #last = :next, updatedAt = :at',
-      ConditionExpression: previous === 0 ? 'attribute_not_exists(pk)' : '#last = :previous',
-      ExpressionAttributeNames: { '#last': 'last' },
-      ExpressionAttributeValues: {
-        ':next': previous + 1,
-        ':at': at.toISOString(),
-        ...(previous === 0 ? {} : { ':previous': previous }),
-      },
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Reconciliation: findings, runs and totals of a day (GMT+7)
 
 export interface NewFinding {
@@ -498,11 +518,13 @@ export function totalsUpdate(
   gateway: GatewayName,
   kind: 'paid' | 'refunded',
   amount: number,
+  shard: string,
 ): TransactItem {
   return {
     Update: {
       TableName: paymentsTableName(),
-      Key: { pk: reconPk(localDate), sk: 'TOTALS' },
+      // One item per shard: simultaneous confirmations do not contend on one day's totals.
+      Key: { pk: reconPk(localDate), sk: `TOTALS#${shard}` },
       UpdateExpression: 'ADD #count :one, #amount :amount',
       ExpressionAttributeNames: { '#count': `${kind}Count_${gateway}`, '#amount': `${kind}Amount_${gateway}` },
       ExpressionAttributeValues: { ':one': 1, ':amount': amount },
@@ -514,45 +536,68 @@ export interface ReconciliationDay {
   findings: Finding[];
   runs: (ReconcileResult & { at: string })[];
   totals: Record<string, { paidCount: number; paidAmount: number; refundedCount: number; refundedAmount: number }>;
+  /** More findings were recorded than MAX_REPORTED_FINDINGS. */
+  findingsTruncated: boolean;
 }
 
+/** At most this many findings are listed in a day's report (the count of all of them is given beside). */
+export const MAX_REPORTED_FINDINGS = 1000;
+
+/**
+ * The day's runs, totals and findings, each read on its own (sort key prefix), so that however many findings a
+ * day has, its runs and totals are all read.
+ */
 export async function getReconciliationDay(localDate: string): Promise<ReconciliationDay> {
-  const items = await queryAll(
-    { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': reconPk(localDate) } },
-    5000,
-  );
-  const day: ReconciliationDay = { findings: [], runs: [], totals: {} };
-  for (const item of items) {
-    const sk = String(item.sk);
-    if (sk.startsWith('FINDING#')) {
-      day.findings.push({
-        kind: item.kind as FindingKind,
-        subject: String(item.subject),
-        ...(typeof item.paymentId === 'string' ? { paymentId: item.paymentId } : {}),
-        ...(typeof item.txnRef === 'string' ? { txnRef: item.txnRef } : {}),
-        ...(typeof item.gateway === 'string' ? { gateway: item.gateway as GatewayName } : {}),
-        detail: String(item.detail ?? ''),
-        firstSeenAt: String(item.firstSeenAt),
-        lastSeenAt: String(item.lastSeenAt),
-        occurrences: Number(item.occurrences ?? 1),
-      });
-    } else if (sk.startsWith('RUN#')) {
-      day.runs.push({
-        at: String(item.at),
-        checked: Number(item.checked ?? 0),
-        settled: Number(item.settled ?? 0),
-        expired: Number(item.expired ?? 0),
-        refundsProcessed: Number(item.refundsProcessed ?? 0),
-        errors: Number(item.errors ?? 0),
-      });
-    } else if (sk === 'TOTALS') {
-      for (const [name, value] of Object.entries(item)) {
-        const match = /^(paid|refunded)(Count|Amount)_(\w+)$/.exec(name);
-        if (!match) continue;
-        const [, kind, measure, gateway] = match as unknown as [string, 'paid' | 'refunded', string, string];
-        day.totals[gateway] ??= { paidCount: 0, paidAmount: 0, refundedCount: 0, refundedAmount: 0 };
-        day.totals[gateway][`${kind}${measure as 'Count' | 'Amount'}`] = Number(value);
-      }
+  const section = (prefix: string, max: number) =>
+    queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': reconPk(localDate), ':prefix': prefix },
+      },
+      max,
+    );
+  const [findingItems, runItems, totalItems] = await Promise.all([
+    section('FINDING#', MAX_REPORTED_FINDINGS + 1),
+    section('RUN#', 10_000),
+    section('TOTALS', 1000),
+  ]);
+  const day: ReconciliationDay = {
+    findings: [],
+    runs: [],
+    totals: {},
+    findingsTruncated: findingItems.length > MAX_REPORTED_FINDINGS,
+  };
+  for (const item of findingItems.slice(0, MAX_REPORTED_FINDINGS)) {
+    day.findings.push({
+      kind: item.kind as FindingKind,
+      subject: String(item.subject),
+      ...(typeof item.paymentId === 'string' ? { paymentId: item.paymentId } : {}),
+      ...(typeof item.txnRef === 'string' ? { txnRef: item.txnRef } : {}),
+      ...(typeof item.gateway === 'string' ? { gateway: item.gateway as GatewayName } : {}),
+      detail: String(item.detail ?? ''),
+      firstSeenAt: String(item.firstSeenAt),
+      lastSeenAt: String(item.lastSeenAt),
+      occurrences: Number(item.occurrences ?? 1),
+    });
+  }
+  for (const item of runItems) {
+    day.runs.push({
+      at: String(item.at),
+      checked: Number(item.checked ?? 0),
+      settled: Number(item.settled ?? 0),
+      expired: Number(item.expired ?? 0),
+      refundsProcessed: Number(item.refundsProcessed ?? 0),
+      errors: Number(item.errors ?? 0),
+    });
+  }
+  // TOTALS (one item, as written before the shards) and TOTALS#<shard> add up.
+  for (const item of totalItems) {
+    for (const [name, value] of Object.entries(item)) {
+      const match = /^(paid|refunded)(Count|Amount)_(\w+)$/.exec(name);
+      if (!match) continue;
+      const [, kind, measure, gateway] = match as unknown as [string, 'paid' | 'refunded', string, string];
+      day.totals[gateway] ??= { paidCount: 0, paidAmount: 0, refundedCount: 0, refundedAmount: 0 };
+      day.totals[gateway][`${kind}${measure as 'Count' | 'Amount'}`] += Number(value);
     }
   }
   return day;

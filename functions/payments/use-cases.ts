@@ -7,7 +7,7 @@
  * A decision that lost a race is taken again on what is there now; a decision that changes nothing writes
  * nothing, so repeated and reordered callbacks move a payment once.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
 import { now } from '#platform/clock.ts';
@@ -19,7 +19,6 @@ import { hasRole, type Identity, isOfficialOf } from '#platform/identity.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { logger } from '#platform/observability.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
-import { provinceFromEnv } from '#platform/province.ts';
 import type {
   CallbackLogEntry,
   CreatedPayment,
@@ -47,7 +46,6 @@ import {
   createRequestFor,
   DEFAULT_PAYMENT_TTL_MINUTES,
   type FeeLine,
-  formatReceiptNumber,
   newPayment,
   newTxnRef,
   type Payment,
@@ -59,7 +57,11 @@ import { buildSandboxOutcome, readSandboxCheckout } from './domain/sandbox.ts';
 import { parseFormQuery, parseVnpayDate, vnpayAnswer, vnpayMerchantCodeOf } from './domain/vnpay.ts';
 import type { PaymentEventType } from './events.ts';
 import { apiBaseUrl, gatewayRegistry, sandboxSettings, vnpayIpnUrl } from './gateways.ts';
+import { issueReceiptNumber, RECEIPT_SERIES_COUNT, type ReceiptNumberClaim, seriesSymbol } from './receipts.ts';
 import * as store from './store.ts';
+
+/** A totals shard for a change that takes no receipt number (a refund). */
+const totalsShard = (): string => seriesSymbol(randomInt(RECEIPT_SERIES_COUNT));
 
 const ATTEMPTS = 8;
 /** The consumer name its inbox items are filed under. */
@@ -413,10 +415,23 @@ function refundDueFor(payment: Payment, record: store.DossierRecord | undefined)
 
 const nextRefundId = (payment: Payment): string => `${payment.txnRef}R${payment.refunds.length + 1}`;
 
+/** How many series a confirmation tries before it gives up on the receipt numbers (each loss is another series). */
+const RECEIPT_ROUNDS = 24;
+
+/** The positions a failed transaction's reasons name (a failed condition, or another transaction holding it). */
+function contendedPositions(error: unknown): number[] {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.flatMap((reason, i) =>
+    reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict' ? [i] : [],
+  );
+}
+
 /**
  * Writes `next` over `previous` (which must still be stored), with its event. A payment that became paid
  * gets its receipt number here and, when its dossier is closed or already paid, a refund recorded at once.
- * Throws what transactWrite throws; callers decide again when they lost a race.
+ * A receipt number another confirmation took first is claimed again in another series, without deciding
+ * again (the payment's own condition held). Throws what transactWrite throws otherwise; callers decide again
+ * when they lost a race.
  */
 async function commitChange(
   previous: Payment,
@@ -424,22 +439,57 @@ async function commitChange(
   event: PaymentEventType | undefined,
   at: Date,
 ): Promise<Payment> {
+  const lostSeries = new Set<string>();
+  for (let round = 1; ; round++) {
+    const claim = event === 'payment.completed' && !next.receipt ? await issueReceiptNumber(at, lostSeries) : undefined;
+    const attempt = await changeItems(previous, next, event, at, claim);
+    try {
+      await transactWrite(attempt.items);
+    } catch (error) {
+      const contended = contendedPositions(error);
+      const onlyTheReceipt =
+        attempt.receiptIndex !== undefined &&
+        contended.length > 0 &&
+        contended.every((i) => i === attempt.receiptIndex);
+      if (!claim || !onlyTheReceipt || round >= RECEIPT_ROUNDS) throw error;
+      lostSeries.add(claim.series);
+      continue;
+    }
+    await noteChange(previous, attempt.final, event, attempt.refundDue, at);
+    return attempt.final;
+  }
+}
+
+interface ChangeItems {
+  items: TransactItem[];
+  final: Payment;
+  refundDue: RefundDue | undefined;
+  /** Where the receipt number's item is in `items`, when one is taken. */
+  receiptIndex?: number;
+}
+
+async function changeItems(
+  previous: Payment,
+  next: Payment,
+  event: PaymentEventType | undefined,
+  at: Date,
+  claim: ReceiptNumberClaim | undefined,
+): Promise<ChangeItems> {
   const items: TransactItem[] = [];
   let final = next;
   let refundDue: RefundDue | undefined;
+  let receiptIndex: number | undefined;
+  // Totals are kept in as many shards as there are receipt series: no confirmation waits on another's.
+  const shard = claim?.series ?? totalsShard();
   if (event === 'payment.completed') {
     const record = await store.getDossier(final.dossierCode);
-    if (!final.receipt) {
-      const province = provinceFromEnv().code;
-      const year = Number(toLocalDate(at).slice(0, 4));
-      const last = await store.getReceiptSeq(province, year);
+    if (claim) {
       const receipt = {
-        number: formatReceiptNumber(province, year, last + 1),
-        issuedAt: toLocalIso(at),
+        number: claim.number,
+        issuedAt: claim.issuedAt,
         url: `${apiBaseUrl()}/payments/${final.paymentId}/receipt`,
       };
       final = attachReceipt(final, receipt, at).payment;
-      items.push(store.receiptSeqUpdate(province, year, last, at));
     }
     refundDue = refundDueFor(final, record);
     if (refundDue) {
@@ -451,13 +501,17 @@ async function commitChange(
     }
     if (record) items.push(store.paidPaymentUpdate(record, final.paymentId));
     const paidDay = toLocalDate(final.paidAt ? new Date(final.paidAt) : at);
-    items.push(store.totalsUpdate(paidDay, final.gateway, 'paid', final.amount));
+    items.push(store.totalsUpdate(paidDay, final.gateway, 'paid', final.amount, shard));
   }
   if (event === 'payment.refunded') {
     const refunded = final.refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
-    items.push(store.totalsUpdate(toLocalDate(at), final.gateway, 'refunded', refunded));
+    items.push(store.totalsUpdate(toLocalDate(at), final.gateway, 'refunded', refunded, shard));
   }
   items.unshift(store.paymentUpdateItem(final, previous.version));
+  if (claim) {
+    receiptIndex = items.length;
+    items.push(claim.takeItem);
+  }
   if (event) {
     const data = paymentEventData(final);
     const published = envelope(
@@ -467,8 +521,16 @@ async function commitChange(
     );
     items.push(outboxPut(store.paymentsTableName(), published));
   }
-  await transactWrite(items);
+  return { items, final, refundDue, ...(receiptIndex === undefined ? {} : { receiptIndex }) };
+}
 
+async function noteChange(
+  previous: Payment,
+  final: Payment,
+  event: PaymentEventType | undefined,
+  refundDue: RefundDue | undefined,
+  at: Date,
+): Promise<void> {
   if (event === 'payment.completed' && (previous.status === 'expired' || previous.status === 'failed')) {
     await finding(
       {
@@ -495,7 +557,6 @@ async function commitChange(
       at,
     );
   }
-  return final;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -564,10 +625,22 @@ async function noteRejectedCallback(
   };
   const kind = kinds[outcome];
   if (!kind) return;
-  const txnRef = cb?.signatureValid ? cb.txnRef : claimedTxnRef(callback);
+  if (kind === 'invalid_signature') {
+    // One finding a day per protocol counts every unsigned or forged call: what they claim is not evidence, and
+    // a finding per claimed reference would let forged calls grow the day's report without bound.
+    await finding(
+      {
+        kind,
+        subject: callback.protocol,
+        detail: `${callback.protocol} callbacks whose signature does not verify; the last from ${callback.sourceIp.slice(0, 100)}.`,
+      },
+      at,
+    );
+    return;
+  }
+  const txnRef = cb?.signatureValid ? cb.txnRef : undefined;
   const subject = payment?.paymentId ?? (txnRef && txnRef.length <= 100 ? txnRef : 'unattributed');
   const details: Record<string, string> = {
-    invalid_signature: `A ${callback.protocol} callback whose signature does not verify, from ${callback.sourceIp}.`,
     unknown_payment: `A signed ${callback.protocol} callback for no payment of ours (reference ${txnRef ?? '-'}, merchant ${cb?.merchantCode ?? '-'}).`,
     amount_mismatch: `A signed ${callback.protocol} callback reports ${cb?.amount ?? '-'} VND; the payment is ${payment?.amount ?? '-'} VND.`,
   };
@@ -584,13 +657,53 @@ async function noteRejectedCallback(
 }
 
 /**
- * A gateway callback (IPN): stored raw first, whatever it holds; then verified by the plugin of the merchant
- * it names; then applied to the payment it names. Answered in the gateway's own terms in every case.
+ * A gateway callback (IPN): verified first by the plugin of the merchant it names (pure: no I/O). One whose
+ * signature does not verify is answered at once and kept only in the bounded, expiring log of rejected
+ * callbacks (counted in one finding a day per protocol), so forged calls cannot grow the table. A signed one is
+ * stored raw, whatever it holds, before it is applied to the payment it names; what became of it is appended.
+ * Answered in the gateway's own terms in every case.
  */
 export async function receiveCallback(
   callback: IncomingCallback,
 ): Promise<{ answer: HttpAnswer; outcome: CallbackOutcome }> {
   const at = now();
+  const callbackId = randomUUID();
+  let plugin: GatewayPlugin | undefined;
+  let cb: VerifiedCallback;
+  try {
+    const registry = await gatewayRegistry();
+    const merchant =
+      callback.protocol === 'vnpay' ? vnpayMerchantCodeOf(callback.rawQuery) : momoPartnerCodeOf(callback.rawBody);
+    plugin = registry.forMerchant(callback.protocol, merchant);
+    cb = plugin
+      ? plugin.verifyCallback({ method: callback.method, rawQuery: callback.rawQuery, rawBody: callback.rawBody })
+      : { signatureValid: false, outcome: 'failed' };
+  } catch (error) {
+    logger.error('a gateway callback could not be verified', { error: error as Error });
+    return { answer: defaultAnswer(callback.protocol, 'error'), outcome: 'error' };
+  }
+  const answerFor = (outcome: CallbackOutcome): HttpAnswer =>
+    plugin ? plugin.callbackAnswer(outcome) : defaultAnswer(callback.protocol, outcome);
+
+  if (!cb.signatureValid) {
+    try {
+      await store.appendRejectedCallback({
+        route: callback.route,
+        method: callback.method,
+        rawQuery: callback.rawQuery,
+        rawBody: callback.rawBody,
+        sourceIp: callback.sourceIp,
+        ...(callback.userAgent ? { userAgent: callback.userAgent } : {}),
+        receivedAt: at,
+        callbackId,
+      });
+    } catch (error) {
+      logger.error('could not log a rejected gateway callback', { error: error as Error });
+    }
+    await noteRejectedCallback(callback, 'invalid_signature', cb, undefined, at);
+    return { answer: answerFor('invalid_signature'), outcome: 'invalid_signature' };
+  }
+
   let ref: store.CallbackRef;
   try {
     ref = await store.appendRawCallback({
@@ -600,35 +713,23 @@ export async function receiveCallback(
       rawBody: callback.rawBody,
       sourceIp: callback.sourceIp,
       ...(callback.userAgent ? { userAgent: callback.userAgent } : {}),
-      claimedTxnRef: claimedTxnRef(callback),
+      claimedTxnRef: cb.txnRef ?? claimedTxnRef(callback),
       receivedAt: at,
-      callbackId: randomUUID(),
+      callbackId,
     });
   } catch (error) {
     // Nothing is applied that was not logged first; the gateway retries.
     logger.error('could not log a gateway callback', { error: error as Error });
-    return { answer: defaultAnswer(callback.protocol, 'error'), outcome: 'error' };
+    return { answer: answerFor('error'), outcome: 'error' };
   }
 
   let outcome: CallbackOutcome = 'error';
   let answer: HttpAnswer;
-  let cb: VerifiedCallback | undefined;
   let applied: AppliedCallback | undefined;
   try {
-    const registry = await gatewayRegistry();
-    const merchant =
-      callback.protocol === 'vnpay' ? vnpayMerchantCodeOf(callback.rawQuery) : momoPartnerCodeOf(callback.rawBody);
-    const plugin = registry.forMerchant(callback.protocol, merchant);
-    cb = plugin
-      ? plugin.verifyCallback({ method: callback.method, rawQuery: callback.rawQuery, rawBody: callback.rawBody })
-      : { signatureValid: false, outcome: 'failed' };
-    if (cb.signatureValid) {
-      applied = await applyCallback(cb, at);
-      outcome = applied.outcome;
-    } else {
-      outcome = 'invalid_signature';
-    }
-    answer = plugin ? plugin.callbackAnswer(outcome) : defaultAnswer(callback.protocol, outcome);
+    applied = await applyCallback(cb, at);
+    outcome = applied.outcome;
+    answer = answerFor(outcome);
   } catch (error) {
     logger.error('gateway callback failed', { error: error as Error });
     outcome = 'error';
@@ -640,7 +741,7 @@ export async function receiveCallback(
       ref,
       {
         outcome,
-        signatureValid: cb?.signatureValid === true,
+        signatureValid: true,
         changed: applied?.changed === true,
         ...(applied?.payment ? { paymentId: applied.payment.paymentId, statusAfter: applied.payment.status } : {}),
         answeredStatus: answer.statusCode,
@@ -926,6 +1027,7 @@ export async function reconciliationReport(date: string | undefined): Promise<Re
       errors: sum('errors'),
     },
     totals: stored.totals,
+    ...(stored.findingsTruncated ? { findingsTruncated: true } : {}),
     findings: stored.findings
       .map((f) => ({
         ...f,

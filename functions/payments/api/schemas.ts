@@ -182,7 +182,11 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export const findingSchema = z.object({
   kind: z.enum(FINDING_KINDS),
-  subject: z.string().describe('the payment id, or the merchant reference when no payment matched'),
+  subject: z
+    .string()
+    .describe(
+      'the payment id, or the merchant reference when no payment matched; for unsigned or forged callbacks the protocol (vnpay, momo): one finding a day counts them all',
+    ),
   paymentId: z.string().optional(),
   txnRef: z.string().optional(),
   gateway: gatewayName.optional(),
@@ -213,6 +217,10 @@ export const reconciliationReportSchema = z.object({
   }),
   totals: z.record(z.string(), gatewayTotals).describe('what we recorded as paid and refunded that day, by gateway'),
   findings: z.array(findingSchema).describe('what needs an operator: each kind at most once per subject and day'),
+  findingsTruncated: z
+    .boolean()
+    .optional()
+    .describe('true when the day has more findings than the report lists (the first 1,000 by kind and subject)'),
 });
 export type ReconciliationReport = z.infer<typeof reconciliationReportSchema>;
 

@@ -390,6 +390,14 @@ export function paymentEventData(payment: Payment, reason?: string): PaymentEven
   if (payment.bankCode) data.bankCode = payment.bankCode;
   if (payment.paidAt) data.paidAt = payment.paidAt;
   if (payment.receipt) data.receipt = { ...payment.receipt };
+  if (payment.refunds.length > 0) {
+    data.refunds = payment.refunds.map((r) => ({
+      refundId: r.refundId,
+      amount: r.amount,
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+    }));
+  }
   const why = reason ?? payment.failureReason;
   if (why) data.reason = why;
   return data;
@@ -414,13 +422,20 @@ export function newTxnRef(now: Date, random: () => string): string {
 /** The pattern of references made by `newTxnRef`. */
 export const NEW_TXN_REF_PATTERN = /^MC\d{12}[0-9A-Z]{6}$/;
 
-/** An electronic receipt number: province code, year, sequence within the year, e.g. H19-2026-000123. */
-export function formatReceiptNumber(provinceCode: string, year: number, seq: number): string {
+/**
+ * An electronic receipt number: province code, year, series (ký hiệu, two digits) and the number within the
+ * series, e.g. H19-2026-07-000123. Why there are several series: `receipts.ts`.
+ */
+export function formatReceiptNumber(provinceCode: string, year: number, series: string, seq: number): string {
   if (!/^[A-Z]\d{2}$/.test(provinceCode)) throw new RangeError(`Not a province code: ${provinceCode}`);
   if (!Number.isInteger(year) || year < 2000 || year > 9999) throw new RangeError(`Not a receipt year: ${year}`);
+  if (!/^\d{2}$/.test(series)) throw new RangeError(`Not a receipt series: ${series}`);
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`Not a receipt sequence number: ${seq}`);
-  return `${provinceCode}-${year}-${String(seq).padStart(6, '0')}`;
+  return `${provinceCode}-${year}-${series}-${String(seq).padStart(6, '0')}`;
 }
+
+/** The pattern of numbers made by `formatReceiptNumber`. */
+export const RECEIPT_NUMBER_PATTERN = /^[A-Z]\d{2}-\d{4}-\d{2}-\d{6,}$/;
 
 /** What the payer sees on the gateway's page for a dossier, in the ASCII VNPay accepts. */
 export function orderInfoFor(dossierCode: string): string {

@@ -442,13 +442,14 @@ describe('references and numbers', () => {
     );
   });
 
-  test('receipt numbers are province-year-sequence with six digits at least', () => {
-    expect(formatReceiptNumber('H19', 2026, 123)).toBe('H19-2026-000123');
-    expect(formatReceiptNumber('H55', 2027, 1)).toBe('H55-2027-000001');
-    expect(formatReceiptNumber('H19', 2026, 1_234_567)).toBe('H19-2026-1234567');
-    expect(() => formatReceiptNumber('h19', 2026, 1)).toThrow();
-    expect(() => formatReceiptNumber('H19', 26, 1)).toThrow();
-    expect(() => formatReceiptNumber('H19', 2026, 0)).toThrow();
+  test('receipt numbers are province-year-series-sequence with six digits at least', () => {
+    expect(formatReceiptNumber('H19', 2026, '07', 123)).toBe('H19-2026-07-000123');
+    expect(formatReceiptNumber('H55', 2027, '01', 1)).toBe('H55-2027-01-000001');
+    expect(formatReceiptNumber('H19', 2026, '32', 1_234_567)).toBe('H19-2026-32-1234567');
+    expect(() => formatReceiptNumber('h19', 2026, '01', 1)).toThrow();
+    expect(() => formatReceiptNumber('H19', 26, '01', 1)).toThrow();
+    expect(() => formatReceiptNumber('H19', 2026, '1', 1)).toThrow();
+    expect(() => formatReceiptNumber('H19', 2026, '01', 0)).toThrow();
   });
 
   test('order info for a dossier is ASCII letters, digits and spaces', () => {

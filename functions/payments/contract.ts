@@ -1,0 +1,15 @@
+/**
+ * The payments context's published contract: what other code may use of it besides its events.
+ *
+ * `issueReceiptNumber` is the one way a receipt number is issued, for online and counter payments alike (the
+ * rule is in `receipts.ts` and docs/decisions/0013-money-under-load.md). Its name and shape are stable.
+ * Put the claim's `takeItem` in the transaction that records the receipt; if that transaction fails on the
+ * claim's condition, nothing was taken: claim again, passing the series lost on in `avoid`.
+ */
+export {
+  formatReceiptNumber,
+  issueReceiptNumber,
+  RECEIPT_NUMBER_PATTERN,
+  RECEIPT_SERIES_COUNT,
+  type ReceiptNumberClaim,
+} from './receipts.ts';
