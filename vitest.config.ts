@@ -19,6 +19,15 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
+      // The officials' console in Debian's chromium, on one local cloud (test/browser/console.test.ts).
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
     ],
   },
 });

@@ -2,8 +2,9 @@
  * `npm start`: the whole province on this machine. State lives under LOCAL_DATA_DIR (default .local/)
  * and survives restarts; `npm start -- --fresh` starts from nothing. Listens on PORT (default 3000).
  */
+import { consoleHandler, ensureConsoleBuilt } from './console.ts';
 import { JavaMissingError } from './emulators.ts';
-import { PortInUseError, startLocalCloud } from './runtime.ts';
+import { PortInUseError, registerDevRoute, startLocalCloud } from './runtime.ts';
 import { seedLocalProvince } from './seed.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -19,6 +20,7 @@ const provinceId = provinceArg > 0 ? process.argv[provinceArg + 1] : undefined;
 const devRoutes = !(args.has('--no-dev') || /^(off|false|0|no)$/i.test(process.env.LOCAL_DEV_ROUTES ?? ''));
 
 try {
+  const consoleBuild = await ensureConsoleBuilt(process.cwd(), (line) => console.log(line));
   const cloud = await startLocalCloud({
     dataDir: process.env.LOCAL_DATA_DIR ?? '.local',
     fresh: args.has('--fresh'),
@@ -28,6 +30,7 @@ try {
     devRoutes,
     holdUntilReady: true,
   });
+  registerDevRoute('/console', consoleHandler(process.cwd(), cloud.province));
   let seeded: string;
   try {
     seeded = await seedLocalProvince(cloud);
@@ -50,6 +53,7 @@ try {
 motcua — ${cloud.province.name.vi} (${cloud.province.name.en}) is running locally
   API             ${u}            (health: ${u}/health)
   API docs        ${u}/docs        OpenAPI: ${u}/openapi.json
+  Console         ${u}/console/    (officials; ${consoleBuild})
   Procedures      ${u}/procedures
   Ready           ${u}/ready       (200 once every context can serve)${devLines}
   Data            ${process.env.LOCAL_DATA_DIR ?? '.local'}/ ${seeded}

@@ -1,0 +1,176 @@
+/**
+ * Procedures (admins): the catalog, each procedure's versions, and publishing a new version from the one in
+ * effect with a new start date (a published version is never edited; PUT /procedures/{code} adds a version).
+ */
+import { type FormEvent, useId, useState } from 'react';
+import { type Problem, unwrap } from '../api/client.ts';
+import type { paths } from '../api/schema.gen.ts';
+import { useApp } from '../app-context.ts';
+import { PageTitle, ProblemView, Show } from '../components/common.tsx';
+import { useI18n } from '../i18n.tsx';
+import { toProblem, useLoad } from '../use-load.ts';
+
+type Procedure = paths['/procedures/{code}']['get']['responses'][200]['content']['application/json'];
+type PutBody = paths['/procedures/{code}']['put']['requestBody']['content']['application/json'];
+
+export function AdminProceduresPage() {
+  const { api } = useApp();
+  const { t, text } = useI18n();
+  const [selected, setSelected] = useState<string>();
+  const list = useLoad(async () => unwrap(await api.GET('/procedures', { params: { query: { limit: '100' } } })), []);
+  return (
+    <>
+      <PageTitle>{t('proceduresTitle')}</PageTitle>
+      <div className="split">
+        <section className="card" aria-labelledby="procedures-h">
+          <h2 id="procedures-h" className="visually-hidden">
+            {t('proceduresTitle')}
+          </h2>
+          <Show loaded={list}>
+            {(page) => (
+              <ul className="pick-list">
+                {page.items.map((p) => (
+                  <li key={p.code}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-current={selected === p.code ? 'true' : undefined}
+                      onClick={() => setSelected(p.code)}
+                    >
+                      <code>{p.code}</code> {text(p.name)}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Show>
+        </section>
+        {selected ? <ProcedureVersions key={selected} code={selected} /> : null}
+      </div>
+    </>
+  );
+}
+
+function ProcedureVersions({ code }: { code: string }) {
+  const { api } = useApp();
+  const { t, text, date } = useI18n();
+  const [version, setVersion] = useState<number>();
+  const [generation, setGeneration] = useState(0);
+  const current = useLoad(
+    async () => unwrap(await api.GET('/procedures/{code}', { params: { path: { code } } })),
+    [code, generation],
+  );
+  const shown = useLoad(
+    async () =>
+      version === undefined
+        ? undefined
+        : unwrap(
+            await api.GET('/procedures/{code}', { params: { path: { code }, query: { version: String(version) } } }),
+          ),
+    [code, version],
+  );
+  return (
+    <section className="card" aria-labelledby="versions-h">
+      <Show loaded={current}>
+        {(p) => (
+          <>
+            <h2 id="versions-h">
+              {p.code} — {text(p.name)}
+            </h2>
+            <p>
+              {t('version')}:{' '}
+              {Array.from({ length: p.version }, (_, i) => i + 1).map((v) => (
+                <button
+                  key={v}
+                  type="button"
+                  className={v === (version ?? p.version) ? 'small' : 'secondary small'}
+                  aria-pressed={v === (version ?? p.version)}
+                  onClick={() => setVersion(v)}
+                >
+                  v{v}
+                </button>
+              ))}
+            </p>
+            <VersionFacts procedure={shown.state === 'ready' && shown.value ? shown.value : p} />
+            {shown.state === 'error' ? <ProblemView problem={shown.problem} /> : null}
+            <Publish procedure={p} onPublished={() => setGeneration((g) => g + 1)} />
+            <p className="hint">
+              {t('validFrom')}: {date(`${p.validFrom}T00:00:00+07:00`)}
+            </p>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function VersionFacts({ procedure: p }: { procedure: Procedure }) {
+  const { t, money, text } = useI18n();
+  return (
+    <dl className="facts">
+      <dt>{t('version')}</dt>
+      <dd>
+        v{p.version} · {p.status}
+      </dd>
+      <dt>{t('validFrom')}</dt>
+      <dd>
+        {p.validFrom}
+        {p.validTo ? ` → ${p.validTo}` : ''}
+      </dd>
+      <dt>{t('fees')}</dt>
+      <dd>
+        {p.fees
+          .map((f) => `${f.name}${'amount' in f && typeof f.amount === 'number' ? `: ${money(f.amount)}` : ''}`)
+          .join('; ') || t('none')}
+      </dd>
+      <dt>{t('documents')}</dt>
+      <dd>
+        <ul className="plain">
+          {p.requirements.map((r) => (
+            <li key={r.code}>
+              {text(r.name)}
+              {r.required ? ' *' : ''}
+            </li>
+          ))}
+        </ul>
+      </dd>
+    </dl>
+  );
+}
+
+function Publish({ procedure, onPublished }: { procedure: Procedure; onPublished: () => void }) {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const id = useId();
+  const tomorrow = new Date(Date.now() + 31 * 3600_000).toISOString().slice(0, 10);
+  const [validFrom, setValidFrom] = useState(tomorrow);
+  const [problem, setProblem] = useState<Problem>();
+  const [done, setDone] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    // The new version is the one in effect with a new start date; the catalog validates it as a whole.
+    const { version: _v, status: _s, validTo: _vt, ...rest } = procedure as Procedure & Record<string, unknown>;
+    const body = { ...rest, status: 'published', validFrom } as unknown as PutBody;
+    try {
+      unwrap(await api.PUT('/procedures/{code}', { params: { path: { code: procedure.code } }, body }));
+      setDone(true);
+      onPublished();
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label htmlFor={id}>{t('validFrom')}</label>
+      <input id={id} type="date" required value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
+      <button type="submit">{t('publish')}</button>
+      {done ? (
+        <span role="status" className="notice">
+          {t('done')}
+        </span>
+      ) : null}
+      {problem ? <ProblemView problem={problem} /> : null}
+    </form>
+  );
+}

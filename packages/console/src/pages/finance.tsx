@@ -1,0 +1,125 @@
+/** Payment reconciliation for a day (GET /payments/reconciliation): totals per gateway, findings, the runs. */
+import { useId, useState } from 'react';
+import { unwrap } from '../api/client.ts';
+import { useApp } from '../app-context.ts';
+import { downloadCsv, PageTitle, Show } from '../components/common.tsx';
+import { useI18n } from '../i18n.tsx';
+import { useLoad } from '../use-load.ts';
+
+const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+export function FinancePage() {
+  const { api } = useApp();
+  const { t, money, dateTime } = useI18n();
+  const id = useId();
+  const [date, setDate] = useState(today);
+  const loaded = useLoad(
+    async () => unwrap(await api.GET('/payments/reconciliation', { params: { query: { date } } })),
+    [date],
+  );
+  return (
+    <>
+      <PageTitle>{t('financeTitle')}</PageTitle>
+      <div className="inline-form card">
+        <label htmlFor={id}>{t('colSubmitted')}</label>
+        <input id={id} type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+      </div>
+      <Show loaded={loaded}>
+        {(r) => (
+          <>
+            <section className="card" aria-labelledby="totals-h">
+              <h2 id="totals-h">{t('payments')}</h2>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Gateway</th>
+                    <th scope="col" className="num">
+                      {t('payment_paid')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('amount')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('payment_refunded')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('amount')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(r.totals).map(([gateway, x]) => (
+                    <tr key={gateway}>
+                      <th scope="row">{gateway}</th>
+                      <td className="num">{x.paidCount}</td>
+                      <td className="num">{money(x.paidAmount)}</td>
+                      <td className="num">{x.refundedCount}</td>
+                      <td className="num">{money(x.refundedAmount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="hint">
+                {r.runs.count} × · {r.runs.checked} checked · {r.runs.settled} settled · {r.runs.expired} expired ·{' '}
+                {r.runs.errors} errors · {dateTime(r.runs.lastRunAt)}
+              </p>
+            </section>
+            <section className="card" aria-labelledby="findings-h">
+              <div className="section-head">
+                <h2 id="findings-h">Findings ({r.findings.length})</h2>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    downloadCsv(
+                      `doi-soat-${r.date}.csv`,
+                      ['kind', 'gateway', 'subject', 'txnRef', 'occurrences', 'firstSeenAt', 'lastSeenAt', 'detail'],
+                      r.findings.map((f) => [
+                        f.kind,
+                        f.gateway,
+                        f.subject,
+                        f.txnRef,
+                        f.occurrences,
+                        f.firstSeenAt,
+                        f.lastSeenAt,
+                        f.detail,
+                      ]),
+                    )
+                  }
+                >
+                  {t('exportCsv')}
+                </button>
+              </div>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Gateway</th>
+                    <th scope="col">Ref</th>
+                    <th scope="col" className="num">
+                      ×
+                    </th>
+                    <th scope="col">{t('lastAttempt')}</th>
+                    <th scope="col">Detail</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.findings.map((f) => (
+                    <tr key={`${f.kind}-${f.subject}`}>
+                      <th scope="row">{f.kind}</th>
+                      <td>{f.gateway ?? t('none')}</td>
+                      <td>{f.txnRef ?? f.subject}</td>
+                      <td className="num">{f.occurrences}</td>
+                      <td>{dateTime(f.lastSeenAt)}</td>
+                      <td>{f.detail}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}

@@ -1,0 +1,290 @@
+/**
+ * The agency's work queue, in appointment order (the API's order). What the API filters (one status, due
+ * before) is sent to it; the console narrows the loaded pages further (several statuses, overdue, procedure,
+ * free text) and says so on screen, so nobody mistakes a page-local count for the agency's total.
+ */
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { unwrap } from '../api/client.ts';
+import type { paths } from '../api/schema.gen.ts';
+import { useApp } from '../app-context.ts';
+import { PageTitle, ProblemView, StatusBadge, TableScroll, TimelinessBadge } from '../components/common.tsx';
+import { useI18n } from '../i18n.tsx';
+import { href, navigate } from '../router.ts';
+import { toProblem } from '../use-load.ts';
+
+type QueuePage = paths['/agencies/{code}/dossiers']['get']['responses'][200]['content']['application/json'];
+type Summary = QueuePage['items'][number];
+type Status = Summary['status'];
+
+const OPEN_STATUSES: Status[] = [
+  'submitted',
+  'received',
+  'processing',
+  'supplement_requested',
+  'payment_requested',
+  'resolved',
+];
+const CLOSED_STATUSES: Status[] = ['returned', 'rejected', 'withdrawn', 'stopped'];
+
+interface Filters {
+  agency: string;
+  statuses: Status[];
+  dueBefore: string;
+  overdue: boolean;
+  procedure: string;
+  text: string;
+}
+
+function filtersFrom(query: URLSearchParams, defaultAgency: string): Filters {
+  return {
+    agency: query.get('agency') ?? defaultAgency,
+    statuses: (query.get('status') ?? '').split(',').filter(Boolean) as Status[],
+    dueBefore: query.get('due') ?? '',
+    overdue: query.get('overdue') === '1',
+    procedure: query.get('procedure') ?? '',
+    text: query.get('q') ?? '',
+  };
+}
+
+function queryOf(f: Filters): string {
+  const q = new URLSearchParams();
+  q.set('agency', f.agency);
+  if (f.statuses.length) q.set('status', f.statuses.join(','));
+  if (f.dueBefore) q.set('due', f.dueBefore);
+  if (f.overdue) q.set('overdue', '1');
+  if (f.procedure) q.set('procedure', f.procedure);
+  if (f.text) q.set('q', f.text);
+  return q.toString();
+}
+
+const isOverdue = (d: Summary) => d.timeliness === 'in_progress_overdue' || d.timeliness === 'late';
+
+export function QueuePage({ query }: { query: URLSearchParams }) {
+  const { api, official, agencies } = useApp();
+  const { t, tv, text, date, money } = useI18n();
+  const ids = { agency: useId(), due: useId(), procedure: useId(), text: useId(), overdue: useId() };
+  const applied = useMemo(
+    () => filtersFrom(query, official.agencyCode ?? [...agencies.keys()][0] ?? ''),
+    [query, official, agencies],
+  );
+  const [draft, setDraft] = useState(applied);
+  useEffect(() => setDraft(applied), [applied]);
+  const [items, setItems] = useState<Summary[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const [state, setState] = useState<'loading' | 'ready' | 'more'>('loading');
+  const [problem, setProblem] = useState<ReturnType<typeof toProblem>>();
+
+  // Only one status can go to the API; with several, the console reads the open queue (or every status
+  // closed ones live in) and keeps the chosen ones.
+  const serverStatus = applied.statuses.length === 1 ? applied.statuses[0] : undefined;
+
+  const load = async (after: string | undefined) => {
+    setProblem(undefined);
+    setState(after ? 'more' : 'loading');
+    try {
+      const page = unwrap(
+        await api.GET('/agencies/{code}/dossiers', {
+          params: {
+            path: { code: applied.agency },
+            query: {
+              limit: '50',
+              ...(serverStatus ? { status: serverStatus } : {}),
+              ...(applied.dueBefore ? { dueBefore: applied.dueBefore } : {}),
+              ...(after ? { cursor: after } : {}),
+            },
+          },
+        }),
+      );
+      setItems((previous) => (after ? [...previous, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+    setState('ready');
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when the applied filters change
+  useEffect(() => {
+    void load(undefined);
+  }, [applied]);
+
+  const needle = applied.text.trim().toLocaleLowerCase('vi');
+  const shown = items.filter(
+    (d) =>
+      (applied.statuses.length <= 1 || applied.statuses.includes(d.status)) &&
+      (!applied.overdue || isOverdue(d)) &&
+      (!applied.procedure || d.procedureCode === applied.procedure) &&
+      (!needle ||
+        d.code.toLocaleLowerCase('vi').includes(needle) ||
+        d.applicant.fullName.toLocaleLowerCase('vi').includes(needle)),
+  );
+  const counts = new Map<Status, number>();
+  for (const d of items) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
+  const procedures = new Map(items.map((d) => [d.procedureCode, d.procedureName]));
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    navigate(`queue?${queryOf(draft)}`);
+  };
+  const toggleStatus = (status: Status) =>
+    setDraft({
+      ...draft,
+      statuses: draft.statuses.includes(status)
+        ? draft.statuses.filter((s) => s !== status)
+        : [...draft.statuses, status],
+    });
+  const canPickAgency = !official.agencyCode || official.roles.includes('admin');
+
+  return (
+    <>
+      <PageTitle>
+        {t('queueTitle')}: {text(agencies.get(applied.agency))}
+      </PageTitle>
+      <form className="filters card" onSubmit={apply} aria-label={t('filterStatus')}>
+        {canPickAgency ? (
+          <div className="field">
+            <label htmlFor={ids.agency}>{t('queueAgency')}</label>
+            <select
+              id={ids.agency}
+              value={draft.agency}
+              onChange={(e) => setDraft({ ...draft, agency: e.target.value })}
+            >
+              {[...agencies].map(([code, name]) => (
+                <option key={code} value={code}>
+                  {code} — {text(name)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <fieldset className="statuses">
+          <legend>{t('filterStatus')}</legend>
+          {[...OPEN_STATUSES, ...CLOSED_STATUSES].map((status) => (
+            <label key={status} className="check">
+              <input type="checkbox" checked={draft.statuses.includes(status)} onChange={() => toggleStatus(status)} />
+              {tv('status', status)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor={ids.due}>{t('filterDueBefore')}</label>
+          <input
+            id={ids.due}
+            type="date"
+            value={draft.dueBefore}
+            onChange={(e) => setDraft({ ...draft, dueBefore: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.procedure}>{t('filterProcedure')}</label>
+          <select
+            id={ids.procedure}
+            value={draft.procedure}
+            onChange={(e) => setDraft({ ...draft, procedure: e.target.value })}
+          >
+            <option value="">{t('filterAll')}</option>
+            {[...procedures].map(([code, name]) => (
+              <option key={code} value={code}>
+                {code} — {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field grow">
+          <label htmlFor={ids.text}>{t('filterText')}</label>
+          <input
+            id={ids.text}
+            type="search"
+            value={draft.text}
+            onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+          />
+        </div>
+        <label className="check" htmlFor={ids.overdue}>
+          <input
+            id={ids.overdue}
+            type="checkbox"
+            checked={draft.overdue}
+            onChange={(e) => setDraft({ ...draft, overdue: e.target.checked })}
+          />
+          {t('filterOverdue')}
+        </label>
+        <div className="buttons">
+          <button type="submit">{t('apply')}</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => navigate(`queue?agency=${encodeURIComponent(applied.agency)}`)}
+          >
+            {t('clear')}
+          </button>
+        </div>
+        <p className="hint">{t('filterNote')}</p>
+      </form>
+
+      <section aria-label={t('countsTitle')} className="counts">
+        <h2 className="visually-hidden">{t('countsTitle')}</h2>
+        <ul className="counts-list">
+          {[...counts].map(([status, count]) => (
+            <li key={status}>
+              <StatusBadge status={status} /> <strong>{count}</strong>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {problem ? <ProblemView problem={problem} onRetry={() => void load(undefined)} /> : null}
+      {state === 'loading' ? (
+        <p className="loading">{t('loading')}</p>
+      ) : (
+        <TableScroll label={t('queueTitle')}>
+          <table className="queue">
+            <caption className="visually-hidden">{t('queueTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('colCode')}</th>
+                <th scope="col">{t('colApplicant')}</th>
+                <th scope="col">{t('colProcedure')}</th>
+                <th scope="col">{t('colStatus')}</th>
+                <th scope="col">{t('colSubmitted')}</th>
+                <th scope="col">{t('colAppointment')}</th>
+                <th scope="col">{t('colTimeliness')}</th>
+                <th scope="col" className="num">
+                  {t('colFee')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((d) => (
+                <tr
+                  key={d.code}
+                  className={isOverdue(d) ? 'overdue' : d.timeliness?.startsWith('paused') ? 'paused' : undefined}
+                >
+                  <td>
+                    <a href={href(`dossiers/${encodeURIComponent(d.code)}`)}>{d.code}</a>
+                  </td>
+                  <td>{d.applicant.fullName}</td>
+                  <td>{d.procedureName}</td>
+                  <td>
+                    <StatusBadge status={d.status} />
+                  </td>
+                  <td>{date(d.submittedAt)}</td>
+                  <td>{date(d.appointmentAt)}</td>
+                  <td>
+                    <TimelinessBadge timeliness={d.timeliness} />
+                  </td>
+                  <td className="num">{money(d.feeTotal)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {shown.length === 0 && !problem ? <p className="empty">{t('noDossiers')}</p> : null}
+        </TableScroll>
+      )}
+      {cursor ? (
+        <button type="button" className="secondary" disabled={state === 'more'} onClick={() => void load(cursor)}>
+          {state === 'more' ? t('loading') : t('loadMore')}
+        </button>
+      ) : null}
+    </>
+  );
+}
