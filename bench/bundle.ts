@@ -1,9 +1,9 @@
-/** Bundles a handler the way CDK does (infra/stacks/lambda.ts), for the cold-start benchmark. */
+/** Bundles a handler with the options CDK deploys it with (infra/bundling.ts), for the cold-start benchmark. */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-export const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+import { ESBUILD_OPTIONS } from '../infra/bundling.ts';
 
 export async function bundle(entry: string, outDir: string, name: string): Promise<{ file: string; bytes: number }> {
   mkdirSync(outDir, { recursive: true });
@@ -11,14 +11,10 @@ export async function bundle(entry: string, outDir: string, name: string): Promi
   await build({
     entryPoints: [entry],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: BANNER },
-    external: ['@aws-sdk/client-xray'],
+    ...ESBUILD_OPTIONS,
+    drop: [...ESBUILD_OPTIONS.drop],
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
+    external: [...ESBUILD_OPTIONS.external],
     logLevel: 'silent',
   });
   return { file, bytes: statSync(file).size };

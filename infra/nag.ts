@@ -16,7 +16,7 @@ const ACCEPTED_WILDCARDS: { pattern: RegExp; reason: string }[] = [
   },
   {
     pattern:
-      /^Resource::arn:aws:events:[^:]+:<AWS::AccountId>:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/,
+      /^Resource::arn:aws:events:[^:]+:(<AWS::AccountId>|\d{12}):rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/,
     reason: 'The EventBridge rules GuardDuty Malware Protection manages for itself carry a name prefix it chooses.',
   },
   {

@@ -1,30 +1,41 @@
 /**
  * The HTTP API: one route per non-dev route of the topology, each behind the authorizer its `auth` names —
  * a JWT authorizer per issuer (citizens: national e-identity; officials: the province's identity
- * provider), a Lambda authorizer for routes open to both, none for public reads and signed webhooks.
+ * provider), a Lambda authorizer for routes open to both, none for public reads and signed webhooks. Each
+ * route has its own throttle, by who calls it (province config `throttles`), so a burst of one kind of caller
+ * cannot take the others' share; access logs and the API's 5xx and latency alarms are here too.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ProvinceConfig } from '#platform/province.ts';
 import type { RouteAuth, RouteDecl } from '#topology/types.ts';
 import { resourceName } from '../naming.ts';
+import type { AlarmBook } from './monitoring.ts';
 
 export interface ApiStackProps extends StackProps {
   province: ProvinceConfig;
   routes: RouteDecl[];
   functions: Map<string, NodejsFunction>;
   anyUserAuthorizer: NodejsFunction;
+  alarms: AlarmBook;
 }
+
+/** Which throttle class of the province config a route's callers fall in (shared routes count as citizens'). */
+export const throttleClassOf = (auth: RouteAuth): 'public' | 'citizen' | 'official' | 'webhook' =>
+  auth === 'user' ? 'citizen' : auth;
 
 export const isDeployedRoute = (route: RouteDecl): boolean => !route.path.startsWith('/dev/');
 
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
+  /** The execute-api host name (the edge's origin). */
+  readonly originDomain: string;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -58,9 +69,17 @@ export class ApiStack extends Stack {
         status: '$context.status',
         latency: '$context.responseLatency',
         integrationError: '$context.integrationErrorMessage',
+        responseLength: '$context.responseLength',
+        userAgent: '$context.identity.userAgent',
       }),
     };
-    stage.defaultRouteSettings = { throttlingBurstLimit: 500, throttlingRateLimit: 200 };
+    // Every route gets its class's throttle below; the default covers nothing else but stays bounded.
+    const throttles = province.throttles;
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: Math.max(...Object.values(throttles).map((t) => t.rate)),
+      throttlingBurstLimit: Math.max(...Object.values(throttles).map((t) => t.burst)),
+    };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
 
     const citizen = new authorizers.HttpJwtAuthorizer('CitizenJwt', province.identity.citizens.issuer, {
       jwtAudience: [province.identity.citizens.audience],
@@ -89,13 +108,54 @@ export class ApiStack extends Stack {
         integrationsByFunction.set(route.function, integration);
       }
       const authorizer = authorizerFor(route.auth);
-      new apigw.HttpRoute(this, route.id, {
+      const throttle = throttles[throttleClassOf(route.auth)];
+      routeSettings[`${route.method} ${route.path}`] = {
+        ThrottlingRateLimit: throttle.rate,
+        ThrottlingBurstLimit: throttle.burst,
+      };
+      const httpRoute = new apigw.HttpRoute(this, route.id, {
         httpApi: this.api,
         routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
         integration,
         ...(authorizer ? { authorizer } : {}),
       });
+      // Route settings name route keys: the stage must be updated after the routes exist.
+      stage.node.addDependency(httpRoute);
     }
+    stage.routeSettings = routeSettings;
+    this.originDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+
+    const apiMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: this.api.apiId, Stage: '$default' },
+        period: Duration.minutes(5),
+        statistic,
+      });
+    props.alarms.add(this, 'Api5xxAlarm', {
+      name: 'api-5xx',
+      what: 'More than 1% of API requests were answered with a 5xx in 5 minutes (at least 10 of them).',
+      runbook: 'The API answers 5xx',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(errors >= 10, 100 * errors / requests, 0)',
+        usingMetrics: { errors: apiMetric('5xx', 'Sum'), requests: apiMetric('Count', 'Sum') },
+        period: Duration.minutes(5),
+        label: '5xx (%)',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    props.alarms.add(this, 'ApiLatencyAlarm', {
+      name: 'api-latency-p99',
+      what: `The API's p99 latency stayed above ${province.alarms.apiLatencyP99Ms} ms for 15 minutes.`,
+      runbook: 'The API is slow',
+      metric: apiMetric('Latency', 'p99'),
+      threshold: province.alarms.apiLatencyP99Ms,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+    });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:

@@ -5,8 +5,6 @@
  * schedules. Routes are attached in the API stack.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -28,10 +26,13 @@ import { acknowledgeStandardFindings } from '../nag.ts';
 import { resourceName } from '../naming.ts';
 import type { FoundationStack } from './foundation-stack.ts';
 import { createFunction } from './lambda.ts';
+import { type AlarmBook, dlqDepthAlarm, functionAlarms, queueAgeAlarm } from './monitoring.ts';
 
 /**
- * Functions declare the secrets they need by logical name (`vnpay`, `momo`, `zalo`, `national-portal`);
- * the province config names the Secrets Manager secret. The function gets `<LOGICAL>_SECRET_NAME`.
+ * Functions declare the secrets they need by logical name (`vnpay`, `momo`, `zalo`, `national-portal`, …);
+ * the province config names the Secrets Manager secret of the integrations it configures (none for one it
+ * does not use: the function gets neither the name nor a grant), any other is `motcua/<province>/<logical>`.
+ * The function gets `<LOGICAL>_SECRET_NAME`.
  */
 export function provinceSecretName(province: ProvinceConfig, logical: string): string | undefined {
   switch (logical) {
@@ -43,8 +44,12 @@ export function provinceSecretName(province: ProvinceConfig, logical: string): s
       return province.notifications.zalo.enabled ? province.notifications.zalo.secretName : undefined;
     case 'national-portal':
       return province.nationalPortal.secretName;
+    case 'dvcqg-intake':
+      // The key the national portal presents at the intake door (functions/portal/credential.ts).
+      return `motcua/${province.id}/dvcqg-intake`;
     default:
-      throw new Error(`Unknown secret "${logical}": map it to the province config in provinceSecretName`);
+      // A secret the province config does not name has the conventional name its function also defaults to.
+      return `motcua/${province.id}/${logical}`;
   }
 }
 
@@ -60,17 +65,23 @@ export interface ContextStackProps extends StackProps {
   foundation: FoundationStack;
   /** Environment every function gets (issuers, province settings). */
   commonEnvironment: Record<string, string>;
+  /** Where this stack's alarms are registered (and what they publish to). */
+  alarms: AlarmBook;
 }
 
 export class ContextStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
   readonly tables = new Map<string, dynamodb.TableV2>();
   readonly queues = new Map<string, { queue: sqs.Queue; dlq: sqs.Queue }>();
+  readonly dlqs = new Map<string, sqs.Queue>();
+  readonly alarms: AlarmBook;
+  /** What every function of this context gets (province settings, its tables and buckets). */
+  readonly functionEnvironment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ContextStackProps) {
     super(scope, id, props);
-    const { province, topology, foundation } = props;
-    const alarmAction = new cwActions.SnsAction(foundation.alarmTopic);
+    const { province, topology, foundation, alarms } = props;
+    this.alarms = alarms;
 
     for (const decl of topology.tables) this.tables.set(decl.name, this.#table(province, decl));
 
@@ -105,7 +116,8 @@ export class ContextStack extends Stack {
               expiration: Duration.days(rule.days),
               noncurrentVersionExpiration: Duration.days(rule.days),
             })),
-            ...(decl.expireAfterDays ? [{ expiration: Duration.days(decl.expireAfterDays) }] : []),
+            // Retention: what is kept is kept for the province's documents retention, then removed.
+            { expiration: Duration.days(decl.expireAfterDays ?? province.retention.documentsDays) },
           ],
         }),
       );
@@ -118,6 +130,7 @@ export class ContextStack extends Stack {
     const environment: Record<string, string> = { ...props.commonEnvironment };
     for (const [logical, table] of this.tables) environment[tableEnvName(logical)] = table.tableName;
     for (const [logical, bucket] of buckets) environment[bucketEnvName(logical)] = bucket.bucketName;
+    this.functionEnvironment = environment;
 
     for (const decl of topology.functions.filter((f) => !isDevOnlyFunction(topology, f.name))) {
       const fn = createFunction(this, decl, province, {
@@ -128,6 +141,7 @@ export class ContextStack extends Stack {
         ...(decl.permissions?.includes('kms:sign') ? { RESULT_SIGNING_KEY_ID: foundation.resultSigningKey.keyId } : {}),
       });
       this.functions.set(decl.name, fn);
+      functionAlarms(this, alarms, decl, fn);
       for (const grant of decl.tables ?? []) {
         const table = this.tables.get(grant.table);
         if (!table)
@@ -171,7 +185,7 @@ export class ContextStack extends Stack {
     for (const decl of topology.tables.filter((t) => t.outbox)) {
       const publisher = this.functions.get(`${decl.name}-outbox-publisher`);
       if (!publisher) throw new Error(`table ${decl.name} has an outbox but no publisher function`);
-      const failures = this.#dlq(province, `${decl.name}-outbox-dlq`, alarmAction);
+      const failures = this.#dlq(province, `${decl.name}-outbox-dlq`, alarms);
       publisher.addEventSource(
         new sources.DynamoEventSource(this.tables.get(decl.name)!, {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -193,7 +207,7 @@ export class ContextStack extends Stack {
     for (const consumer of topology.consumers) {
       const fn = this.functions.get(consumer.function);
       if (!fn) throw new Error(`consumer ${consumer.queue} names unknown function ${consumer.function}`);
-      const dlq = this.#dlq(province, `${consumer.queue}-dlq`, alarmAction);
+      const dlq = this.#dlq(province, `${consumer.queue}-dlq`, alarms);
       const fromAws = consumer.awsEventSource;
       const queue = new sqs.Queue(this, consumer.queue, {
         queueName: resourceName(province.id, consumer.queue),
@@ -221,6 +235,8 @@ export class ContextStack extends Stack {
         foundation.eventsTopic.addSubscription(
           new snsSubscriptions.SqsSubscription(queue, {
             rawMessageDelivery: true,
+            // What SNS cannot deliver to the queue lands in the consumer's own DLQ, in the same raw form.
+            deadLetterQueue: dlq,
             filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: consumer.eventTypes }) },
           }),
         );
@@ -230,8 +246,11 @@ export class ContextStack extends Stack {
           batchSize: consumer.batchSize,
           maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
+          maxConcurrency:
+            province.consumerConcurrency.consumers[consumer.queue] ?? province.consumerConcurrency.default,
         }),
       );
+      queueAgeAlarm(this, alarms, consumer.queue, queue);
       this.queues.set(consumer.queue, { queue, dlq });
     }
 
@@ -322,7 +341,7 @@ export class ContextStack extends Stack {
     });
   }
 
-  #dlq(province: ProvinceConfig, name: string, alarmAction: cwActions.SnsAction): sqs.Queue {
+  #dlq(province: ProvinceConfig, name: string, alarms: AlarmBook): sqs.Queue {
     const dlq = new sqs.Queue(this, name, {
       queueName: resourceName(province.id, name),
       retentionPeriod: Duration.days(14),
@@ -333,16 +352,8 @@ export class ContextStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is a dead-letter queue; it is alarmed and redriven by operators (docs/operations.md).',
     });
-    const alarm = new cloudwatch.Alarm(this, `${name}-alarm`, {
-      alarmName: resourceName(province.id, `${name}-not-empty`),
-      alarmDescription: `Messages are waiting in ${name}: see docs/operations.md "Redriving a DLQ".`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(alarmAction);
+    dlqDepthAlarm(this, alarms, name, dlq);
+    this.dlqs.set(name, dlq);
     return dlq;
   }
 }

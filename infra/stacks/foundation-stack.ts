@@ -1,8 +1,10 @@
 /**
  * What every context shares: the event bus (one SNS topic; consumers subscribe with filter policies), the
- * operators' alarm topic, the access-log bucket, and the key that signs electronic results.
+ * operators' alarm topic (with its own key, which CloudWatch may use, so alarms can publish), the access-log
+ * bucket, and the key that signs electronic results.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,6 +20,7 @@ export interface FoundationStackProps extends StackProps {
 export class FoundationStack extends Stack {
   readonly eventsTopic: sns.Topic;
   readonly alarmTopic: sns.Topic;
+  readonly alarmKey: kms.Key;
   readonly accessLogBucket: s3.Bucket;
   readonly resultSigningKey: kms.Key;
   readonly busKey: kms.Key;
@@ -41,11 +44,41 @@ export class FoundationStack extends Stack {
       enforceSSL: true,
     });
 
+    // CloudWatch publishes alarm notifications as the cloudwatch.amazonaws.com service: it needs a key policy
+    // that lets it encrypt for the topic, and a topic policy that lets it publish, both scoped to this account.
+    this.alarmKey = new kms.Key(this, 'AlarmKey', {
+      alias: `alias/${resourceName(province.id, 'alarms')}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      description: 'Encrypts the operators alarm topic of motcua; CloudWatch may use it to publish alarms',
+    });
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': this.account } };
+    this.alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       topicName: resourceName(province.id, 'alarms'),
-      masterKey: this.busKey,
+      masterKey: this.alarmKey,
       enforceSSL: true,
     });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ...fromThisAccount,
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
+      }),
+    );
     for (const email of province.alarms.emails) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -1,7 +1,7 @@
 /**
  * One Lambda function from its declaration: Node.js 24 on arm64, bundled by the locally installed esbuild
- * (no Docker) as minified ESM with the AWS SDK v3 bundled in (module-first main fields, so only what is
- * imported ships), X-Ray tracing, and a log group with the province's retention.
+ * (no Docker) with the options in infra/bundling.ts (minified ESM, AWS SDK v3 bundled in, no source maps),
+ * X-Ray tracing, and a log group with the province's retention.
  */
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -10,7 +10,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ProvinceConfig } from '#platform/province.ts';
+import { functionTimeoutSeconds } from '#topology/index.ts';
 import type { FunctionDecl } from '#topology/types.ts';
+import { BUNDLE_BANNER, ESBUILD_OPTIONS, EXTERNAL_MODULES } from '../bundling.ts';
 import { resourceName } from '../naming.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -31,12 +33,19 @@ function retentionFor(days: number): logs.RetentionDays {
   return RETENTION_DAYS[pick]!;
 }
 
+export interface CreateFunctionOptions {
+  /** Files copied next to the bundle (read at run time from /var/task), relative to the repository root. */
+  copyFiles?: { from: string; to: string }[];
+}
+
+const DOCS_ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
+
 export function createFunction(
   scope: Construct,
-
   decl: FunctionDecl,
   province: ProvinceConfig,
   environment: Record<string, string>,
+  options: CreateFunctionOptions = {},
 ): NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${decl.name}-logs`, {
     logGroupName: `/aws/lambda/${resourceName(province.id, decl.name)}`,
@@ -44,6 +53,10 @@ export function createFunction(
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const copiesDocsAssets = decl.name === 'platform-docs';
+  const copies = [
+    ...(copiesDocsAssets ? DOCS_ASSETS.map((f) => ({ from: `node_modules/swagger-ui-dist/${f}`, to: f })) : []),
+    ...(options.copyFiles ?? []),
+  ];
   return new NodejsFunction(scope, decl.name, {
     functionName: resourceName(province.id, decl.name),
     entry: join(REPO_ROOT, decl.entry),
@@ -51,13 +64,12 @@ export function createFunction(
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: decl.memoryMb ?? 256,
-    timeout: Duration.seconds(decl.timeoutSeconds ?? 29),
+    timeout: Duration.seconds(functionTimeoutSeconds(decl)),
     tracing: lambda.Tracing.ACTIVE,
     logGroup,
     projectRoot: REPO_ROOT,
     depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
     environment: {
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: decl.name,
       POWERTOOLS_METRICS_NAMESPACE: `motcua/${province.id}`,
       ...environment,
@@ -66,21 +78,23 @@ export function createFunction(
     },
     bundling: {
       format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      target: 'node24',
-      mainFields: ['module', 'main'],
+      minify: ESBUILD_OPTIONS.minify,
+      sourceMap: ESBUILD_OPTIONS.sourcemap,
+      target: ESBUILD_OPTIONS.target,
+      mainFields: [...ESBUILD_OPTIONS.mainFields],
       // ESM output still meets CommonJS dependencies that call require(); give them one.
-      banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      externalModules: ['@aws-sdk/client-xray'],
-      ...(copiesDocsAssets
+      banner: BUNDLE_BANNER,
+      externalModules: EXTERNAL_MODULES,
+      esbuildArgs: { '--tree-shaking': 'true', '--legal-comments': 'none', '--drop:debugger': true },
+      ...(copies.length
         ? {
             commandHooks: {
               beforeBundling: () => [],
               beforeInstall: () => [],
               afterBundling: (inputDir: string, outputDir: string) =>
-                ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'].map(
-                  (f) => `cp ${inputDir}/node_modules/swagger-ui-dist/${f} ${outputDir}/${f}`,
+                copies.map(
+                  ({ from, to }) =>
+                    `mkdir -p "$(dirname ${outputDir}/${to})" && cp ${inputDir}/${from} ${outputDir}/${to}`,
                 ),
             },
           }

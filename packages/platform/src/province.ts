@@ -6,8 +6,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { DEFAULT_OFFICE_HOURS, type OfficeHours, officeHoursSchema } from '#calendar/deadline.ts';
+
+/** domain.md's default office hours, as a mutable value for zod's defaults. */
+const defaultHours = { sessions: DEFAULT_OFFICE_HOURS.sessions.map((session) => ({ ...session })) };
 
 const agencyCode = z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'agency identifier like 000.00.00.H19');
+
+/**
+ * One deployment environment: its account and region, and the API's public domain there with its ACM
+ * certificate, issued in us-east-1 (CloudFront only takes certificates from there).
+ */
+const awsEnvironmentSchema = z
+  .object({
+    account: z.string().regex(/^\d{12}$/, '12-digit AWS account id'),
+    region: z.string().min(1),
+    apiDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name like api.dichvucong.dongnai.gov.vn'),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1'),
+  })
+  .strict();
+
+/** CIDR blocks a payment gateway sends its IPN calls from (published by the gateway); empty: not restricted. */
+const ipRangesSchema = z
+  .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR block like 113.160.92.0/24'))
+  .default([]);
+
+const routeThrottleSchema = z.object({ rate: z.number().int().min(1), burst: z.number().int().min(1) }).strict();
 
 export const provinceConfigSchema = z
   .object({
@@ -19,13 +45,49 @@ export const provinceConfigSchema = z
     name: z.object({ vi: z.string().min(1), en: z.string().min(1) }),
     provincialAgencyCode: agencyCode,
     aws: z.object({
-      account: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-      region: z.string().min(1),
+      /** The deployment environments of this province; `-c env=<name>` picks one (infra/app.ts). */
+      environments: z
+        .object({ dev: awsEnvironmentSchema, staging: awsEnvironmentSchema, prod: awsEnvironmentSchema })
+        .strict(),
     }),
+    /** `api`: the production API domain (`aws.environments.prod.apiDomain` must name it). */
     domains: z.object({ api: z.string().min(1), portal: z.string().url() }),
+    /** The edge in front of the API: CloudFront (domain and certificate per environment) and AWS WAF. */
+    edge: z
+      .object({
+        /**
+         * Requests per 5 minutes per client IP (AWS WAF rate-based rules): without a token, with a token
+         * (citizens and officials: WAF cannot tell the issuers apart), and on the payment gateways' routes.
+         */
+        rateLimitsPer5Min: z
+          .object({
+            anonymous: z.number().int().min(100),
+            authenticated: z.number().int().min(100),
+            webhook: z.number().int().min(100),
+          })
+          .strict(),
+      })
+      .strict(),
+    /** API Gateway per-route throttles (steady requests per second and burst), per class of route. */
+    throttles: z
+      .object({
+        public: routeThrottleSchema,
+        citizen: routeThrottleSchema,
+        official: routeThrottleSchema,
+        webhook: routeThrottleSchema,
+      })
+      .strict(),
+    /**
+     * How many concurrent executions each event consumer may take at most (the SQS event source's maximum
+     * concurrency, see docs/decisions/0011-operations-on-aws.md), so a burst of events cannot take the account's
+     * Lambda concurrency from the API. `consumers` overrides the default per queue name.
+     */
+    consumerConcurrency: z
+      .object({
+        default: z.number().int().min(2).max(1000),
+        consumers: z.record(z.string(), z.number().int().min(2).max(1000)).default({}),
+      })
+      .strict(),
     identity: z.object({
       citizens: z.object({ issuer: z.string().url(), audience: z.string().min(1), jwksUri: z.string().url() }),
       officials: z.object({ issuer: z.string().url(), audience: z.string().min(1), jwksUri: z.string().url() }),
@@ -37,9 +99,17 @@ export const provinceConfigSchema = z
           paymentUrl: z.string().url(),
           apiUrl: z.string().url(),
           secretName: z.string(),
+          ipnSourceRanges: ipRangesSchema,
         })
         .optional(),
-      momo: z.object({ enabled: z.boolean(), endpoint: z.string().url(), secretName: z.string() }).optional(),
+      momo: z
+        .object({
+          enabled: z.boolean(),
+          endpoint: z.string().url(),
+          secretName: z.string(),
+          ipnSourceRanges: ipRangesSchema,
+        })
+        .optional(),
       paymentExpiryMinutes: z
         .number()
         .int()
@@ -53,11 +123,31 @@ export const provinceConfigSchema = z
       zalo: z.object({ enabled: z.boolean(), oaId: z.string().optional(), secretName: z.string().optional() }),
     }),
     nationalPortal: z.object({ endpoint: z.string().url(), secretName: z.string() }),
-    alarms: z.object({ emails: z.array(z.string().email()).min(1) }),
+    alarms: z.object({
+      emails: z.array(z.string().email()).min(1),
+      /** Payments still pending this many minutes after their expiry page the operators. */
+      paymentsPendingMinutes: z.number().int().min(5).default(60),
+      /** Dossiers waiting to be pushed to the national portal before the backlog alarm fires. */
+      nationalSyncBacklog: z.number().int().min(1).default(200),
+      /** Share of notification deliveries that failed for good, over an hour, that pages the operators. */
+      notificationFailureRatePercent: z.number().min(0.1).max(100).default(5),
+      /** p99 latency of the API, in milliseconds. */
+      apiLatencyP99Ms: z.number().int().min(100).default(3000),
+    }),
+    /** Office hours of the one-stop desks (docs/timeliness.md); the default is domain.md's 07:30–11:30, 13:00–17:00. */
+    timeliness: z
+      .object({ officeHours: officeHoursSchema.default(() => structuredClone(defaultHours)) })
+      .default(() => ({ officeHours: structuredClone(defaultHours) })),
     seed: z.string().describe('Folder under config/seed with agencies.json and procedures.json'),
     retention: z.object({ documentsDays: z.number().int().min(365), logsDays: z.number().int().min(30) }),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.aws.environments.prod.apiDomain === p.domains.api, {
+    message: 'aws.environments.prod.apiDomain must be domains.api',
+    path: ['aws', 'environments', 'prod', 'apiDomain'],
+  });
+
+export type DeploymentEnvironment = 'dev' | 'staging' | 'prod';
 
 export type ProvinceConfig = z.infer<typeof provinceConfigSchema>;
 
@@ -85,4 +175,14 @@ export function provinceFromEnv(env: NodeJS.ProcessEnv = process.env): { id: str
     code: env.PROVINCE_CODE ?? 'H19',
     portalUrl: env.PORTAL_URL ?? 'http://localhost:3000',
   };
+}
+
+/** The environment variable carrying the province's office hours (JSON) to every function. */
+export const OFFICE_HOURS_ENV = 'PROVINCE_OFFICE_HOURS';
+
+/** The province's office hours as the functions get them; the default when unset. Throws on invalid JSON/data. */
+export function officeHoursFromEnv(env: NodeJS.ProcessEnv = process.env): OfficeHours {
+  const raw = env[OFFICE_HOURS_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_OFFICE_HOURS;
+  return officeHoursSchema.parse(JSON.parse(raw));
 }
