@@ -5,8 +5,9 @@
  *   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY) with development defaults; the sandbox gateway is
  *   registered; VNPay's merchant API and MoMo's API are answered in process by small stand-ins unless
  *   VNPAY_API_URL / MOMO_ENDPOINT name real ones (no developer machine has a real merchant account).
- * - On AWS: credentials from Secrets Manager, read once per container (VNPAY_SECRET_NAME, MOMO_SECRET_NAME,
- *   by default `motcua/<province>/<gateway>`); a gateway whose secret does not exist is not offered.
+ * - On AWS: credentials from Secrets Manager, read once per container (VNPAY_SECRET_NAME, MOMO_SECRET_NAME, set
+ *   by the deployment for the gateways the province config enables); a gateway with no secret named, or whose
+ *   secret does not exist, is not offered.
  *   PAYMENT_GATEWAYS (comma-separated) limits the gateways offered; VNPAY_PAYMENT_URL, VNPAY_API_URL and
  *   MOMO_ENDPOINT name the production endpoints (VNPay's sandbox and MoMo's test endpoint by default).
  */
@@ -94,6 +95,16 @@ async function readSecret<T>(secretId: string, schema: z.ZodType<T>): Promise<T 
   }
 }
 
+/**
+ * The secret named by `envName` (set by the deployment only for a gateway the province config enables, with
+ * the grant to read it); none named: the gateway is not configured here, and nothing is read.
+ */
+async function readConfiguredSecret<T>(envName: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const secretId = process.env[envName];
+  if (!secretId) return undefined;
+  return readSecret(secretId, schema);
+}
+
 function enabledGateways(): Set<GatewayName> {
   const listed = process.env.PAYMENT_GATEWAYS;
   const names = listed
@@ -107,13 +118,12 @@ function enabledGateways(): Set<GatewayName> {
 }
 
 async function vnpayPlugin(local: boolean): Promise<GatewayPlugin | undefined> {
-  const province = optionalEnv('PROVINCE_ID', 'dong-nai');
   const secret = local
     ? {
         tmnCode: optionalEnv('VNPAY_TMN_CODE', LOCAL_GATEWAY_DEFAULTS.vnpay.tmnCode),
         hashSecret: optionalEnv('VNPAY_HASH_SECRET', LOCAL_GATEWAY_DEFAULTS.vnpay.hashSecret),
       }
-    : await readSecret(optionalEnv('VNPAY_SECRET_NAME', `motcua/${province}/vnpay`), vnpaySecretSchema);
+    : await readConfiguredSecret('VNPAY_SECRET_NAME', vnpaySecretSchema);
   if (!secret) return undefined;
   const apiUrl = process.env.VNPAY_API_URL || ('apiUrl' in secret ? secret.apiUrl : undefined);
   const useStandIn = local && !apiUrl;
@@ -134,14 +144,13 @@ async function vnpayPlugin(local: boolean): Promise<GatewayPlugin | undefined> {
 }
 
 async function momoPlugin(local: boolean): Promise<GatewayPlugin | undefined> {
-  const province = optionalEnv('PROVINCE_ID', 'dong-nai');
   const secret = local
     ? {
         partnerCode: optionalEnv('MOMO_PARTNER_CODE', LOCAL_GATEWAY_DEFAULTS.momo.partnerCode),
         accessKey: optionalEnv('MOMO_ACCESS_KEY', LOCAL_GATEWAY_DEFAULTS.momo.accessKey),
         secretKey: optionalEnv('MOMO_SECRET_KEY', LOCAL_GATEWAY_DEFAULTS.momo.secretKey),
       }
-    : await readSecret(optionalEnv('MOMO_SECRET_NAME', `motcua/${province}/momo`), momoSecretSchema);
+    : await readConfiguredSecret('MOMO_SECRET_NAME', momoSecretSchema);
   if (!secret) return undefined;
   const endpoint = process.env.MOMO_ENDPOINT || ('endpoint' in secret ? secret.endpoint : undefined);
   const useStandIn = local && !endpoint;
