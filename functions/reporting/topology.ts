@@ -2,7 +2,8 @@
  * The reporting context's declaration: one table (dossier facts, counter buckets per month × agency × procedure,
  * open change points, the catalog copy, the national-portal sync state), three consumers (dossier and payment
  * events → the projection; catalog events → the catalog copy; dossier events → the push to the national portal),
- * a sweep schedule for overdue pushes, the report routes, and the local national-portal stand-in under /dev/.
+ * a sweep schedule for overdue pushes, and the report routes. The stand-in national portal that receives the
+ * sync locally is packages/local-cloud/src/national-portal/sync-receiver.ts.
  */
 
 import { DOSSIER_EVENT_TYPES } from '#dossiers/events.ts';
@@ -12,12 +13,6 @@ import {
   dossierReportSchema,
   indexQuerySchema,
   nationalIndexSchema,
-  portalOutageBodySchema,
-  portalOutageSchema,
-  portalReceiptSchema,
-  portalRecordBodySchema,
-  portalRecordsQuerySchema,
-  portalRecordsSchema,
   publicIndexQuerySchema,
   syncFailuresQuerySchema,
   syncFailuresSchema,
@@ -117,46 +112,6 @@ export const routes = {
       responses: { 200: { description: 'one page of failing pushes', schema: syncFailuresSchema } },
     },
   },
-  devPortalReceive: {
-    id: 'devNationalPortalReceive',
-    method: 'POST',
-    path: '/dev/national-portal/records',
-    function: 'reporting-dev-national-portal',
-    auth: 'public',
-    summary: 'Local stand-in of the national portal: receives a dossier record (503 while an outage is on)',
-    description: 'Expects `Authorization: Bearer <NATIONAL_PORTAL_TOKEN>` (development token by default).',
-    tags,
-    schemas: {
-      body: portalRecordBodySchema,
-      responses: { 200: { description: 'the record was stored', schema: portalReceiptSchema } },
-    },
-  },
-  devPortalRecords: {
-    id: 'devNationalPortalRecords',
-    method: 'GET',
-    path: '/dev/national-portal/records',
-    function: 'reporting-dev-national-portal',
-    auth: 'public',
-    summary: 'Local stand-in of the national portal: what it holds for a dossier (code=), or every record',
-    tags,
-    schemas: {
-      query: portalRecordsQuerySchema,
-      responses: { 200: { description: 'the received record(s)', schema: portalRecordsSchema } },
-    },
-  },
-  devPortalOutage: {
-    id: 'devNationalPortalOutage',
-    method: 'POST',
-    path: '/dev/national-portal/outage',
-    function: 'reporting-dev-national-portal',
-    auth: 'public',
-    summary: 'Local stand-in of the national portal: switch a simulated outage on or off',
-    tags,
-    schemas: {
-      body: portalOutageBodySchema,
-      responses: { 200: { description: 'the outage switch', schema: portalOutageSchema } },
-    },
-  },
 } as const satisfies Record<string, RouteDecl>;
 
 const read = [{ table: 'reporting', access: 'read' as const }];
@@ -211,9 +166,9 @@ export const topology: ContextTopology = {
         'Online payment of a dossier (payment.completed): pk=PAYMENT#<code>, sk=PAYMENT.',
         'Catalog copy: pk=CATALOG#PROCEDURE | CATALOG#AGENCY | CATALOG#CALENDAR, sk=<code | year>; the index ' +
           'catalog figures: pk=CATALOG#STATS, sk=PROVINCE | AGENCY#<code>.',
-        'Sync state: pk=SYNC#<code>, sk=SYNC — newest snapshot, what the portal holds, attempts, last error, next ' +
-          'attempt, owner of the retry, lease (pending ones in gsi1).',
-        'Local national-portal stand-in: pk=DEVPORTAL#RECORDS, sk=<code>; outage switch pk=DEVPORTAL, sk=OUTAGE.',
+        'Sync state: pk=SYNC#<code>, sk=SYNC — what the portal acknowledged, the hash of the last dossier record it ' +
+          'accepted, attempts, last error, next attempt, owner of the retry, lease (pending ones in gsi1); the steps ' +
+          'waiting to be sent: pk=SYNC#<code>, sk=STEP#<version> (Query begins_with, oldest first).',
         'Inbox: pk=INBOX#<consumer>#<event id>, sk=INBOX, expiring by TTL (expiresAt).',
       ],
     },
@@ -237,7 +192,6 @@ export const topology: ContextTopology = {
     fn('reporting-public-index', 'get-public-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
     fn('reporting-sync-status', 'get-sync-status', 'http', read),
     fn('reporting-sync-failures', 'list-sync-failures', 'http', read),
-    fn('reporting-dev-national-portal', 'dev-national-portal', 'http', readwrite),
   ],
   routes: Object.values(routes),
   consumers: [

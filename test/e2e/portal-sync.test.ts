@@ -1,14 +1,18 @@
 /**
  * Sync to the national portal, with dossiers built through the real HTTP flow of the dossiers context (citizen
- * submits online, officials act, events travel through the outbox and the bus): while the portal's stand-in is
- * down nothing reaches it, the failures are visible, and once it is back every dossier arrives at its newest
- * version (older unsent versions superseded, never sent) and the share synced (1.4) is 1. Both retry paths are
- * exercised: the sweep (after the backoff, on a moved clock) and SQS redelivery of the failed message.
+ * submits online, officials act, events travel through the outbox and the bus) and received by the stand-in
+ * portal (packages/local-cloud/src/national-portal/sync-receiver.ts: session login, `{service, ...}` calls,
+ * error_code answers). While the stand-in is down nothing reaches it, the failures are visible, and once it is
+ * back every version of every dossier arrives, in order: its dossier record (DongBoHoSoMC) and its progress step
+ * (CapNhatTienDoHoSoMC), with national status codes and GMT+7 `yyyyMMddHHmmss` dates; the share synced (1.4)
+ * counts only what the portal acknowledged. Both retry paths are exercised: the sweep (after the backoff, on a
+ * moved clock) and SQS redelivery of the failed message; so are an expired session (re-login) and a non-zero
+ * error_code in a 200 answer.
  *
- * May 2026 (no public holiday on these days), procedure of 3 working days at the Department of Justice:
- *   F1 received Mon 05-11 10:00 (appointment Thu 05-14 10:00), processing — open within time on 05-12
- *   F2 received Mon 05-11 10:05, resolved Tue 05-12 14:00 — early
- *   F3 submitted and withdrawn before reception — withdrawn, not ended
+ * May 2026, procedure of 3 working days at the Department of Justice:
+ *   F1 received Mon 05-11 10:00, processing; later supplementation requested, supplemented, resolved
+ *   F2 received Mon 05-11 10:05, resolved Tue 05-12 14:00
+ *   F3 submitted and withdrawn before reception
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -109,9 +113,24 @@ async function act(code: string, action: Record<string, unknown>): Promise<void>
 }
 
 async function outage(down: boolean): Promise<void> {
-  const res = await cloud.fetch('/dev/national-portal/outage', { method: 'POST', body: { down } });
+  const res = await cloud.fetch('/dev/national-portal/faults', { method: 'POST', body: { down } });
   expect(res.status, res.text).toBe(200);
 }
+
+interface ReceivedDossier {
+  code: string;
+  records: { seq: number; record: Record<string, string> & { DanhSachHoSoBoSung: unknown[] } }[];
+  progress: { seq: number; step: Record<string, string> }[];
+  calls: { service: string; error_code: number }[];
+}
+
+async function received(code: string): Promise<ReceivedDossier> {
+  const res = await cloud.fetch(`/dev/national-portal/sync/records/${code}`);
+  expect(res.status, res.text).toBe(200);
+  return res.json;
+}
+
+const syncStatus = (code: string) => cloud.fetch(`/sync/status?code=${code}`, { token: officer });
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -156,7 +175,7 @@ describe('a national-portal outage', () => {
     });
     await cloud.settle(30_000);
 
-    const status = await cloud.fetch(`/sync/status?code=${codes.F1}`, { token: officer });
+    const status = await syncStatus(codes.F1);
     expect(status.status, status.text).toBe(200);
     expect(status.json).toMatchObject({
       dossierCode: codes.F1,
@@ -164,8 +183,9 @@ describe('a national-portal outage', () => {
       lastSyncedSequence: null,
       pendingSequence: versions[codes.F1],
       latestSequence: versions[codes.F1],
-      lastError: 'HTTP 503 from the national portal',
     });
+    // The login is the first call to fail: the session is taken before the first record.
+    expect(status.json.lastError).toMatch(/^HTTP 503 from the national portal/);
     expect(status.json.attempts).toBeGreaterThanOrEqual(1);
     expect(Date.parse(status.json.nextAttemptAt)).toBeGreaterThan(Date.parse('2026-05-12T14:00:00+07:00'));
 
@@ -174,13 +194,13 @@ describe('a national-portal outage', () => {
     expect(failures.json.items.map((item: { dossierCode: string }) => item.dossierCode).sort()).toEqual(
       [codes.F1, codes.F2, codes.F3].sort(),
     );
-    expect((await cloud.fetch('/dev/national-portal/records')).json.items).toEqual([]);
+    expect((await cloud.fetch('/dev/national-portal/sync/records')).json.items).toEqual([]);
 
     const index = (await indexOfMay()).json;
     expect(indicator(index, '1.4')).toMatchObject({ numerator: 0, denominator: 3, ratio: 0, score: 0 });
   });
 
-  test('once the portal is back, every dossier arrives at its newest version and 1.4 is 1', async () => {
+  test('once the portal is back, every version of every dossier arrives in order and 1.4 is 1', async () => {
     await outage(false);
     // The retries wait out their backoff (about a minute): move past it and run the sweep.
     await setClock('2026-05-12T16:00:00+07:00');
@@ -189,20 +209,55 @@ describe('a national-portal outage', () => {
     expect(sweep.json.result).toEqual({ attempted: 3, synced: 3, failed: 0 });
     await cloud.settle(30_000);
 
-    const received = (await cloud.fetch('/dev/national-portal/records')).json.items as {
+    const items = (await cloud.fetch('/dev/national-portal/sync/records')).json.items as {
       code: string;
-      receivedCount: number;
-      record: { TrangThaiHoSo: string; MaTTHC: string; KenhThucHien: string };
+      status: string;
+      records: number;
+      progress: number;
+      record: { MaTTHC: string; KenhThucHien: string };
     }[];
-    const byCode = Object.fromEntries(received.map((item) => [item.code, item]));
+    const byCode = Object.fromEntries(items.map((item) => [item.code, item]));
     expect(Object.keys(byCode).sort()).toEqual([codes.F1, codes.F2, codes.F3].sort());
-    expect(byCode[codes.F1]!.record).toMatchObject({ TrangThaiHoSo: '4', MaTTHC: PROCEDURE, KenhThucHien: '2' });
-    expect(byCode[codes.F2]!.record.TrangThaiHoSo).toBe('9');
-    expect(byCode[codes.F3]!.record.TrangThaiHoSo).toBe('7');
-    // Only the newest version of each went out: the unsent older ones were superseded.
-    expect(received.map((item) => item.receivedCount)).toEqual([1, 1, 1]);
+    expect(byCode[codes.F1]!.record).toMatchObject({ MaTTHC: PROCEDURE, KenhThucHien: '2' });
+    // Every version went out, none superseded: the portal shows progress as a list.
+    expect(byCode[codes.F1]).toMatchObject({ status: '4', records: 3, progress: 3 });
+    expect(byCode[codes.F2]).toMatchObject({ status: '9', records: 4, progress: 4 });
+    expect(byCode[codes.F3]).toMatchObject({ status: '7', records: 2, progress: 2 });
 
-    const status = await cloud.fetch(`/sync/status?code=${codes.F2}`, { token: officer });
+    // In order, record before its step, with the national codes and GMT+7 dates of the moved clock.
+    const f2 = await received(codes.F2);
+    expect(f2.records.map((r) => r.record.TrangThaiHoSo)).toEqual(['1', '2', '4', '9']);
+    expect(f2.records.map((r) => r.record.isUpdating)).toEqual(['0', '1', '1', '1']);
+    expect(f2.progress.map((p) => [p.step.TrangThai, p.step.ThoiDiemXuLy])).toEqual([
+      ['1', '20260511090000'],
+      ['2', '20260511100500'],
+      ['4', '20260511110000'],
+      ['9', '20260512140000'],
+    ]);
+    for (let i = 0; i < f2.records.length; i++) expect(f2.records[i]!.seq).toBeLessThan(f2.progress[i]!.seq);
+    expect(f2.progress[1]!.step).toMatchObject({
+      service: 'CapNhatTienDoHoSoMC',
+      MaHoSo: codes.F2,
+      NguoiXuLy: 'Nguyễn Văn An',
+      PhongBanXuLy: DESK,
+      NoiDungXuLy: 'Tiếp nhận hồ sơ',
+      NgayBatDau: '20260511100500',
+    });
+    expect(f2.progress[1]!.step.NgayKetThucTheoQuyDinh).toMatch(/^202605\d{8}$/);
+    const last = f2.records.at(-1)!.record;
+    expect(last).toMatchObject({
+      service: 'DongBoHoSoMC',
+      MaHoSo: codes.F2,
+      NgayNopHoSo: '20260511090000',
+      NgayTiepNhan: '20260511100500',
+      NgayKetThucXuLy: '20260512140000',
+      DonViXuLy: DESK,
+    });
+    expect(last.DanhSachGiayToKetQua).toEqual([
+      expect.objectContaining({ MaGiayToKetQua: '7/GCN-TN', NgayKy: '20260512140000' }),
+    ]);
+
+    const status = await syncStatus(codes.F2);
     expect(status.json).toMatchObject({
       status: 'synced',
       lastSyncedSequence: versions[codes.F2],
@@ -214,24 +269,12 @@ describe('a national-portal outage', () => {
 
     const index = (await indexOfMay()).json;
     expect(indicator(index, '1.4')).toMatchObject({ numerator: 3, denominator: 3, ratio: 1, score: 4.5 });
-    // The same month, counted from the real flow: 3 received online; F2 early; F3 withdrawn; F1 open within time
-    // at the end of "today" (the clock's 05-12): 2.1 = (1 early + 1 open within time) / (1 ended + 1 open).
-    expect(indicator(index, '2.1')).toMatchObject({ numerator: 2, denominator: 2, score: 10 });
+    // The report's synced column is the same acknowledged count (timeliness columns are the timeliness tests').
     const report = await cloud.fetch(`/reports/dossiers?from=2026-05&to=2026-05&procedureCode=${PROCEDURE}`, {
       token: officer,
     });
     expect(report.status, report.text).toBe(200);
-    expect(report.json.periodEnd).toBe('2026-05-12');
-    expect(report.json.total).toMatchObject({
-      received: 3,
-      receivedOnline: 3,
-      ended: 1,
-      early: 1,
-      withdrawn: 1,
-      inProgressOnTime: 1,
-      feeBearing: 3,
-      synced: 3,
-    });
+    expect(report.json.total).toMatchObject({ received: 3, receivedOnline: 3, withdrawn: 1, synced: 3 });
   });
 
   test('a failed push is also retried by SQS redelivering its message after the backoff', async () => {
@@ -254,7 +297,75 @@ describe('a national-portal outage', () => {
       (res) => res.json?.status === 'synced',
     );
     expect(synced.json).toMatchObject({ status: 'synced', lastSyncedSequence: versions[codes.F1], attempts: 0 });
-    const f1 = await cloud.fetch(`/dev/national-portal/records?code=${codes.F1}`);
-    expect(f1.json).toMatchObject({ receivedCount: 2, record: { TrangThaiHoSo: '5' } });
+    const f1 = await received(codes.F1);
+    expect(f1.records.map((r) => r.record.TrangThaiHoSo)).toEqual(['1', '2', '4', '5']);
+    expect(f1.records.at(-1)!.record.DanhSachHoSoBoSung).toEqual([
+      expect.objectContaining({ NoiDungBoSung: 'Thiếu giấy tờ', NgayBoSung: '20260512163000', TrangThaiBoSung: '0' }),
+    ]);
+    expect(f1.progress.at(-1)!.step).toMatchObject({
+      TrangThai: '5',
+      NoiDungXuLy: 'Yêu cầu bổ sung hồ sơ — Thiếu giấy tờ',
+    });
+  });
+
+  test('an expired session is renewed: the call is answered 401, the client logs in again and the step goes out', async () => {
+    const expired = await cloud.fetch('/dev/national-portal/sync/sessions/expire', { method: 'POST' });
+    expect(expired.status).toBe(200);
+    await setClock('2026-05-12T16:40:00+07:00');
+    const supplemented = await cloud.fetch(`/dossiers/${codes.F1}/supplement`, {
+      method: 'POST',
+      token: owner,
+      body: {},
+      headers: { 'if-match': `"${versions[codes.F1]}"` },
+    });
+    expect(supplemented.status, supplemented.text).toBe(200);
+    versions[codes.F1] = supplemented.json.version;
+    const synced = await waitFor(
+      () => syncStatus(codes.F1),
+      (res) => res.json?.lastSyncedSequence === versions[codes.F1],
+    );
+    expect(synced.json).toMatchObject({ status: 'synced', attempts: 0 });
+    const f1 = await received(codes.F1);
+    // The refused call (no valid session), then the same record accepted after the new login.
+    expect(f1.calls.slice(-3).map((c) => [c.service, c.error_code])).toEqual([
+      ['DongBoHoSoMC', 401],
+      ['DongBoHoSoMC', 0],
+      ['CapNhatTienDoHoSoMC', 0],
+    ]);
+    expect(f1.records.at(-1)!.record.DanhSachHoSoBoSung).toEqual([
+      expect.objectContaining({ TrangThaiBoSung: '1', NgayTiepNhanBoSung: '20260512164000' }),
+    ]);
+  });
+
+  test('a non-zero error_code in a 200 answer is a failure: visible, retried, then acknowledged', async () => {
+    const reject = await cloud.fetch('/dev/national-portal/sync/reject', {
+      method: 'POST',
+      body: { errorCode: 99, count: 1 },
+    });
+    expect(reject.status, reject.text).toBe(200);
+    await setClock('2026-05-12T16:50:00+07:00');
+    await act(codes.F1, {
+      type: 'resolve',
+      result: {
+        number: '8/GCN-TN',
+        signer: 'Trần Văn Cường',
+        issuedBy: DESK,
+        signedAt: '2026-05-12T16:50:00+07:00',
+        electronic: true,
+      },
+    });
+    const synced = await waitFor(
+      () => syncStatus(codes.F1),
+      (res) => res.json?.lastSyncedSequence === versions[codes.F1],
+    );
+    expect(synced.json).toMatchObject({ status: 'synced', attempts: 0, lastError: null });
+    const f1 = await received(codes.F1);
+    expect(f1.calls.slice(-3).map((c) => [c.service, c.error_code])).toEqual([
+      ['DongBoHoSoMC', 99],
+      ['DongBoHoSoMC', 0],
+      ['CapNhatTienDoHoSoMC', 0],
+    ]);
+    // Back to processing after the supplement, then resolved.
+    expect(f1.progress.map((p) => p.step.TrangThai)).toEqual(['1', '2', '4', '5', '4', '9']);
   });
 });

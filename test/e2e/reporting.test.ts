@@ -554,9 +554,9 @@ describe('who may see what', () => {
   });
 
   test('the national portal received each dossier at its newest version, with the payment platform', async () => {
-    const e1 = await cloud.fetch('/dev/national-portal/records?code=E1');
+    const e1 = await cloud.fetch('/dev/national-portal/sync/records/E1');
     expect(e1.status, e1.text).toBe(200);
-    expect(e1.json.record).toMatchObject({
+    expect(e1.json.records.at(-1).record).toMatchObject({
       MaHoSo: 'E1',
       MaTTHC: CERTIFY,
       KenhThucHien: '2',
@@ -564,7 +564,7 @@ describe('who may see what', () => {
       DuocThanhToanTrucTuyen: '1',
       NgayTiepNhan: '20250303090000',
     });
-    const all = await cloud.fetch('/dev/national-portal/records');
+    const all = await cloud.fetch('/dev/national-portal/sync/records');
     const statuses = Object.fromEntries(
       all.json.items.map((item: { code: string; record: { TrangThaiHoSo: string } }) => [
         item.code,

@@ -182,29 +182,3 @@ export const syncFailuresQuerySchema = z.object({
 });
 
 export const syncFailuresSchema = z.object({ items: z.array(syncStatusSchema), nextCursor: z.string().optional() });
-
-// ---------------------------------------------------------------------------------------------------------
-// Local national-portal stand-in
-
-export const portalRecordBodySchema = z
-  .looseObject({
-    MaHoSo: z.string().min(1).describe('Dossier code.'),
-    TrangThaiHoSo: z.string().min(1).describe('National status code 1–10.'),
-  })
-  .describe('A dossier record as the national portal receives it (see domain/sync.ts).');
-
-export const portalReceiptSchema = z.object({ received: z.literal(true), code: z.string(), receivedCount: count });
-
-export const portalRecordsQuerySchema = z.object({ code: z.string().min(1).max(60).optional() });
-
-const receivedRecordSchema = z.object({
-  code: z.string(),
-  record: z.record(z.string(), z.unknown()),
-  receivedCount: count,
-  lastReceivedAt: z.string(),
-});
-
-export const portalRecordsSchema = z.union([receivedRecordSchema, z.object({ items: z.array(receivedRecordSchema) })]);
-
-export const portalOutageBodySchema = z.object({ down: z.boolean().describe('true: every push gets 503.') });
-export const portalOutageSchema = z.object({ down: z.boolean() });

@@ -1,165 +1,17 @@
 /**
- * Sync to the National Public Service Portal (Cổng DVCQG): the record pushed per dossier, and the per-dossier
- * retry state.
+ * Sync to the National Public Service Portal (Cổng DVCQG): the per-dossier state of what the portal has
+ * acknowledged, and the rules of sending. (The records themselves are built in functions/portal/adapter/outbound.ts.)
  *
- * Field names and encodings follow what provincial systems send to the portal's dossier sync service (PascalCase
- * Vietnamese names, values as strings, dates `yyyyMMddHHmmss` in GMT+7, absent dates as ""). They come from public
- * provincial implementations, not from the portal's own specification: check them against the specification the
- * province receives when it is connected.
- *
- * Retries: only the newest version matters (the portal stores the dossier's current state), so a newer snapshot
- * replaces an unsent older one instead of queueing behind it, and a failing push backs off exponentially with jitter
- * (1 min, 2, 4, … capped at 1 h) so a portal outage is not hammered. The state is visible (attempts, last error,
- * next attempt) for the officials' dashboard.
+ * Every dossier version (one event) is one outbound step: its dossier record (`DongBoHoSoMC`, skipped when it is
+ * identical to the last one the portal accepted) and its progress record (`CapNhatTienDoHoSoMC`). The portal
+ * shows progress as a list, so steps go out strictly in version order, none skipped: a step whose predecessor has
+ * not arrived yet waits for it (SQS may deliver out of order), for at most the gap wait, after which the missing
+ * version is given up as lost (its event went to a DLQ) so one lost event cannot stall a dossier for ever.
+ * A failing send backs off exponentially with jitter (1 min, 2, 4, … capped at 1 h) so a portal outage is not
+ * hammered. The state is visible (attempts, last error, next attempt) for the officials' dashboard.
  */
 import * as z from 'zod';
-import { CHANNEL_CODE, type DossierSnapshot, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
-import { portalDateTime, toMs } from './time.ts';
-
-type Flag = '0' | '1';
-
-export interface PortalSubmittedDocument {
-  TepDinhKemId: string;
-  MaThanhPhanHoSo: string;
-  DuongDanTaiTepTin: string;
-  DuocSoHoa: Flag;
-  DuocTaiSuDung: Flag;
-}
-
-export interface PortalResultDocument {
-  GiayToId: string;
-  TenGiayTo: string;
-  MaGiayToKetQua: string;
-  DuongDanTepTinKetQua: string;
-  NguoiKy: string;
-  CoQuanBanHanh: string;
-  NgayKy: string;
-  LaKetQuaDienTu: Flag;
-}
-
-export interface PortalFeeLine {
-  MaPhiLePhi: string;
-  TenPhiLePhi: string;
-  Gia: string;
-}
-
-export interface PortalHistoryEntry {
-  NguoiXuLy: string;
-  ChucDanh: string;
-  PhongBanXuLy: string;
-  ThoiDiemXuLy: string;
-  NoiDungXuLy: string;
-  TrangThai: string;
-}
-
-export interface NationalPortalRecord {
-  MaHoSo: string;
-  MaTTHC: string;
-  TenTTHC: string;
-  MaLinhVuc: string;
-  /** 1 in person, 2 online, 3 public postal service. */
-  KenhThucHien: '1' | '2' | '3';
-  ChuHoSo: string;
-  SoGiayToChuHoSo: string;
-  /** 1 citizen, 2 business. */
-  LoaiDoiTuong: '1' | '2';
-  NgayNopHoSo: string;
-  NgayTiepNhan: string;
-  NgayHenTra: string;
-  NgayKetThucXuLy: string;
-  NgayTra: string;
-  NgayTuChoi: string;
-  /** National status code 1–10. */
-  TrangThaiHoSo: string;
-  /** The agency currently processing the dossier. */
-  DonViXuLy: string;
-  TaiLieuNop: PortalSubmittedDocument[];
-  /** 1 when every submitted document is digitized. */
-  HoSoCoThanhPhanSoHoa: Flag;
-  DanhSachGiayToKetQua: PortalResultDocument[];
-  DanhSachLePhi: PortalFeeLine[];
-  /** 0 not paid online, 1 via the national payment platform, 2 via the province's gateway. */
-  DuocThanhToanTrucTuyen: '0' | '1' | '2';
-  TaiKhoanDuocXacThucVoiVNeID: Flag;
-  QuaTrinhXuLy: PortalHistoryEntry[];
-}
-
-export interface PortalRecordOptions {
-  /** A file's link as the portal should follow it; defaults to the API's document content path. */
-  documentUrl?: (documentId: string) => string;
-  /**
-   * Which platform took the online payment (the payment.completed event's `channelCode`); the snapshot only says
-   * whether it was paid online. Defaults to 2, the province's own gateway.
-   */
-  paymentChannel?: 1 | 2;
-}
-
-const flag = (value: boolean): Flag => (value ? '1' : '0');
-const portalDate = (iso: string | undefined): string => (iso ? portalDateTime(iso) : '');
-
-/** The record pushed to the national portal for a dossier as its snapshot stands. */
-export function toNationalPortalRecord(
-  snapshot: DossierSnapshot,
-  options: PortalRecordOptions = {},
-): NationalPortalRecord {
-  const documentUrl = options.documentUrl ?? ((documentId: string) => `/documents/${documentId}/content`);
-  const result = snapshot.result;
-  return {
-    MaHoSo: snapshot.code,
-    MaTTHC: snapshot.procedureCode,
-    TenTTHC: snapshot.procedureName,
-    MaLinhVuc: snapshot.field,
-    KenhThucHien: String(CHANNEL_CODE[snapshot.channel]) as '1' | '2' | '3',
-    ChuHoSo: snapshot.applicant.fullName,
-    SoGiayToChuHoSo: snapshot.applicant.idNumber,
-    LoaiDoiTuong: snapshot.applicant.type === 'business' ? '2' : '1',
-    NgayNopHoSo: portalDate(snapshot.submittedAt),
-    NgayTiepNhan: portalDate(snapshot.receivedAt),
-    NgayHenTra: portalDate(snapshot.appointmentAt),
-    NgayKetThucXuLy: portalDate(snapshot.endedAt),
-    NgayTra: portalDate(snapshot.returnedAt),
-    NgayTuChoi: portalDate(snapshot.rejectedAt),
-    TrangThaiHoSo: String(NATIONAL_STATUS_CODE[snapshot.status]),
-    DonViXuLy: snapshot.currentAgencyCode,
-    TaiLieuNop: snapshot.documents.map((document) => ({
-      TepDinhKemId: document.documentId,
-      MaThanhPhanHoSo: document.requirementCode,
-      DuongDanTaiTepTin: documentUrl(document.documentId),
-      DuocSoHoa: flag(document.digitized),
-      DuocTaiSuDung: flag(document.reused),
-    })),
-    HoSoCoThanhPhanSoHoa: flag(snapshot.documents.length > 0 && snapshot.documents.every((d) => d.digitized)),
-    DanhSachGiayToKetQua: result
-      ? [
-          {
-            GiayToId: result.documentId ?? '',
-            TenGiayTo: result.documentType ?? snapshot.procedureName,
-            MaGiayToKetQua: result.number,
-            DuongDanTepTinKetQua: result.documentId ? documentUrl(result.documentId) : '',
-            NguoiKy: result.signer,
-            CoQuanBanHanh: result.issuedBy,
-            NgayKy: portalDate(result.signedAt),
-            LaKetQuaDienTu: flag(result.electronic),
-          },
-        ]
-      : [],
-    DanhSachLePhi: snapshot.fees.map((fee) => ({
-      MaPhiLePhi: fee.code,
-      TenPhiLePhi: fee.name,
-      Gia: String(fee.amount),
-    })),
-    DuocThanhToanTrucTuyen: snapshot.paidOnline ? (String(options.paymentChannel ?? 2) as '1' | '2') : '0',
-    TaiKhoanDuocXacThucVoiVNeID: flag(snapshot.authenticatedWithVneid),
-    QuaTrinhXuLy: snapshot.history.map((entry) => ({
-      NguoiXuLy: entry.by.name ?? entry.by.sub,
-      ChucDanh: entry.by.title ?? '',
-      PhongBanXuLy: entry.by.agencyCode ?? '',
-      ThoiDiemXuLy: portalDateTime(entry.at),
-      NoiDungXuLy: [entry.action, entry.reason, entry.note].filter(Boolean).join(' — '),
-      TrangThai: String(NATIONAL_STATUS_CODE[entry.to]),
-    })),
-  };
-}
+import { toMs } from './time.ts';
 
 export const syncStateSchema = z.object({
   dossierCode: z.string().min(1),
@@ -194,8 +46,9 @@ export function newSyncState(dossierCode: string): SyncState {
 }
 
 /**
- * A new version of the dossier to push. An older or already known version changes nothing; a newer one replaces
- * any unsent one. It goes out now unless pushes are failing, in which case it waits for the running backoff.
+ * A new version of the dossier to send. An older or already known version changes nothing (its step is already
+ * queued or acknowledged); a newer one becomes the newest pending. It goes out now unless sends are failing, in
+ * which case it waits for the running backoff.
  */
 export function enqueueSync(state: SyncState, sequence: number, now: Date): SyncState {
   const newest = Math.max(
@@ -212,7 +65,7 @@ export function isSyncDue(state: SyncState, now: Date): boolean {
   return state.pendingSequence !== null && (state.nextAttemptAt === null || toMs(state.nextAttemptAt) <= now.getTime());
 }
 
-/** After the portal accepted version `sentSequence`. A newer version enqueued meanwhile goes out right away. */
+/** After the portal acknowledged version `sentSequence`. A newer version enqueued meanwhile goes out right away. */
 export function recordSyncSuccess(state: SyncState, sentSequence: number, now: Date): SyncState {
   const lastSyncedSequence = Math.max(state.lastSyncedSequence ?? sentSequence, sentSequence);
   const stillPending = state.pendingSequence !== null && state.pendingSequence > lastSyncedSequence;
@@ -262,4 +115,39 @@ export function syncStatus(state: SyncState): SyncStatus {
   if (state.attempts > 0) return 'retrying';
   if (state.pendingSequence !== null) return 'pending';
   return state.lastSyncedSequence === null ? 'never' : 'synced';
+}
+
+/** How long a step waits for a missing earlier version before that version is given up as lost. */
+export const DEFAULT_GAP_WAIT_MS = 15 * 60_000;
+
+export type NextStep =
+  /** Send the step of this version now. */
+  | { kind: 'send'; sequence: number; skipped: number[] }
+  /** Nothing is queued. */
+  | { kind: 'none' }
+  /** The next version has not arrived: wait until `until` for it. */
+  | { kind: 'wait'; expected: number; until: string };
+
+/**
+ * Which queued step goes out next, given the versions queued (any order, may include already acknowledged ones)
+ * and since when the oldest queued one has been waiting for a missing predecessor (`gapSince`, null when not).
+ */
+export function nextStep(
+  state: Pick<SyncState, 'lastSyncedSequence'>,
+  queued: readonly number[],
+  gapSince: string | null,
+  now: Date,
+  gapWaitMs: number = DEFAULT_GAP_WAIT_MS,
+): NextStep {
+  const acknowledged = state.lastSyncedSequence ?? 0;
+  const waiting = queued.filter((sequence) => sequence > acknowledged).sort((a, b) => a - b);
+  const first = waiting[0];
+  if (first === undefined) return { kind: 'none' };
+  const expected = acknowledged + 1;
+  if (first === expected) return { kind: 'send', sequence: first, skipped: [] };
+  const since = gapSince === null ? now.getTime() : toMs(gapSince);
+  if (now.getTime() - since >= gapWaitMs) {
+    return { kind: 'send', sequence: first, skipped: Array.from({ length: first - expected }, (_, i) => expected + i) };
+  }
+  return { kind: 'wait', expected, until: new Date(since + gapWaitMs).toISOString() };
 }

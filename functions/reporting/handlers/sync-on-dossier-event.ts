@@ -1,6 +1,7 @@
 /**
- * Consumer of dossier.* that pushes each dossier's newest state to the national portal. A failed push throws
- * after setting the message's visibility to the backoff, so SQS redelivers it when the next attempt is due.
+ * Consumer of dossier.* that sends each dossier event's step (dossier record and progress step) to the national
+ * portal, in version order. A failed send throws after setting the message's visibility to the backoff, so SQS
+ * redelivers it when the next attempt is due.
  */
 import type { DossierEventData } from '#dossiers/events.ts';
 import { now } from '#platform/clock.ts';
@@ -9,7 +10,7 @@ import type { EventEnvelope } from '#platform/events.ts';
 import { logger } from '#platform/observability.ts';
 import { httpPortalClient } from '../sync/portal-client.ts';
 import { redeliverIn } from '../sync/redelivery.ts';
-import { noteSnapshot, pushIfDue } from '../use-cases/sync.ts';
+import { noteDossierEvent, pushIfDue } from '../use-cases/sync.ts';
 
 /** A push that failed and is retried by redelivering the message. */
 export class SyncRetryScheduled extends Error {
@@ -20,9 +21,10 @@ export class SyncRetryScheduled extends Error {
 }
 
 export const handler = eventConsumer('reporting-sync-on-dossier-event', async (event, record) => {
-  const { dossier } = (event as EventEnvelope<DossierEventData>).data;
-  if (!dossier?.code) throw new Error(`event ${event.id} carries no dossier`);
-  await noteSnapshot(dossier, event.sequence);
+  const data = (event as EventEnvelope<DossierEventData>).data;
+  const dossier = data.dossier;
+  if (!dossier?.code || !data.entry) throw new Error(`event ${event.id} carries no dossier or history entry`);
+  await noteDossierEvent(data, event.sequence);
   const outcome = await pushIfDue(dossier.code, record.messageId, httpPortalClient);
   const waitSeconds = (retryAt: string) => (Date.parse(retryAt) - now().getTime()) / 1000;
   if (outcome.kind === 'failed') {

@@ -1,15 +1,22 @@
 /**
- * The per-dossier state of the push to the national portal: the newest snapshot known, what the portal has, the
- * retry state (attempts, last error, next attempt), who owns the pending retry, and a short lease so that only
- * one worker pushes a dossier at a time. Every change is a Put conditioned on the revision that was read.
- * While a push is pending the item is in gsi1 (SYNC#PENDING, by next attempt): the sweep and the failure list
- * read that, never the whole table.
+ * The per-dossier state of the sync to the national portal, and the steps waiting to be sent.
+ *
+ * The head item (SYNC#<code> / SYNC) is small and of constant size: what the portal has acknowledged, the retry
+ * state (attempts, last error, next attempt), who owns the pending retry, a short lease so that only one worker
+ * sends a dossier at a time, and the hash of the last dossier record the portal accepted (not the record: an
+ * unchanged record is not sent again, and nothing grows with the dossier's history). Every change is a Put
+ * conditioned on the revision that was read. While a send is pending the head is in gsi1 (SYNC#PENDING, by next
+ * attempt): the sweep and the failure list read that, never the whole table.
+ *
+ * Each version waiting to be sent is one step item (SYNC#<code> / STEP#<version>) holding the two records built
+ * from that version's event; it is deleted once the portal acknowledged both.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DossierSnapshot } from '#dossiers/events.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { decodeCursor, encodeCursor } from '#platform/dynamo.ts';
+import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
+import { isConditionalCheckFailed } from '#platform/dynamo.ts';
 import type { SyncState } from '#reporting/domain/sync.ts';
+import type { DossierRecord, ProgressRecord } from '../../portal/adapter/outbound.ts';
 import { keys, reportingTableName } from './table.ts';
 
 export interface SyncRecord {
@@ -17,16 +24,29 @@ export interface SyncRecord {
   /** The agency that received the dossier, and the one holding it now (who may see the sync state). */
   agencyCode: string;
   currentAgencyCode: string;
-  /** The newest version of the dossier known: the one pending, or the one on the portal. */
-  snapshot: DossierSnapshot;
-  snapshotSequence: number;
   revision: number;
-  /** Who retries the pending push: the SQS message that failed, or 'sweep'. */
+  /** sha-256 of the last dossier record the portal accepted (isUpdating left out); absent: none yet. */
+  recordHash?: string;
+  /** The portal knows the dossier without a record from us (it was forwarded from DVCQG). */
+  fromPortal?: boolean;
+  /** Since when the next queued step has waited for a missing earlier version. */
+  gapSince?: string;
+  /** Versions given up as lost (their events never arrived within the gap wait). */
+  skippedCount?: number;
+  /** Who retries the pending send: the SQS message that failed, or 'sweep'. */
   owner?: string;
   leaseId?: string;
   leaseUntil?: string;
   lastAttemptAt?: string;
   lastSyncedAt?: string;
+}
+
+/** One version to send: its dossier record and its progress step, built when its event arrived. */
+export interface SyncStep {
+  sequence: number;
+  record: DossierRecord;
+  progress: ProgressRecord;
+  notedAt: string;
 }
 
 export async function getSyncRecord(code: string, consistent = true): Promise<SyncRecord | undefined> {
@@ -39,6 +59,44 @@ export async function getSyncRecord(code: string, consistent = true): Promise<Sy
 function fromItem(item: Record<string, unknown>): SyncRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
   return rest as unknown as SyncRecord;
+}
+
+/** Queues a version's step; a step already queued stays as it is (a redelivered event). */
+export async function putSyncStep(code: string, step: SyncStep): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: reportingTableName(),
+        Item: { ...keys.syncStep(code, step.sequence), ...step },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+/** The oldest queued steps of a dossier, by version. */
+export async function listSyncSteps(code: string, limit: number): Promise<SyncStep[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: reportingTableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+      ExpressionAttributeValues: { ':pk': keys.sync(code).pk, ':step': keys.syncStepPrefix },
+      ConsistentRead: true,
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map((item) => {
+    const { pk: _pk, sk: _sk, ...step } = item;
+    return step as unknown as SyncStep;
+  });
+}
+
+export async function deleteSyncStep(code: string, sequence: number): Promise<void> {
+  await dynamoDocumentClient().send(
+    new DeleteCommand({ TableName: reportingTableName(), Key: keys.syncStep(code, sequence) }),
+  );
 }
 
 /**
@@ -90,7 +148,8 @@ export async function listFailingSync(
   cursor: string | undefined,
 ): Promise<{ items: SyncRecord[]; nextCursor?: string }> {
   const items: SyncRecord[] = [];
-  let startKey = decodeCursor(cursor);
+  const shape = { keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { gsi1pk: keys.syncPendingIndex } };
+  let startKey: Record<string, unknown> | undefined = decodePageCursor(cursor, shape);
   // A filtered Query may return short pages: keep reading until the page is full or the index ends.
   do {
     const page = await dynamoDocumentClient().send(
@@ -108,6 +167,6 @@ export async function listFailingSync(
     items.push(...(page.Items ?? []).map(fromItem));
     startKey = page.LastEvaluatedKey;
   } while (startKey && items.length < limit);
-  const nextCursor = encodeCursor(startKey);
+  const nextCursor = encodePageCursor(startKey, shape);
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }

@@ -15,8 +15,7 @@
  * | catalog: calendar year       | CATALOG#CALENDAR        | <year>                    | —                        |
  * | catalog stats                | CATALOG#STATS           | PROVINCE / AGENCY#<code>  | —                        |
  * | national-portal sync state   | SYNC#<code>             | SYNC                      | SYNC#PENDING / <next attempt> (while pending) |
- * | dev stand-in: received record| DEVPORTAL#RECORDS       | <code>                    | —                        |
- * | dev stand-in: outage switch  | DEVPORTAL               | OUTAGE                    | —                        |
+ * | national-portal step to send| SYNC#<code>             | STEP#<version, 10 digits> | —                        |
  * | inbox (platform)             | INBOX#<consumer>#<id>   | INBOX                     | —                        |
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
@@ -52,10 +51,12 @@ export const keys = {
     sk: agencyCode === undefined ? 'PROVINCE' : `AGENCY#${agencyCode}`,
   }),
   sync: (code: string) => ({ pk: `SYNC#${code}`, sk: 'SYNC' }),
+  syncStep: (code: string, sequence: number) => ({
+    pk: `SYNC#${code}`,
+    sk: `STEP#${String(sequence).padStart(10, '0')}`,
+  }),
+  syncStepPrefix: 'STEP#',
   syncPendingIndex: 'SYNC#PENDING',
-  devPortalRecord: (code: string) => ({ pk: 'DEVPORTAL#RECORDS', sk: code }),
-  devPortalRecordsPartition: 'DEVPORTAL#RECORDS',
-  devPortalOutage: { pk: 'DEVPORTAL', sk: 'OUTAGE' },
 } as const;
 
 /** The (agency, procedure) part of a bucket's sort key. */

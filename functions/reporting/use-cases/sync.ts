@@ -1,41 +1,55 @@
 /**
- * Sync to the national portal. Each dossier event records the newest snapshot (a newer one replaces an unsent
- * older one: only the dossier's current state is pushed); then whoever finds the push due takes a short lease,
- * pushes the newest snapshot, and records the outcome: on success the fact is marked synced (indicator 1.4), on
- * failure the attempt count, the error and the next attempt (exponential backoff with jitter) stay visible.
+ * Sync to the national portal, step by step. Each dossier event queues one step (its dossier record and its
+ * progress record, built by the portal adapter) and marks its version pending on the dossier's small head item;
+ * then whoever finds a send due takes a short lease and sends the queued steps in version order: the dossier
+ * record `DongBoHoSoMC` (skipped when identical, by hash, to the last one the portal accepted), then the progress
+ * step `CapNhatTienDoHoSoMC`. Only when the portal acknowledged both (error_code 0) is the version marked synced
+ * (indicator 1.4) and its step deleted; on failure the attempt count, the error and the next attempt (exponential
+ * backoff with jitter) stay visible and the step stays queued.
  *
- * Retries: the SQS message whose push failed owns the retry; its consumer throws after stretching the message's
+ * Retries: the SQS message whose send failed owns the retry; its consumer throws after stretching the message's
  * visibility to the backoff, so SQS redelivers it when the next attempt is due (sync/redelivery.ts). A message
- * that arrives while another owns the retry is acknowledged: the owner pushes the newest snapshot anyway. A
- * message that exhausts the queue's receives goes to the DLQ, yet the push is not lost: the state stays pending,
- * and the sweep (every few minutes) pushes every pending dossier whose attempt is overdue.
+ * that arrives while another owns the retry is acknowledged: the owner sends every queued step anyway. A message
+ * that exhausts the queue's receives goes to the DLQ, yet nothing is lost: the step stays queued and the head
+ * pending, and the sweep (every few minutes) sends every dossier whose attempt is overdue.
  */
-import { randomUUID } from 'node:crypto';
-import type { DossierSnapshot } from '#dossiers/events.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import type { DossierEventData } from '#dossiers/events.ts';
 import { now } from '#platform/clock.ts';
 import { isConditionalCheckFailed } from '#platform/dynamo.ts';
+import { logger } from '#platform/observability.ts';
+import { type DossierRecord, toDossierRecord, toProgressRecord } from '../../portal/adapter/outbound.ts';
 import {
   type BackoffPolicy,
   DEFAULT_BACKOFF,
+  DEFAULT_GAP_WAIT_MS,
   enqueueSync,
   isSyncDue,
   newSyncState,
+  nextStep,
   recordSyncFailure,
   recordSyncSuccess,
   type SyncStatus,
   syncStatus,
-  toNationalPortalRecord,
 } from '../domain/sync.ts';
 import { getPayment } from '../store/projection.ts';
-import { getSyncRecord, listDueSyncCodes, putSyncRecord, type SyncRecord } from '../store/sync.ts';
-import type { PortalClient } from '../sync/portal-client.ts';
+import {
+  deleteSyncStep,
+  getSyncRecord,
+  listDueSyncCodes,
+  listSyncSteps,
+  putSyncRecord,
+  putSyncStep,
+  type SyncRecord,
+} from '../store/sync.ts';
+import type { PortalAnswer, PortalClient } from '../sync/portal-client.ts';
 import { markFactSynced } from './project.ts';
 import { MAX_WRITE_ATTEMPTS, pause } from './transactions.ts';
 
-/** How long a worker may hold a dossier's push (longer than a push's timeout). */
+/** How long a worker may hold a dossier's sends (longer than a step's calls: login, record, progress). */
 const LEASE_MS = 60_000;
-/** Pushes per dossier in one call before leaving the rest to the next delivery (a dossier changing very fast). */
-const MAX_PUSHES_PER_CALL = 5;
+/** Steps per dossier sent in one call before leaving the rest to the next delivery or the sweep. */
+const MAX_STEPS_PER_CALL = 25;
 /** The sweep leaves a retry to its owning message for this long after it is due. */
 export const SWEEP_GRACE_MS = 60_000;
 export const SWEEP_OWNER = 'sweep';
@@ -54,43 +68,91 @@ export function retryPolicy(env: NodeJS.ProcessEnv = process.env): BackoffPolicy
   return { ...DEFAULT_BACKOFF, baseMs, capMs: Math.max(capMs, baseMs) };
 }
 
-/** Records the newest snapshot of a dossier to push; older or known versions change nothing. */
-export async function noteSnapshot(snapshot: DossierSnapshot, sequence: number): Promise<void> {
+/** How long a step waits for a missing earlier version: NATIONAL_PORTAL_GAP_WAIT_SECONDS, default 15 min. */
+export function gapWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.NATIONAL_PORTAL_GAP_WAIT_SECONDS);
+  return env.NATIONAL_PORTAL_GAP_WAIT_SECONDS && Number.isFinite(seconds) && seconds >= 0
+    ? seconds * 1000
+    : DEFAULT_GAP_WAIT_MS;
+}
+
+/** The province's unit code on the portal (`madonvi`). */
+export const portalUnitCode = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.NATIONAL_PORTAL_UNIT_CODE || env.PROVINCIAL_AGENCY_CODE || '';
+
+/** sha-256 of a dossier record as the portal stores it (the create/update flag is how it is sent, not what). */
+export function recordHash(record: DossierRecord): string {
+  const { isUpdating: _flag, ...content } = record;
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+}
+
+/** Queues the step of one dossier event and marks its version pending; known versions change nothing. */
+export async function noteDossierEvent(data: DossierEventData, sequence: number): Promise<void> {
+  const snapshot = data.dossier;
+  const code = snapshot.code;
+  const apiUrl = process.env.API_URL ?? '';
+  const payment = snapshot.paidOnline ? await getPayment(code) : undefined;
+  const unitCode = portalUnitCode();
+  await putSyncStep(code, {
+    sequence,
+    record: toDossierRecord(snapshot, {
+      unitCode,
+      documentUrl: (documentId) => `${apiUrl}/documents/${documentId}/content`,
+      portalKnowsDossier: false,
+      ...(payment ? { paymentChannel: payment.channelCode } : {}),
+    }),
+    progress: toProgressRecord(snapshot, data.entry, { unitCode }),
+    notedAt: now().toISOString(),
+  });
+  // Read after queueing: a sender that decided to wait for this version before the step existed has left its
+  // mark (gapSince) by now, and this note clears it.
+  let record = await getSyncRecord(code);
+  if (record && record.state.lastSyncedSequence !== null && sequence <= record.state.lastSyncedSequence) {
+    await deleteSyncStep(code, sequence); // a redelivered event of an acknowledged version
+    return;
+  }
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const record = await getSyncRecord(snapshot.code);
-    const state = record?.state ?? newSyncState(snapshot.code);
-    const next = enqueueSync(state, sequence, now());
-    if (next === state) return;
+    const at = now();
+    const state = record?.state ?? newSyncState(code);
+    let next = enqueueSync(state, sequence, at);
+    // The version a queued step was waiting for has arrived: no more waiting (unless sends are failing).
+    const fillsGap = record?.gapSince !== undefined && sequence === (state.lastSyncedSequence ?? 0) + 1;
+    if (fillsGap && state.attempts === 0) next = { ...next, nextAttemptAt: at.toISOString() };
+    if (next === state && !fillsGap && record) return;
+    const { gapSince: _gap, ...rest } = record ?? ({} as Partial<SyncRecord>);
+    const fromPortal = (snapshot as { source?: unknown }).source === 'dvcqg';
     try {
       await putSyncRecord(
         {
-          ...record,
+          ...(fillsGap ? rest : record),
           state: next,
           agencyCode: snapshot.agencyCode,
           currentAgencyCode: snapshot.currentAgencyCode,
-          snapshot,
-          snapshotSequence: sequence,
           revision: record?.revision ?? 0,
-        },
+          ...(fromPortal ? { fromPortal } : {}),
+        } as SyncRecord,
         record?.revision,
       );
       return;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       await pause(attempt);
+      record = await getSyncRecord(code);
     }
   }
-  throw new Error(`dossier ${snapshot.code}: could not record v${sequence} for sync (contention)`);
+  throw new Error(`dossier ${code}: could not record v${sequence} for sync (contention)`);
 }
 
 export type PushOutcome =
-  /** The portal holds the newest version. */
+  /** The portal acknowledged every version up to `sequence`. */
   | { kind: 'synced'; sequence: number }
-  /** Nothing to push now; `retryAt`/`owner` when a failed push is waiting for its next attempt. */
+  /** Nothing to send now; `retryAt`/`owner` when a failed send is waiting for its next attempt. */
   | { kind: 'idle'; retryAt?: string; owner?: string }
-  /** Another worker is pushing this dossier (it pushes the newest version). */
+  /** Another worker is sending this dossier (it sends every queued step). */
   | { kind: 'busy' }
-  /** The push failed; it is due again at `retryAt`. */
+  /** The next version's event has not arrived; the sweep sends the queued steps at `until` at the latest. */
+  | { kind: 'waiting'; expected: number; until: string }
+  /** The send failed; it is due again at `retryAt`. */
   | { kind: 'failed'; retryAt: string; error: string };
 
 async function claim(record: SyncRecord, at: Date): Promise<{ record: SyncRecord; leaseId: string } | undefined> {
@@ -107,63 +169,41 @@ async function claim(record: SyncRecord, at: Date): Promise<{ record: SyncRecord
   }
 }
 
-/** Writes the push's outcome onto the current record, releasing the lease if it is still ours. */
+/** Applies `change` to the current head, releasing the lease if it is still ours; retries on contention. */
 async function settle(
   code: string,
-  sent: number,
-  result: { ok: true } | { ok: false; error: string },
-  owner: string,
   leaseId: string,
+  change: (current: SyncRecord, at: Date) => SyncRecord,
 ): Promise<SyncRecord | undefined> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await getSyncRecord(code);
     if (!current) return undefined;
-    const at = now();
     const { leaseId: heldBy, leaseUntil, ...unleased } = current;
-    const rest: Omit<SyncRecord, 'leaseId' | 'leaseUntil'> & Partial<SyncRecord> =
-      heldBy === leaseId || heldBy === undefined ? unleased : { ...unleased, leaseId: heldBy, leaseUntil };
-    let next: SyncRecord;
-    if (result.ok) {
-      const { owner: _owner, ...withoutOwner } = rest;
-      next = {
-        ...withoutOwner,
-        state: recordSyncSuccess(current.state, sent, at),
-        lastAttemptAt: at.toISOString(),
-        lastSyncedAt: at.toISOString(),
-      };
-    } else if (current.state.pendingSequence === null) {
-      // Someone else got the newest version through meanwhile: this failure no longer matters.
-      next = { ...rest, lastAttemptAt: at.toISOString() };
-    } else {
-      next = {
-        ...rest,
-        owner,
-        state: recordSyncFailure(current.state, result.error, at, Math.random(), retryPolicy()),
-        lastAttemptAt: at.toISOString(),
-      };
-    }
+    const base = (
+      heldBy === leaseId || heldBy === undefined ? unleased : { ...unleased, leaseId: heldBy, leaseUntil }
+    ) as SyncRecord;
     try {
-      return await putSyncRecord(next, current.revision);
+      return await putSyncRecord(change(base, now()), current.revision);
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       await pause(attempt);
     }
   }
-  throw new Error(`dossier ${code}: could not record the outcome of pushing v${sent} (contention)`);
+  throw new Error(`dossier ${code}: could not record the outcome of a send (contention)`);
 }
 
 /**
- * Pushes the dossier's newest snapshot if a push is due and nobody else is pushing it; repeats while newer
- * versions arrive during the push. `owner` names who retries if it fails (the SQS message id, or the sweep).
+ * Sends the dossier's queued steps in order if a send is due and nobody else is sending; `owner` names who
+ * retries if it fails (the SQS message id, or the sweep).
  */
 export async function pushIfDue(code: string, owner: string, portal: PortalClient): Promise<PushOutcome> {
   let lastSynced: number | undefined;
-  for (let round = 0; round < MAX_PUSHES_PER_CALL; round++) {
+  for (let round = 0; round < MAX_STEPS_PER_CALL; round++) {
     const record = await getSyncRecord(code);
     const at = now();
     if (!record || !isSyncDue(record.state, at)) {
       if (lastSynced !== undefined) return { kind: 'synced', sequence: lastSynced };
-      // The portal has it: make sure the fact says so too (a failure after a push is healed on redelivery).
+      // The portal has it: make sure the fact says so too (a failure after a send is healed on redelivery).
       if (record?.state.lastSyncedSequence != null) await markFactSynced(code, record.state.lastSyncedSequence);
       const waiting = record && record.state.pendingSequence !== null && record.state.nextAttemptAt !== null;
       return waiting
@@ -173,22 +213,82 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
     if (record.leaseUntil !== undefined && record.leaseUntil > at.toISOString()) return { kind: 'busy' };
     const claimed = await claim(record, at);
     if (!claimed) continue;
-    const sent = claimed.record.snapshotSequence;
-    const payment = await getPayment(code);
-    const apiUrl = process.env.API_URL ?? '';
-    const result = await portal.push(
-      toNationalPortalRecord(claimed.record.snapshot, {
-        documentUrl: (documentId) => `${apiUrl}/documents/${documentId}/content`,
-        ...(payment ? { paymentChannel: payment.channelCode } : {}),
-      }),
-    );
-    const settled = await settle(code, sent, result, owner, claimed.leaseId);
-    if (!result.ok) {
-      if (settled?.state.pendingSequence === null) return { kind: 'idle' };
-      return { kind: 'failed', retryAt: settled?.state.nextAttemptAt ?? at.toISOString(), error: result.error };
+    const steps = await listSyncSteps(code, 10);
+    const acknowledged = claimed.record.state.lastSyncedSequence ?? 0;
+    for (const stale of steps.filter((step) => step.sequence <= acknowledged)) {
+      await deleteSyncStep(code, stale.sequence);
     }
-    await markFactSynced(code, sent);
-    lastSynced = sent;
+    const decision = nextStep(
+      claimed.record.state,
+      steps.map((step) => step.sequence),
+      claimed.record.gapSince ?? null,
+      at,
+      gapWaitMs(),
+    );
+    if (decision.kind === 'none') {
+      // Pending without a queued step cannot be sent; say so instead of retrying for ever.
+      logger.warn('sync pending without a queued step', { code, pending: claimed.record.state.pendingSequence });
+      await settle(code, claimed.leaseId, (current) => ({
+        ...current,
+        state: { ...current.state, pendingSequence: null, nextAttemptAt: null },
+      }));
+      return lastSynced === undefined ? { kind: 'idle' } : { kind: 'synced', sequence: lastSynced };
+    }
+    if (decision.kind === 'wait') {
+      await settle(code, claimed.leaseId, (current) => ({
+        ...current,
+        owner: SWEEP_OWNER,
+        gapSince: current.gapSince ?? at.toISOString(),
+        state: { ...current.state, nextAttemptAt: decision.until },
+      }));
+      // The missing step may have been queued while this worker decided (its note saw no mark yet): look again.
+      const again = await listSyncSteps(code, 10);
+      if (!again.some((candidate) => candidate.sequence === decision.expected)) {
+        return { kind: 'waiting', expected: decision.expected, until: decision.until };
+      }
+      await settle(code, claimed.leaseId, (current, when) => {
+        const { gapSince: _gap, ...rest } = current;
+        return { ...rest, state: { ...current.state, nextAttemptAt: when.toISOString() } };
+      });
+      continue;
+    }
+    const step = steps.find((candidate) => candidate.sequence === decision.sequence)!;
+    const portalKnows = claimed.record.recordHash !== undefined || claimed.record.fromPortal === true;
+    const hash = recordHash(step.record);
+    let acceptedHash = claimed.record.recordHash;
+    let result: PortalAnswer = { ok: true };
+    if (hash !== claimed.record.recordHash) {
+      result = await portal.send({ ...step.record, isUpdating: portalKnows ? '1' : '0' });
+      if (result.ok) acceptedHash = hash;
+    }
+    if (result.ok) result = await portal.send(step.progress);
+    if (!result.ok) {
+      const failure = result.error;
+      const settled = await settle(code, claimed.leaseId, (current, when) => ({
+        ...current,
+        owner,
+        ...(acceptedHash ? { recordHash: acceptedHash } : {}),
+        state: recordSyncFailure(current.state, failure, when, Math.random(), retryPolicy()),
+        lastAttemptAt: when.toISOString(),
+      }));
+      return { kind: 'failed', retryAt: settled?.state.nextAttemptAt ?? at.toISOString(), error: failure };
+    }
+    await settle(code, claimed.leaseId, (current, when) => {
+      const { owner: _owner, gapSince: _gap, ...rest } = current;
+      return {
+        ...rest,
+        recordHash: acceptedHash!,
+        state: recordSyncSuccess(current.state, step.sequence, when),
+        ...(decision.skipped.length > 0 ? { skippedCount: (current.skippedCount ?? 0) + decision.skipped.length } : {}),
+        lastAttemptAt: when.toISOString(),
+        lastSyncedAt: when.toISOString(),
+      };
+    });
+    if (decision.skipped.length > 0)
+      logger.warn('sync gave up waiting for lost versions', { code, skipped: decision.skipped });
+    await deleteSyncStep(code, step.sequence);
+    await markFactSynced(code, step.sequence);
+    lastSynced = step.sequence;
   }
   return lastSynced === undefined ? { kind: 'busy' } : { kind: 'synced', sequence: lastSynced };
 }
@@ -232,7 +332,7 @@ export function syncStatusView(record: SyncRecord): SyncStatusView {
     agencyCode: record.agencyCode,
     currentAgencyCode: record.currentAgencyCode,
     status: syncStatus(record.state),
-    latestSequence: record.snapshotSequence,
+    latestSequence: record.state.pendingSequence ?? record.state.lastSyncedSequence ?? 0,
     lastSyncedSequence: record.state.lastSyncedSequence,
     pendingSequence: record.state.pendingSequence,
     attempts: record.state.attempts,

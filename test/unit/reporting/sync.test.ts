@@ -3,105 +3,12 @@ import {
   enqueueSync,
   isSyncDue,
   newSyncState,
+  nextStep,
   nextSyncAttempt,
   recordSyncFailure,
   recordSyncSuccess,
   syncStatus,
-  toNationalPortalRecord,
 } from '#reporting/domain/sync.ts';
-import { AG1, CERTIFY, marchDossiers } from './fixtures.ts';
-
-describe('the national portal record', () => {
-  const dossiers = marchDossiers();
-
-  test('every field of a returned online dossier', () => {
-    const record = toNationalPortalRecord(dossiers.D1.last, { documentUrl: (id) => `https://dvc.example.vn/f/${id}` });
-    expect(record).toEqual({
-      MaHoSo: 'D1',
-      MaTTHC: CERTIFY,
-      TenTTHC: 'Chứng thực bản sao từ bản chính',
-      MaLinhVuc: 'chung-thuc',
-      KenhThucHien: '2',
-      ChuHoSo: 'Trần Thị Bình',
-      SoGiayToChuHoSo: '001099012345',
-      LoaiDoiTuong: '1',
-      NgayNopHoSo: '20250303080000',
-      NgayTiepNhan: '20250303090000',
-      NgayHenTra: '20250306170000',
-      NgayKetThucXuLy: '20250305100000',
-      NgayTra: '20250305150000',
-      NgayTuChoi: '',
-      TrangThaiHoSo: '10',
-      DonViXuLy: AG1,
-      TaiLieuNop: [
-        {
-          TepDinhKemId: 'D1-DOC-1',
-          MaThanhPhanHoSo: 'REQ-1',
-          DuongDanTaiTepTin: 'https://dvc.example.vn/f/D1-DOC-1',
-          DuocSoHoa: '1',
-          DuocTaiSuDung: '1',
-        },
-        {
-          TepDinhKemId: 'D1-DOC-2',
-          MaThanhPhanHoSo: 'REQ-2',
-          DuongDanTaiTepTin: 'https://dvc.example.vn/f/D1-DOC-2',
-          DuocSoHoa: '1',
-          DuocTaiSuDung: '0',
-        },
-      ],
-      HoSoCoThanhPhanSoHoa: '1',
-      DanhSachGiayToKetQua: [
-        {
-          GiayToId: 'R-D1',
-          TenGiayTo: 'Chứng thực bản sao từ bản chính',
-          MaGiayToKetQua: '123/QĐ-D1',
-          DuongDanTepTinKetQua: 'https://dvc.example.vn/f/R-D1',
-          NguoiKy: 'Lê Văn Cường',
-          CoQuanBanHanh: AG1,
-          NgayKy: '20250305100000',
-          LaKetQuaDienTu: '1',
-        },
-      ],
-      DanhSachLePhi: [{ MaPhiLePhi: 'LE-PHI', TenPhiLePhi: 'Lệ phí', Gia: '4000' }],
-      DuocThanhToanTrucTuyen: '2',
-      TaiKhoanDuocXacThucVoiVNeID: '1',
-      QuaTrinhXuLy: expect.any(Array),
-    });
-    expect(record.QuaTrinhXuLy.map((entry) => [entry.ThoiDiemXuLy, entry.TrangThai])).toEqual([
-      ['20250303080000', '1'],
-      ['20250303090000', '2'],
-      ['20250303100000', '4'],
-      ['20250304090000', '4'],
-      ['20250305100000', '9'],
-      ['20250305150000', '10'],
-      ['20250306090000', '10'],
-    ]);
-    expect(record.QuaTrinhXuLy[1]).toEqual({
-      NguoiXuLy: 'Nguyễn Văn An',
-      ChucDanh: 'Chuyên viên',
-      PhongBanXuLy: AG1,
-      ThoiDiemXuLy: '20250303090000',
-      NoiDungXuLy: 'receive',
-      TrangThai: '2',
-    });
-  });
-
-  test('payment platform, channel codes, rejection and a dossier without a result', () => {
-    expect(toNationalPortalRecord(dossiers.D1.last, { paymentChannel: 1 }).DuocThanhToanTrucTuyen).toBe('1');
-    expect(toNationalPortalRecord(dossiers.D2.last).DuocThanhToanTrucTuyen).toBe('0'); // paid at the counter
-    const d2 = toNationalPortalRecord(dossiers.D2.last);
-    expect([d2.KenhThucHien, d2.HoSoCoThanhPhanSoHoa, d2.TaiKhoanDuocXacThucVoiVNeID]).toEqual(['1', '0', '0']);
-    expect(d2.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua).toBe('');
-    expect(toNationalPortalRecord(dossiers.D7.last).KenhThucHien).toBe('3');
-    const rejected = toNationalPortalRecord(dossiers.D9.last);
-    expect([rejected.TrangThaiHoSo, rejected.NgayTuChoi, rejected.NgayTiepNhan]).toEqual(['3', '20250312100000', '']);
-    expect(rejected.DanhSachGiayToKetQua).toEqual([]);
-    expect(rejected.TaiLieuNop[0]?.DuongDanTaiTepTin).toBe('/documents/D9-DOC-1/content');
-    const business = { ...dossiers.D6.last, applicant: { ...dossiers.D6.last.applicant, type: 'business' as const } };
-    expect(toNationalPortalRecord(business).LoaiDoiTuong).toBe('2');
-    expect(toNationalPortalRecord(dossiers.D6.last).TrangThaiHoSo).toBe('5');
-  });
-});
 
 describe('sync retries', () => {
   const now = new Date('2025-03-10T02:00:00.000Z');
@@ -129,7 +36,7 @@ describe('sync retries', () => {
     expect(nextSyncAttempt({ attempts: 7 }, now, 0.999)).toBe(plus(Math.round(3_600_000 * (1 - 0.25 * 0.999))));
   });
 
-  test('a newer snapshot supersedes an unsent older one; older ones change nothing', () => {
+  test('the pending mark is the newest version queued; older or known versions leave it (their steps are queued apart)', () => {
     const synced3 = recordSyncSuccess(enqueueSync(newSyncState('D1'), 3, now), 3, now);
     expect(syncStatus(synced3)).toBe('synced');
     const pending5 = enqueueSync(synced3, 5, now);
@@ -177,5 +84,42 @@ describe('sync retries', () => {
     const afterFive = recordSyncSuccess(pending, 5, now);
     expect(afterFive).toMatchObject({ lastSyncedSequence: 5, pendingSequence: 6, nextAttemptAt: now.toISOString() });
     expect(isSyncDue(afterFive, now)).toBe(true);
+  });
+});
+
+describe('the order of steps', () => {
+  const now = new Date('2025-03-10T02:00:00.000Z');
+  const MIN = 60_000;
+  const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+
+  test('the next version goes out; acknowledged ones are ignored', () => {
+    expect(nextStep({ lastSyncedSequence: null }, [2, 1, 3], null, now)).toEqual({
+      kind: 'send',
+      sequence: 1,
+      skipped: [],
+    });
+    expect(nextStep({ lastSyncedSequence: 3 }, [3, 4], null, now)).toEqual({ kind: 'send', sequence: 4, skipped: [] });
+    expect(nextStep({ lastSyncedSequence: 4 }, [3, 4], null, now)).toEqual({ kind: 'none' });
+    expect(nextStep({ lastSyncedSequence: 4 }, [], null, now)).toEqual({ kind: 'none' });
+  });
+
+  test('a missing version is waited for, then given up as lost after the gap wait', () => {
+    expect(nextStep({ lastSyncedSequence: 1 }, [4, 3], null, now, 15 * MIN)).toEqual({
+      kind: 'wait',
+      expected: 2,
+      until: at(15 * MIN),
+    });
+    const since = new Date(now.getTime() - 5 * MIN).toISOString();
+    expect(nextStep({ lastSyncedSequence: 1 }, [3], since, now, 15 * MIN)).toEqual({
+      kind: 'wait',
+      expected: 2,
+      until: at(10 * MIN),
+    });
+    const longAgo = new Date(now.getTime() - 15 * MIN).toISOString();
+    expect(nextStep({ lastSyncedSequence: 1 }, [4, 5], longAgo, now, 15 * MIN)).toEqual({
+      kind: 'send',
+      sequence: 4,
+      skipped: [2, 3],
+    });
   });
 });

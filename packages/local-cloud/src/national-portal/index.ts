@@ -7,5 +7,6 @@
  * Outbound side (portal-sync): sync-receiver.ts, payment-platform.ts.
  */
 import './faults.ts';
+import './sync-receiver.ts';
 
 export { dispatchStandIn, registerStandInRoute, STAND_IN_PREFIX, setMotcuaBaseUrl } from './routes.ts';
