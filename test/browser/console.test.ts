@@ -56,6 +56,17 @@ async function uploadAs(token: string, body: Record<string, unknown>): Promise<s
   return opened.json.documentId as string;
 }
 
+/**
+ * The browser logs every 4xx answer as a console error; a test that provokes one on purpose (a stale version,
+ * an unknown dossier) takes exactly those entries off the list, so any other error still fails the run.
+ */
+function expectConsoleErrorsOfStatus(status: number): void {
+  const expected = `the server responded with a status of ${status}`;
+  const matching = consoleErrors.filter((e) => e.includes(expected));
+  expect(matching.length, `a console error for the ${status} answer`).toBeGreaterThan(0);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes(expected)));
+}
+
 async function expectAccessible(name: string): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   // A string, evaluated in the page: this file is compiled for Node, without the DOM's types.
@@ -220,6 +231,7 @@ describe('an official works a dossier in the console', () => {
     const stale = page.locator('.stale');
     await stale.waitFor();
     expect(await stale.textContent()).toContain('Đang xử lý');
+    expectConsoleErrorsOfStatus(412);
     await expectAccessible('05-dossier-stale');
     await page.getByRole('button', { name: 'Thực hiện lại trên phiên bản mới' }).click();
     await page.locator('.dossier-badges .badge', { hasText: 'Có kết quả' }).waitFor();
@@ -237,6 +249,7 @@ describe('an official works a dossier in the console', () => {
     await page.goto(`${cloud.url}/console/#/dossiers/000.00.15.H19-000000-9999`);
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/not found/i);
+    expectConsoleErrorsOfStatus(404);
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   });
 
