@@ -10,6 +10,7 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  PutObjectCommand,
   NoSuchKey,
   NotFound,
   type S3Client,
@@ -168,4 +169,11 @@ export async function copyVerifiedObject(from: string, to: string, verifiedEtag:
 
 export async function deleteObject(key: string): Promise<void> {
   await s3Client().send(new DeleteObjectCommand({ Bucket: documentsBucketName(), Key: key }));
+}
+
+/** Puts a file motcua fetched itself (forwarded from the national portal) into quarantine, as an upload would. */
+export async function putQuarantinedObject(key: string, body: Uint8Array, contentType: string): Promise<void> {
+  await s3Client().send(
+    new PutObjectCommand({ Bucket: documentsBucketName(), Key: key, Body: body, ContentType: contentType }),
+  );
 }

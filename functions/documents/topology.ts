@@ -247,6 +247,13 @@ export const topology: ContextTopology = {
     ),
     fn('documents-on-catalog', 'consumer', 'on-catalog-event', { tables: writeTable }),
     fn(
+      'documents-on-portal-event',
+      'consumer',
+      'on-portal-event',
+      { tables: writeTable, buckets: writeBucket },
+      { memoryMb: 512, timeoutSeconds: 30 },
+    ),
+    fn(
       'documents-on-malware-scan',
       'consumer',
       'on-malware-scan',
@@ -263,6 +270,7 @@ export const topology: ContextTopology = {
     ]),
     consumer('documents-result-signing', 'documents-sign-result', ['dossier.resolved'], 5),
     consumer('documents-from-catalog', 'documents-on-catalog', ['catalog.procedure_published']),
+    consumer('documents-from-portal', 'documents-on-portal-event', ['portal.files_received'], 5),
     {
       ...consumer('documents-malware-scans', 'documents-on-malware-scan', [MALWARE_SCAN_RESULT_DETAIL_TYPE]),
       awsEventSource: { source: 'aws.guardduty', detailType: MALWARE_SCAN_RESULT_DETAIL_TYPE, bucket: BUCKET },

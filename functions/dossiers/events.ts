@@ -109,6 +109,10 @@ export interface DossierSnapshot {
   /** The agency currently holding the dossier (differs from agencyCode during inter-agency steps). */
   currentAgencyCode: string;
   channel: Channel;
+  /** Where the dossier came from when not one of motcua's own doors: 'dvcqg' = forwarded by the national portal. */
+  source?: 'dvcqg';
+  /** The national portal's id of a forwarded dossier (its MaHoSo), to match status records sent back. */
+  nationalDossierId?: string;
   applicant: {
     idNumber: string;
     fullName: string;

@@ -281,6 +281,7 @@ export const topology: ContextTopology = {
     consumer('dossiers-on-catalog-event', 'on-catalog-event'),
     consumer('dossiers-on-document-event', 'on-document-event'),
     consumer('dossiers-on-payment-event', 'on-payment-event'),
+    consumer('dossiers-on-portal-event', 'on-portal-event'),
   ],
   routes: Object.values(routes),
   consumers: [
@@ -292,6 +293,7 @@ export const topology: ContextTopology = {
     ]),
     queue('dossiers-from-documents', 'dossiers-on-document-event', ['document.verified']),
     queue('dossiers-from-payments', 'dossiers-on-payment-event', ['payment.completed']),
+    queue('dossiers-from-portal', 'dossiers-on-portal-event', ['portal.dossier_forwarded']),
   ],
   schedules: [],
 };

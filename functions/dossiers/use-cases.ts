@@ -297,7 +297,7 @@ function feesFor(procedure: Procedure, formData: Record<string, unknown>): FeeLi
 }
 
 /** Steps planned at agencies of the catalog; half days are rounded up (the calendar counts whole days). */
-function plannedSteps(procedure: Procedure): PlannedStep[] {
+export function plannedSteps(procedure: Procedure): PlannedStep[] {
   return (procedure.steps ?? []).flatMap((step) =>
     step.agencyCode === undefined
       ? []
@@ -305,7 +305,7 @@ function plannedSteps(procedure: Procedure): PlannedStep[] {
   );
 }
 
-const usageItems = (documents: readonly SubmittedDocument[], code: string): TransactItem[] =>
+export const usageItems = (documents: readonly SubmittedDocument[], code: string): TransactItem[] =>
   [...new Set(documents.map((d) => d.documentId))].map((id) => store.documentUsage(id, code));
 
 // ---------------------------------------------------------------------------------------------------------
@@ -320,13 +320,13 @@ export interface SubmitInput {
   correlationId?: string;
 }
 
-interface PreparedSubmission {
+export interface PreparedSubmission {
   procedure: Procedure;
   documents: SubmittedDocument[];
   fees: FeeLine[];
 }
 
-async function prepareSubmission(body: SubmitBody, language: Language, at: Date): Promise<PreparedSubmission> {
+export async function prepareSubmission(body: SubmitBody, language: Language, at: Date): Promise<PreparedSubmission> {
   const today = toLocalDate(at);
   const [procedure, agency, known] = await Promise.all([
     procedureInEffect(body.procedureCode, today),

@@ -41,6 +41,7 @@ import {
 } from './gateway.ts';
 import { DevIssuer, devTokenRequestSchema } from './issuer.ts';
 import { LocalLambdas } from './lambda.ts';
+import { dispatchStandIn, setMotcuaBaseUrl } from './national-portal/index.ts';
 import { CheckpointStore, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
 import { type LocalResources, provision } from './provision.ts';
 import { handleS3Front } from './s3-front.ts';
@@ -233,6 +234,7 @@ async function startCloud(
 
   const issuer = await DevIssuer.create(dataDir ? join(dataDir, 'issuer-keys.json') : undefined, url);
   setFunctionEnvironment(resources, endpoints, issuer, url, province);
+  setMotcuaBaseUrl(url);
   resetAwsClients();
   resetClock();
 
@@ -318,6 +320,8 @@ async function startCloud(
       await handleS3Front(req, res, url, body, endpoints.fauxqs);
       return true;
     }
+    // The stand-in national portal (an external system); unmatched paths fall through to topology routes.
+    if (await dispatchStandIn(req, res, url, body)) return true;
     for (const [prefixPath, handler] of extraDevRoutes) {
       if (path.startsWith(prefixPath)) {
         await handler(req, res, url, body);

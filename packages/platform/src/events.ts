@@ -20,7 +20,7 @@ export interface EventEnvelope<TData = unknown, TType extends string = string> {
   data: TData;
 }
 
-export type ContextName = 'catalog' | 'dossiers' | 'documents' | 'payments' | 'notifications' | 'reporting';
+export type ContextName = 'catalog' | 'dossiers' | 'documents' | 'payments' | 'notifications' | 'reporting' | 'portal';
 
 /** What a producer hands to the outbox; the outbox fills in id and occurredAt. */
 export interface NewEvent<TData = unknown, TType extends string = string> {

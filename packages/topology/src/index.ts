@@ -7,11 +7,12 @@ import { topology as dossiers } from '../../../functions/dossiers/topology.ts';
 import { topology as notifications } from '../../../functions/notifications/topology.ts';
 import { topology as payments } from '../../../functions/payments/topology.ts';
 import { topology as platform } from '../../../functions/platform/topology.ts';
+import { topology as portal } from '../../../functions/portal/topology.ts';
 import { topology as reporting } from '../../../functions/reporting/topology.ts';
 import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from './types.ts';
 import { outboxPublisherFunction } from './types.ts';
 
-const CONTEXTS: ContextTopology[] = [platform, catalog, dossiers, documents, payments, notifications, reporting];
+const CONTEXTS: ContextTopology[] = [platform, catalog, dossiers, documents, payments, notifications, reporting, portal];
 
 /** A function's timeout when its declaration names none (API Gateway answers 503 after 30 s anyway). */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 29;

@@ -164,3 +164,21 @@ export async function dispatchStandIn(
   }
   return false;
 }
+
+/**
+ * The portal's services, called as `POST /dev/national-portal/api {"service": <name>, "session": …, ...fields}`
+ * (the shape provincial systems use). Each module registers the services it plays; a session from
+ * `POST /dev/national-portal/auth` is required (error_code 401 otherwise). Faults apply.
+ */
+export type PortalService = (fields: Record<string, unknown>) => Promise<{ status?: number; body: unknown }>;
+
+const services = new Map<string, PortalService>();
+
+export function registerPortalService(name: string, service: PortalService): void {
+  if (services.has(name)) throw new Error(`stand-in service ${name} registered twice`);
+  services.set(name, service);
+}
+
+export function portalService(name: string): PortalService | undefined {
+  return services.get(name);
+}

@@ -1,0 +1,150 @@
+/**
+ * The portal context's consumers: its copy of the local catalog (procedures, agencies) from catalog events,
+ * and the progress of forwarded dossiers from documents and dossiers events. Each event is applied once: the
+ * inbox record goes in the same transaction as the effect; a stale or replayed event changes nothing.
+ */
+import type { AgencyUpsertedData, ProcedurePublishedData, ProcedureRetiredData } from '#catalog/events.ts';
+import type { DocumentEventData } from '#documents/events.ts';
+import type { DossierEventData } from '#dossiers/events.ts';
+import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import type { EventEnvelope } from '#platform/events.ts';
+import { inboxPut } from '#platform/inbox.ts';
+import { logger } from '#platform/observability.ts';
+import { envelope, outboxPut } from '#platform/outbox.ts';
+import { toForwardedSubmission } from '../adapter/forwarded.ts';
+import { type Forward, onDocumentVerdict, onDossierCreated } from '../domain/forward.ts';
+import * as store from '../store.ts';
+import { forwardedSubmission } from './intake.ts';
+
+async function applyOnce(effect: TransactItem[], consumer: string, event: EventEnvelope, at: Date): Promise<boolean> {
+  try {
+    await transactWrite([...effect, inboxPut(store.portalTableName(), consumer, event.id, at)]);
+    return true;
+  } catch (error) {
+    if (failedConditions(error) !== undefined) return false;
+    throw error;
+  }
+}
+
+export async function applyCatalogEvent(consumer: string, event: EventEnvelope, at: Date): Promise<void> {
+  if (event.type === 'catalog.procedure_published') {
+    const { procedure } = event.data as ProcedurePublishedData;
+    const current = await store.getProcedure(procedure.code);
+    if (current && current.status === 'published' && current.version > procedure.version) return;
+    await applyOnce(
+      [
+        store.procedurePut(
+          {
+            code: procedure.code,
+            version: procedure.version,
+            name: procedure.name.vi,
+            status: 'published',
+            mode: procedure.mode,
+            agencyCodes: [...procedure.agencyCodes],
+            requirements: procedure.requirements.map((r) => ({
+              code: r.code,
+              name: r.name.vi,
+              required: r.required,
+              contentTypes: [...r.contentTypes],
+              maxBytes: r.maxBytes,
+            })),
+            formSchema: procedure.formSchema,
+          },
+          event.sequence,
+        ),
+      ],
+      consumer,
+      event,
+      at,
+    );
+  } else if (event.type === 'catalog.procedure_retired') {
+    const { code, version } = event.data as ProcedureRetiredData;
+    const current = await store.getProcedure(code);
+    if (!current || current.version !== version) return;
+    await applyOnce([store.procedurePut({ ...current, status: 'retired' }, event.sequence)], consumer, event, at);
+  } else if (event.type === 'catalog.agency_upserted') {
+    const { agency } = event.data as AgencyUpsertedData;
+    await applyOnce(
+      [store.agencyPut({ code: agency.code, name: agency.name.vi, active: agency.active }, event.sequence)],
+      consumer,
+      event,
+      at,
+    );
+  }
+}
+
+/** Re-reads and re-applies while another writer wins the race on the forward (few writers, few retries). */
+async function updateForward(
+  nationalId: string,
+  consumer: string,
+  event: EventEnvelope,
+  at: Date,
+  change: (f: Forward) => { next: Forward; extra: TransactItem[] } | undefined,
+): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const f = await store.getForward(nationalId);
+    if (!f) return;
+    const decided = change(f);
+    if (!decided) return;
+    try {
+      await transactWrite([
+        store.putForwardVersion(decided.next, f.version),
+        ...decided.extra,
+        inboxPut(store.portalTableName(), consumer, event.id, at),
+      ]);
+      return;
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed === undefined) throw error;
+      if (!failed.includes(0)) return; // only the inbox: applied before
+    }
+  }
+  throw new Error(`forwarded dossier ${nationalId} kept changing; the event will be retried`);
+}
+
+export async function applyIntakeEvent(consumer: string, event: EventEnvelope, at: Date): Promise<void> {
+  const iso = at.toISOString();
+  if (event.type === 'document.verified' || event.type === 'document.rejected') {
+    const data = event.data as DocumentEventData;
+    const nationalId = await store.getDocRef(data.documentId);
+    if (!nationalId) return; // not a file of a forwarded dossier
+    await updateForward(nationalId, consumer, event, at, (f) => {
+      const verdict =
+        event.type === 'document.verified'
+          ? ({ status: 'clean' } as const)
+          : ({ status: 'rejected', reason: data.reason ?? 'rejected' } as const);
+      const next = onDocumentVerdict(f, data.documentId, verdict, iso);
+      if (!next) return undefined;
+      const extra: TransactItem[] = [];
+      if (next.status === 'forwarded') {
+        const converted = toForwardedSubmission(f.record);
+        if (!converted.ok) throw new Error(`forwarded record ${f.nationalId} no longer converts`);
+        extra.push(
+          outboxPut(
+            store.portalTableName(),
+            envelope(
+              'portal',
+              {
+                type: 'portal.dossier_forwarded',
+                subject: f.nationalId,
+                sequence: next.version,
+                data: forwardedSubmission(next, converted.value),
+              },
+              at,
+            ),
+          ),
+        );
+      }
+      return { next, extra };
+    });
+  } else if (event.type === 'dossier.submitted') {
+    const { dossier } = event.data as DossierEventData;
+    const nationalId = (dossier as { nationalDossierId?: string }).nationalDossierId;
+    if (!nationalId) return;
+    await updateForward(nationalId, consumer, event, at, (f) => {
+      const next = onDossierCreated(f, dossier.code, iso);
+      return next ? { next, extra: [] } : undefined;
+    });
+    logger.info('forwarded dossier accepted', { nationalId, dossierCode: dossier.code });
+  }
+}
