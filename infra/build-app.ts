@@ -8,6 +8,7 @@ import type { DeploymentEnvironment, ProvinceConfig } from '#platform/province.t
 import { allTopologies } from '#topology/index.ts';
 import { stackName } from './naming.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ConsoleSite } from './stacks/console-stack.ts';
 import { ContextStack } from './stacks/context-stack.ts';
 import { EdgeStack } from './stacks/edge-stack.ts';
 import { FoundationStack } from './stacks/foundation-stack.ts';
@@ -118,6 +119,13 @@ export function buildApp(
       .filter((r) => !r.path.startsWith('/dev/')),
   });
   edge.addStackDependency(api);
+  // The officials' console: the API distribution's /console/* behaviour (infra/stacks/console-stack.ts).
+  new ConsoleSite(edge, 'Console', {
+    province,
+    distribution: edge.apiDistribution,
+    region: env.region,
+    logBucket: edge.logBucket,
+  });
 
   const monitoring = new MonitoringStack(app, stackName(province.id, 'Monitoring'), {
     env,
