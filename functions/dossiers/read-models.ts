@@ -18,6 +18,7 @@ import type {
   ProcedureRetiredData,
 } from '#catalog/events.ts';
 import type { DocumentEventData } from '#documents/events.ts';
+import { getAsCaller } from '#platform/caller-api.ts';
 import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
@@ -114,6 +115,53 @@ export async function applyDocumentEvent(event: EventEnvelope, consumer: string,
     ...(data.ownerAgencyCode === undefined ? {} : { ownerAgencyCode: data.ownerAgencyCode }),
   };
   return applyOnce([store.documentUpsert(document, event.sequence)], consumer, event, at);
+}
+
+/**
+ * The verified documents among `ids`, as the read model has them; one it does not have yet (its
+ * document.verified event is still on its way) is confirmed synchronously through the documents context's
+ * published API, as the caller (their access rules apply), and kept in the read model at once. So a document
+ * that `POST /documents/{id}/complete` just called usable can be submitted at once
+ * (docs/decisions/0013-money-under-load.md). The kept copy carries sequence 0: the event, when it comes, wins.
+ */
+export async function knownDocuments(ids: readonly string[]): Promise<Map<string, store.StoredDocument>> {
+  const known = await store.getDocuments(ids);
+  const missing = [...new Set(ids)].filter((id) => !known.has(id));
+  await Promise.all(
+    missing.map(async (id) => {
+      const document = verifiedDocumentOf(await getAsCaller(`/documents/${encodeURIComponent(id)}`), id);
+      if (!document) return;
+      try {
+        await transactWrite([store.documentUpsert(document, 0)]);
+      } catch (error) {
+        // Already there: the event arrived meanwhile.
+        if (failedConditions(error) === undefined) throw error;
+      }
+      logger.info('document confirmed through the documents API before its event', { documentId: id });
+      known.set(id, { document, usedBy: [] });
+    }),
+  );
+  return known;
+}
+
+/** What the documents API's view says of a usable uploaded document, as the read model keeps it. */
+function verifiedDocumentOf(view: unknown, id: string): store.VerifiedDocument | undefined {
+  const v = view as Partial<Record<string, unknown>> | undefined;
+  if (!v || v.documentId !== id || v.usable !== true || v.status !== 'clean' || v.kind !== 'upload') return undefined;
+  if (typeof v.sha256 !== 'string' || typeof v.fileName !== 'string' || typeof v.contentType !== 'string') {
+    return undefined;
+  }
+  if (typeof v.size !== 'number' || typeof v.digitized !== 'boolean') return undefined;
+  return {
+    documentId: id,
+    fileName: v.fileName,
+    contentType: v.contentType,
+    size: v.size,
+    sha256: v.sha256,
+    digitized: v.digitized,
+    ...(typeof v.ownerIdNumber === 'string' ? { ownerIdNumber: v.ownerIdNumber } : {}),
+    ...(typeof v.ownerAgencyCode === 'string' ? { ownerAgencyCode: v.ownerAgencyCode } : {}),
+  };
 }
 
 /**

@@ -34,7 +34,7 @@ import { applyAction, createDossier, type Decision } from './domain/decide.ts';
 import type { ActorRole, Dossier, DossierAction, PlannedStep } from './domain/model.ts';
 import { allowedActions, blockedReason } from './domain/transitions.ts';
 import type { Actor, DossierStatus, SubmittedDocument } from './events.ts';
-import { agencyFor, procedureInEffect, workingCalendar } from './read-models.ts';
+import { agencyFor, knownDocuments, procedureInEffect, workingCalendar } from './read-models.ts';
 import * as store from './store.ts';
 
 /** The payments context, as the dossier's history records it. */
@@ -331,7 +331,7 @@ export async function prepareSubmission(body: SubmitBody, language: Language, at
   const [procedure, agency, known] = await Promise.all([
     procedureInEffect(body.procedureCode, today),
     agencyFor(body.agencyCode),
-    store.getDocuments(body.documents.map((d) => d.documentId)),
+    knownDocuments(body.documents.map((d) => d.documentId)),
   ]);
   if (!procedure) {
     throw new ValidationError(
@@ -581,7 +581,7 @@ export function supplementDossier(
   return ownerAction(input, 'supplement', async ({ dossier: d }) => {
     const [procedure, known] = await Promise.all([
       store.getProcedureVersion(d.procedureCode, d.procedureVersion),
-      store.getDocuments(body.documents.map((ref) => ref.documentId)),
+      knownDocuments(body.documents.map((ref) => ref.documentId)),
     ]);
     if (!procedure)
       throw new Error(`Procedure ${d.procedureCode} v${d.procedureVersion} is missing from the read model`);

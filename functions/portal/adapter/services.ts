@@ -4,10 +4,9 @@
  * `{session, error_code: 0}`), then `POST <api> {service, madonvi, ...}` with `Authorization: Bearer <session>`;
  * HTTP 401 or error_code 401 (session expired) logs in again once. error_code 0 is success.
  *
- * Where: NATIONAL_PORTAL_API_URL and NATIONAL_PORTAL_AUTH_URL; locally, when unset, the stand-in under
- * `${API_URL}/dev/national-portal/`. The account: on AWS the Secrets Manager secret NATIONAL_PORTAL_SECRET_NAME
+ * Where: see `endpoints` below. The account: on AWS the Secrets Manager secret NATIONAL_PORTAL_SECRET_NAME
  * holding `{"username": "…", "password": "…"}`; locally NATIONAL_PORTAL_USERNAME / _PASSWORD or the stand-in's
- * development account. The unit code `madonvi` is PROVINCIAL_AGENCY_CODE.
+ * development account. The unit code `madonvi`: NATIONAL_PORTAL_UNIT_CODE, default PROVINCIAL_AGENCY_CODE.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
@@ -45,11 +44,16 @@ export const SERVICES = {
 
 export class PortalUnavailable extends Error {}
 
+/**
+ * On AWS the portal's one services endpoint (NATIONAL_PORTAL_URL, the province's `nationalPortal.endpoint`, as the
+ * outbound sync uses it) and its login (NATIONAL_PORTAL_AUTH_URL, default `<endpoint>/auth`);
+ * NATIONAL_PORTAL_API_URL overrides the services endpoint for these calls. Locally, with nothing set, the
+ * stand-in's catalog and pull services (`/dev/national-portal/api`) and its login.
+ */
 function endpoints(): { api: string; auth: string } | undefined {
   const env = process.env;
-  if (env.NATIONAL_PORTAL_API_URL && env.NATIONAL_PORTAL_AUTH_URL) {
-    return { api: env.NATIONAL_PORTAL_API_URL, auth: env.NATIONAL_PORTAL_AUTH_URL };
-  }
+  const api = env.NATIONAL_PORTAL_API_URL || env.NATIONAL_PORTAL_URL;
+  if (api) return { api, auth: env.NATIONAL_PORTAL_AUTH_URL || `${api.replace(/\/+$/, '')}/auth` };
   if (isLocal() && env.API_URL) {
     return { api: `${env.API_URL}/dev/national-portal/api`, auth: `${env.API_URL}/dev/national-portal/auth` };
   }
@@ -113,7 +117,7 @@ async function login(auth: string): Promise<string> {
 export async function callService<T>(service: string, fields: Record<string, unknown> = {}): Promise<T> {
   const where = endpoints();
   if (!where) throw new PortalUnavailable('NATIONAL_PORTAL_API_URL / NATIONAL_PORTAL_AUTH_URL are not configured');
-  const madonvi = process.env.PROVINCIAL_AGENCY_CODE ?? '';
+  const madonvi = process.env.NATIONAL_PORTAL_UNIT_CODE || process.env.PROVINCIAL_AGENCY_CODE || '';
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = session ?? (await login(where.auth));
     const answer = await post(where.api, { service, madonvi, ...fields }, current);

@@ -45,7 +45,8 @@ try {
     ? `
   Dev tokens      POST ${cloud.url}/dev/token {"sub":"001099012345","roles":["citizen"]}
   Dev clock       POST ${cloud.url}/dev/clock {"now":"2026-12-01T09:00:00+07:00"}   DELETE ${cloud.url}/dev/clock
-  Dev outbox      ${cloud.url}/dev/outbox        Sandbox checkout: ${cloud.url}/dev/gateway/`
+  Dev outbox      ${cloud.url}/dev/outbox        Sandbox checkout: ${cloud.url}/dev/gateway/
+  National portal ${cloud.url}/dev/national-portal/   (stand-in DVCQG: submit as a citizen, forwarded to motcua)`
     : `
   /dev/*          off (--no-dev)`;
   const u = cloud.url;

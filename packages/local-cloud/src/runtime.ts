@@ -373,7 +373,9 @@ async function startCloud(
   const checkpoints = new CheckpointStore(dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
   const startPollers = () => {
     for (const queue of resources.queues.values()) {
-      pollers.push(startQueuePoller(clients.sqs, queue, functionNamed(queue.consumer.function), lambdas, log));
+      pollers.push(
+        startQueuePoller(clients.sqs, queue, functionNamed(queue.consumer.function), lambdas, log, checkpoints),
+      );
     }
     for (const table of resources.tables.values()) {
       if (!table.streamArn || !table.failureQueueUrl) continue;

@@ -16,6 +16,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
+import { asCaller } from './caller-api.ts';
 import { ValidationError } from './errors.ts';
 import { type Identity, identityFromEvent } from './identity.ts';
 import { logger, metrics, tracer } from './observability.ts';
@@ -165,7 +166,7 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
     try {
       const request = parseRequest(route, event);
       logger.appendKeys({ route: route.id });
-      response = toResponse(await fn(request, context));
+      response = toResponse(await asCaller(request.headers.authorization, () => fn(request, context)));
     } catch (error) {
       response = problemResponse(error, event);
     }
