@@ -20,9 +20,10 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CalendarYear } from '#calendar/calendar.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { decodeCursor, encodeCursor, type TransactItem } from '#platform/dynamo.ts';
+import { assertItemFits } from '#platform/bounds.ts';
+import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
+import type { TransactItem } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
-import { ValidationError } from '#platform/errors.ts';
 import type { ProcedureSummary } from './api/schemas.ts';
 import type { Agency, OnlineMode, Procedure, ProcedureStatus } from './domain/schemas.ts';
 import { normalizeForSearch, searchTokens } from './domain/search.ts';
@@ -131,21 +132,13 @@ function revisionCondition(previousRevision: number | undefined) {
 }
 
 /** A cursor must name an item of the list it pages through; anything else is the caller's mistake. */
+const listCursorShape = (list: string) => ({ keys: ['gsi1pk', 'gsi1sk', 'pk', 'sk'], partition: { gsi1pk: list } });
+
 function listCursor(cursor: string | undefined, list: string): Record<string, unknown> | undefined {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  const valid =
-    key.gsi1pk === list &&
-    typeof key.gsi1sk === 'string' &&
-    typeof key.pk === 'string' &&
-    typeof key.sk === 'string' &&
-    Object.keys(key).length === 4;
-  if (!valid) throw new ValidationError([{ path: 'query.cursor', message: 'invalid cursor' }]);
-  return key;
+  return decodePageCursor(cursor, listCursorShape(list));
 }
 
-const cursorOf = (item: Record<string, unknown>) =>
-  encodeCursor({ gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk, pk: item.pk, sk: item.sk });
+const cursorOf = (item: Record<string, unknown>) => encodePageCursor(item, listCursorShape(PUBLISHED_LIST));
 
 // ---------------------------------------------------------------------------------------------------------
 // Agencies
@@ -261,6 +254,9 @@ export function procedureHeadPut(
   };
 }
 
+/** A procedure version as JSON, at most: its event must fit an SNS message (256 KB) with the envelope. */
+const MAX_PROCEDURE_BYTES = 192 * 1024;
+
 /**
  * Writes a version. A new number, or the draft being saved again or published, may be written; a published or
  * retired version is only ever rewritten by `supersede` (its validity and status), never its content.
@@ -270,12 +266,20 @@ export function procedureVersionPut(
   audit: Audit,
   mode: 'new-or-draft' | 'supersede',
 ): TransactItem {
+  const procedure = JSON.stringify(stored.procedure);
+  // The published procedure also travels whole in its event (SNS takes 256 KB) and into the dossiers
+  // context's copy: refuse a larger one here, as a 413, rather than fail later where nobody sees it.
+  assertItemFits(
+    procedure,
+    { vi: `Thủ tục ${stored.procedure.code}`, en: `Procedure ${stored.procedure.code}` },
+    MAX_PROCEDURE_BYTES,
+  );
   return {
     Put: {
       TableName: catalogTableName(),
       Item: {
         ...versionKey(stored.procedure.code, stored.procedure.version),
-        procedure: JSON.stringify(stored.procedure),
+        procedure,
         status: stored.procedure.status,
         contentHash: stored.contentHash,
         updatedAt: audit.at,

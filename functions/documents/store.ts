@@ -17,7 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { decodeCursor, encodeCursor, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
+import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
+import { type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import type { AccessLogEntry } from './api/schemas.ts';
 import type { Grant } from './domain/access.ts';
@@ -130,7 +131,8 @@ export async function listStore(
   limit: number,
   cursor: string | undefined,
 ): Promise<{ items: DocumentRecord[]; nextCursor?: string }> {
-  const exclusiveStartKey = decodeCursor(cursor);
+  const shape = { keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { gsi1pk: `OWNER#${idNumber}` } };
+  const exclusiveStartKey = decodePageCursor(cursor, shape);
   const found = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: documentsTableName(),
@@ -142,7 +144,7 @@ export async function listStore(
       ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
     }),
   );
-  const nextCursor = encodeCursor(found.LastEvaluatedKey);
+  const nextCursor = encodePageCursor(found.LastEvaluatedKey, shape);
   return {
     items: (found.Items ?? []).map((i) => i.document as DocumentRecord),
     ...(nextCursor ? { nextCursor } : {}),
@@ -164,7 +166,8 @@ export async function listAccessLog(
   limit: number,
   cursor: string | undefined,
 ): Promise<{ items: AccessLogEntry[]; nextCursor?: string }> {
-  const exclusiveStartKey = decodeCursor(cursor);
+  const shape = { keys: ['pk', 'sk'], partition: { pk: `ACCESS#${documentId}` } };
+  const exclusiveStartKey = decodePageCursor(cursor, shape);
   const found = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: documentsTableName(),
@@ -175,7 +178,7 @@ export async function listAccessLog(
       ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
     }),
   );
-  const nextCursor = encodeCursor(found.LastEvaluatedKey);
+  const nextCursor = encodePageCursor(found.LastEvaluatedKey, shape);
   return {
     items: (found.Items ?? []).map((i) => ({
       at: String(i.at),

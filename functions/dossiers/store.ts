@@ -33,9 +33,10 @@ import {
 import type { CalendarYear } from '#calendar/calendar.ts';
 import type { Agency, Procedure } from '#catalog/contract.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { decodeCursor, encodeCursor, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
+import { assertItemFits } from '#platform/bounds.ts';
+import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
+import { type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
-import { ValidationError } from '#platform/errors.ts';
 import type { Dossier } from './domain/model.ts';
 import { isFinal } from './domain/model.ts';
 import type { DossierStatus } from './events.ts';
@@ -122,6 +123,9 @@ export async function getDossier(code: string, consistent = true): Promise<Store
  * the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting.
  */
 export function dossierPut(stored: StoredDossier, expectedVersion: number | undefined): TransactItem {
+  const item = dossierItem(stored);
+  // A clear 413 that changes nothing rather than DynamoDB's refusal of the whole transaction as a 500.
+  assertItemFits(item, { vi: `Hồ sơ ${stored.dossier.code}`, en: `Dossier ${stored.dossier.code}` });
   return {
     Put: {
       TableName: dossiersTableName(),
@@ -159,17 +163,13 @@ export async function nextSequence(agencyCode: string, localDate: string): Promi
 }
 
 /** A cursor must name an item of the partition it pages through; anything else is the caller's mistake. */
+const indexCursorShape = (index: string, partition: string) => ({
+  keys: ['pk', 'sk', `${index}pk`, `${index}sk`],
+  partition: { [`${index}pk`]: partition },
+});
+
 function indexCursor(cursor: string | undefined, index: string, partition: string) {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  const valid =
-    key[`${index}pk`] === partition &&
-    typeof key[`${index}sk`] === 'string' &&
-    typeof key.pk === 'string' &&
-    typeof key.sk === 'string' &&
-    Object.keys(key).length === 4;
-  if (!valid) throw new ValidationError([{ path: 'query.cursor', message: 'invalid cursor' }]);
-  return key;
+  return decodePageCursor(cursor, indexCursorShape(index, partition));
 }
 
 async function queryPage(
@@ -201,14 +201,7 @@ async function queryPage(
   const page = items.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    items.length > limit && last
-      ? encodeCursor({
-          pk: last.pk,
-          sk: last.sk,
-          [`${index}pk`]: last[`${index}pk`],
-          [`${index}sk`]: last[`${index}sk`],
-        })
-      : undefined;
+    items.length > limit && last ? encodePageCursor(last, indexCursorShape(index, partition)) : undefined;
   return { items: page.map(storedDossier), ...(nextCursor ? { nextCursor } : {}) };
 }
 

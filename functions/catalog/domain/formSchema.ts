@@ -13,7 +13,14 @@
  *
  * Fee quantities: a procedure whose fees depend on pages or copies declares the integer fields `soTrang` and
  * `soBanSao` (see `fees.ts`).
+ *
+ * Bounds (a schema is stored in one DynamoDB item and copied into the dossiers context): at most
+ * MAX_FORM_FIELDS fields, MAX_ENUM_VALUES values per enum. Patterns are written by admins and run against
+ * applicants' input, so they are matched by a linear-time engine (RE2, via re2js): a pattern such as `(a+)+$`
+ * cannot backtrack catastrophically, and one RE2 cannot run in linear time (backreferences, lookaround) is
+ * refused when the procedure is saved. See docs/decisions/0012-hardening.md.
  */
+import { RE2JS } from 're2js';
 import * as z from 'zod';
 import type { FieldError } from '#platform/errors.ts';
 import { joinPath, splitPath } from './paths.ts';
@@ -21,6 +28,9 @@ import { joinPath, splitPath } from './paths.ts';
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 const FIELD_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export const MAX_FORM_FIELDS = 200;
+export const MAX_ENUM_VALUES = 500;
 
 const fieldTitle = z.string().min(1).max(200).describe('Label shown to the applicant (Vietnamese).');
 const fieldDescription = z.string().min(1).max(1000).describe('Help text shown under the field.').optional();
@@ -33,7 +43,7 @@ const StringFieldSchema = z.strictObject({
   maxLength: z.int().min(0).optional().describe('Maximum length in characters (code points).'),
   pattern: z.string().min(1).max(500).optional().describe('ECMAScript regular expression the value must match.'),
   format: z.enum(['date', 'email']).optional().describe("'date' = YYYY-MM-DD; 'email' = an e-mail address."),
-  enum: z.array(z.string()).min(1).optional().describe('The only values allowed.'),
+  enum: z.array(z.string().max(500)).min(1).max(MAX_ENUM_VALUES).optional().describe('The only values allowed.'),
 });
 
 const IntegerFieldSchema = z.strictObject({
@@ -42,7 +52,7 @@ const IntegerFieldSchema = z.strictObject({
   description: fieldDescription,
   minimum: z.number().optional().describe('Inclusive lower bound.'),
   maximum: z.number().optional().describe('Inclusive upper bound.'),
-  enum: z.array(z.int()).min(1).optional().describe('The only values allowed.'),
+  enum: z.array(z.int()).min(1).max(MAX_ENUM_VALUES).optional().describe('The only values allowed.'),
 });
 
 const NumberFieldSchema = z.strictObject({
@@ -51,7 +61,7 @@ const NumberFieldSchema = z.strictObject({
   description: fieldDescription,
   minimum: z.number().optional().describe('Inclusive lower bound.'),
   maximum: z.number().optional().describe('Inclusive upper bound.'),
-  enum: z.array(z.number()).min(1).optional().describe('The only values allowed.'),
+  enum: z.array(z.number()).min(1).max(MAX_ENUM_VALUES).optional().describe('The only values allowed.'),
 });
 
 const BooleanFieldSchema = z.strictObject({
@@ -74,8 +84,14 @@ export const FormSchemaDefinitionSchema = z
     description: z.string().min(1).max(2000).optional(),
     properties: z
       .record(z.string().regex(FIELD_NAME_PATTERN), FormFieldSchema)
+      .refine((fields) => Object.keys(fields).length <= MAX_FORM_FIELDS, `at most ${MAX_FORM_FIELDS} fields`)
+      .meta({ maxProperties: MAX_FORM_FIELDS })
       .describe('Fields by name (letters, digits, underscore; starting with a letter).'),
-    required: z.array(z.string()).optional().describe('Names of the fields the applicant must fill.'),
+    required: z
+      .array(z.string().max(64))
+      .max(MAX_FORM_FIELDS)
+      .optional()
+      .describe('Names of the fields the applicant must fill.'),
     additionalProperties: z.literal(false).describe('Always false: undeclared fields are rejected.'),
   })
   .superRefine((schema, ctx) => {
@@ -107,7 +123,11 @@ function semanticErrors(schema: FormSchemaDefinition): FieldError[] {
         errors.push({ path: `${at}.minLength`, message: 'minLength is greater than maxLength' });
       }
       if (field.pattern !== undefined && compilePattern(field.pattern) === undefined) {
-        errors.push({ path: `${at}.pattern`, message: 'pattern is not a valid regular expression' });
+        errors.push({
+          path: `${at}.pattern`,
+          message:
+            'pattern must be a regular expression in the common subset of ECMAScript and RE2 (no backreferences, no lookaround)',
+        });
       }
     } else if (field.type === 'integer' || field.type === 'number') {
       if (field.minimum !== undefined && field.maximum !== undefined && field.minimum > field.maximum) {
@@ -118,12 +138,24 @@ function semanticErrors(schema: FormSchemaDefinition): FieldError[] {
   return errors;
 }
 
-function compilePattern(pattern: string): RegExp | undefined {
+const compiledPatterns = new Map<string, RE2JS | undefined>();
+
+/**
+ * The pattern as a linear-time matcher, or undefined when it is not valid both as an ECMAScript pattern
+ * (clients validate with it) and in RE2 (the server matches with it, in time linear in the input).
+ */
+export function compilePattern(pattern: string): RE2JS | undefined {
+  if (compiledPatterns.has(pattern)) return compiledPatterns.get(pattern);
+  let compiled: RE2JS | undefined;
   try {
-    return new RegExp(pattern, 'u');
+    new RegExp(pattern, 'u');
+    compiled = RE2JS.compile(pattern);
   } catch {
-    return undefined;
+    compiled = undefined;
   }
+  if (compiledPatterns.size > 1000) compiledPatterns.clear();
+  compiledPatterns.set(pattern, compiled);
+  return compiled;
 }
 
 /**

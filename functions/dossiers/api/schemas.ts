@@ -14,6 +14,22 @@ export const MAX_PAGE_SIZE = 100;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** The form is flat (catalog's formSchema: scalar fields), so is its data; its JSON is bounded as a whole. */
+export const MAX_FORM_DATA_CHARS = 64 * 1024;
+const formDataSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a field name of the form'),
+    z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+  )
+  .superRefine((data, ctx) => {
+    const size = JSON.stringify(data).length;
+    if (size > MAX_FORM_DATA_CHARS) {
+      // A built-in issue code, so the message comes in the caller's language like every other.
+      ctx.addIssue({ code: 'too_big', origin: 'string', maximum: MAX_FORM_DATA_CHARS, inclusive: true, input: data });
+    }
+  })
+  .meta({ maxProperties: 200 });
+
 // ---------------------------------------------------------------------------------------------------------
 // Parameters and headers
 
@@ -107,9 +123,26 @@ export const submitBodySchema = z.object({
   procedureCode: ProcedureCodeSchema,
   agencyCode: AgencyCodeSchema.describe('The agency that receives the dossier; it must handle the procedure.'),
   applicant: applicantSchema,
-  formData: z.record(z.string(), z.unknown()).describe("The procedure's form, valid against its formSchema."),
+  formData: formDataSchema.describe(
+    `The procedure's form, valid against its formSchema: scalar fields, at most ${MAX_FORM_DATA_CHARS} characters as JSON.`,
+  ),
   documents: z.array(documentRefSchema).max(100).default([]),
   resultDelivery: z.enum(['online', 'counter', 'post']).describe('How the result reaches the applicant.'),
+  channel: z
+    .enum(['online', 'in_person', 'post'])
+    .default('online')
+    .describe(
+      'How the dossier arrived. Citizens: online only. Officials of a one-stop desk register in_person (at the ' +
+        'counter) or post (arrived by mail) on behalf of the applicant.',
+    ),
+  receivingAgencyCode: AgencyCodeSchema.optional().describe(
+    "Officials: the desk taking the dossier in (default: the official's agency; it must be theirs). Any desk of " +
+      'the province may receive for a procedure of another agency (boundary-free); the result comes back to it.',
+  ),
+  receive: z
+    .boolean()
+    .default(false)
+    .describe('Officials: receive at once (the appointment is fixed now) instead of leaving it submitted.'),
 });
 
 export type SubmitBody = z.output<typeof submitBodySchema>;
@@ -124,10 +157,9 @@ export const officialActionSchema = z.discriminatedUnion(
 
 export const supplementBodySchema = z.object({
   documents: z.array(documentRefSchema).max(100).default([]).describe('Corrected or added documents.'),
-  formData: z
-    .record(z.string(), z.unknown())
+  formData: formDataSchema
     .optional()
-    .describe('Form fields to change; merged into the form and validated as a whole.'),
+    .describe('Form fields to change; merged into the form and validated as a whole (bounded like on submission).'),
   note: text(2000).optional(),
 });
 

@@ -3,13 +3,15 @@
  *
  * Locally the SDK's own service-specific endpoint variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS,
  * AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL_S3) point the very same code at DynamoDB Local and fauxqs; nothing
- * here branches on where it runs except S3 path-style addressing, which the emulator needs.
+ * here branches on where it runs except S3 path-style addressing, which the emulator needs. On AWS their calls
+ * are traced (X-Ray subsegments, observability.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from './observability.ts';
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let sns: SNSClient | undefined;
@@ -19,27 +21,29 @@ let s3: S3Client | undefined;
 const retryOptions = { maxAttempts: 3 };
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient(retryOptions), {
+  dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient(retryOptions)), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return dynamo;
 }
 
 export function snsClient(): SNSClient {
-  sns ??= new SNSClient(retryOptions);
+  sns ??= traced(new SNSClient(retryOptions));
   return sns;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient(retryOptions);
+  sqs ??= traced(new SQSClient(retryOptions));
   return sqs;
 }
 
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({
-    ...retryOptions,
-    forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
-  });
+  s3 ??= traced(
+    new S3Client({
+      ...retryOptions,
+      forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+    }),
+  );
   return s3;
 }
 

@@ -1,11 +1,10 @@
 /**
  * Small helpers over the DynamoDB document client shared by every context's store: transactions that carry
- * the outbox and inbox items, recognising which condition failed, and opaque pagination cursors.
+ * the outbox and inbox items, recognising which condition failed. (Pagination cursors: cursor.ts.)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws.ts';
-import { ValidationError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -31,22 +30,6 @@ export async function transactWrite(items: TransactItem[]): Promise<void> {
   if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`transaction of ${items.length} items is too large`);
   await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
-}
-
-/** Opaque cursors: the LastEvaluatedKey, base64url JSON. A tampered cursor is a 400, not a 500. */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
-
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError([{ path: 'query.cursor', message: 'invalid cursor' }]);
 }
 
 /** Epoch seconds for a TTL attribute `days` from `from`. */

@@ -11,15 +11,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
-import { asCaller } from './caller-api.ts';
 import { ValidationError } from './errors.ts';
 import { type Identity, identityFromEvent } from './identity.ts';
-import { logger, metrics, tracer } from './observability.ts';
+import { logger, metrics, tracing, withCorrelationId } from './observability.ts';
 import {
   fieldErrorsFromZod,
   type Language,
@@ -43,6 +41,8 @@ export interface HttpRequest<R extends RouteDecl> {
   language: Language;
   sourceIp: string;
   requestId: string;
+  /** Follows the work into the events it causes: the caller's `x-correlation-id`, or the request id. */
+  correlationId: string;
   event: APIGatewayProxyEventV2;
 }
 
@@ -84,6 +84,12 @@ function parsePart<T extends z.ZodType | undefined>(
     return undefined as Infer<T>;
   }
   return result.data as Infer<T>;
+}
+
+/** A caller-supplied correlation id is kept only when it looks like one (no log injection, bounded size). */
+function correlationIdOf(headers: Record<string, string>, requestId: string): string {
+  const given = headers['x-correlation-id'];
+  return given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : requestId;
 }
 
 function parseRequest<R extends RouteDecl>(route: R, event: APIGatewayProxyEventV2): HttpRequest<R> {
@@ -132,6 +138,7 @@ function parseRequest<R extends RouteDecl>(route: R, event: APIGatewayProxyEvent
     language,
     sourceIp: event.requestContext?.http?.sourceIp ?? '127.0.0.1',
     requestId: event.requestContext?.requestId ?? '',
+    correlationId: correlationIdOf(headers, event.requestContext?.requestId ?? ''),
     event,
   };
 }
@@ -165,8 +172,8 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
     let response: APIGatewayProxyStructuredResultV2;
     try {
       const request = parseRequest(route, event);
-      logger.appendKeys({ route: route.id });
-      response = toResponse(await asCaller(request.headers.authorization, () => fn(request, context)));
+      logger.appendKeys({ route: route.id, correlationId: request.correlationId });
+      response = toResponse(await withCorrelationId(request.correlationId, () => fn(request, context)));
     } catch (error) {
       response = problemResponse(error, event);
     }
@@ -180,7 +187,7 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
   };
   return middy(base)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing())
     .use(logMetrics(metrics));
 }
 

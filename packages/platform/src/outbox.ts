@@ -11,10 +11,17 @@ import { randomUUID } from 'node:crypto';
 import { now } from './clock.ts';
 import { type TransactItem, ttlAfterDays } from './dynamo.ts';
 import type { ContextName, EventEnvelope, NewEvent } from './events.ts';
+import { currentCorrelationId } from './observability.ts';
 
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
 export const OUTBOX_SK = 'OUTBOX';
 const OUTBOX_RETENTION_DAYS = 7;
+
+/** The event's own correlation id, or that of the request or event whose handling writes it. */
+function correlationOf(event: { correlationId?: string }): { correlationId?: string } {
+  const correlationId = event.correlationId ?? currentCorrelationId();
+  return correlationId ? { correlationId } : {};
+}
 
 export function envelope<T, K extends string>(
   source: ContextName,
@@ -29,7 +36,7 @@ export function envelope<T, K extends string>(
     subject: event.subject,
     sequence: event.sequence,
     occurredAt: at.toISOString(),
-    ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+    ...correlationOf(event),
     data: event.data,
   };
 }

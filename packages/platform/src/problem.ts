@@ -6,6 +6,7 @@ import * as z from 'zod';
 // Only the two locales we serve: importing them through `z.locales` would bundle every language zod ships.
 import en from 'zod/v4/locales/en.js';
 import vi from 'zod/v4/locales/vi.js';
+import { isItemTooLarge, MAX_ITEM_BYTES, TooLargeError } from './bounds.ts';
 import { AppError, type FieldError, ValidationError } from './errors.ts';
 
 export type Language = 'vi' | 'en';
@@ -66,6 +67,14 @@ export function toProblem(error: unknown, language: Language, instance?: string)
   }
   if (error instanceof z.ZodError) {
     return toProblem(new ValidationError(fieldErrorsFromZod(error, '')), language, instance);
+  }
+  // The write was refused as a whole, so nothing changed: the caller sent too much, not a server fault.
+  if (isItemTooLarge(error)) {
+    return toProblem(
+      new TooLargeError({ vi: 'Dữ liệu', en: 'The data' }, MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES),
+      language,
+      instance,
+    );
   }
   return {
     status: 500,
