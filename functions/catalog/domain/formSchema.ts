@@ -255,7 +255,7 @@ function stringError(field: z.infer<typeof StringFieldSchema>, value: unknown): 
   if (field.enum !== undefined && !field.enum.includes(value)) {
     return `must be one of: ${field.enum.join(', ')}`;
   }
-  if (field.pattern !== undefined && !compilePattern(field.pattern)?.test(value)) {
+  if (field.pattern !== undefined && !compilePattern(field.pattern)?.matcher(value).find()) {
     return 'has an invalid format';
   }
   if (field.format === 'date' && !isCalendarDate(value)) return 'must be a date (YYYY-MM-DD)';

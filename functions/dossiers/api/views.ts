@@ -1,20 +1,24 @@
 /**
  * What callers see of a dossier: the full view (owner, officials of the handling agency), a list summary, and
- * the public status. Timeliness is recomputed as of the request for a dossier still in progress, so that a
- * dossier whose appointment passed reads as overdue without any write.
+ * the public status. Timeliness comes from the kernel's one rule (packages/calendar/src/timeliness.ts), as of
+ * the request, so that a dossier whose appointment passed reads as overdue without any write, and so that it
+ * is exactly what the reports count for the dossier.
  */
-import type { WorkingCalendar } from '#calendar/index.ts';
-import { type ActorRole, type Dossier, isFinal } from '../domain/model.ts';
-import { computeTimeliness } from '../domain/timeliness.ts';
+import { type OfficeHours, timelinessAt, type WorkingCalendar } from '#calendar/index.ts';
+import type { ActorRole, Dossier } from '../domain/model.ts';
 import { allowedActions } from '../domain/transitions.ts';
 import type { Timeliness } from '../events.ts';
 import type { StoredDossier } from '../store.ts';
 import type { DossierSummary, DossierView, PublicStatus } from './schemas.ts';
 
-/** Timeliness as of `asOf`: recomputed for an unfinished dossier, as recorded for a finished one. */
-export function currentTimeliness(d: Dossier, asOf: Date, calendar: WorkingCalendar): Timeliness | null {
-  if (isFinal(d.status) || d.endedAt !== undefined) return d.timeliness;
-  return computeTimeliness(d, asOf, calendar);
+/** Timeliness as of `asOf` by the national rule: final once processing ended, else open as of `asOf`. */
+export function currentTimeliness(
+  d: Dossier,
+  asOf: Date,
+  calendar: WorkingCalendar,
+  hours?: OfficeHours,
+): Timeliness | null {
+  return timelinessAt(d, asOf, hours === undefined ? { calendar } : { calendar, hours });
 }
 
 /** The full dossier; `role` is the caller's lifecycle role, for the actions offered (undefined: none). */

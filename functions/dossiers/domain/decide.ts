@@ -4,10 +4,15 @@
  * the event (outbox) in one transaction.
  */
 import {
+  CalendarYearMissingError,
   computeAppointment,
   extendForPause,
+  isWithinOfficeHours,
   msSinceLocalMidnight,
+  type OfficeHours,
   startOfLocalDay,
+  stepDueAt,
+  timelinessAt,
   toLocalIso,
   type WorkingCalendar,
 } from '#calendar/index.ts';
@@ -32,13 +37,14 @@ import {
   type ParsedDossierAction,
   toSnapshot,
 } from './model.ts';
-import { computeTimeliness } from './timeliness.ts';
 import { actorRole, allowedActions, blockedReason, TRANSITIONS, targetStatus } from './transitions.ts';
 
 export interface DecisionContext {
   now: Date;
   actor: Actor;
   calendar: WorkingCalendar;
+  /** Office hours, when not the calendar's own (`calendar.officeHours`, the province's). */
+  hours?: OfficeHours;
 }
 
 export interface Decision {
@@ -119,8 +125,9 @@ function closeOpenStep(d: Dossier, at: string): void {
 
 /**
  * Starts the next step at `agencyCode`: the first planned, not yet started step there, else a new one with
- * `allotted` working days. A step is due its allotted working days after it starts, except an unplanned step at
- * the dossier's own agency (`allotted` undefined): it carries the whole processing, so it is due at the appointment.
+ * `allotted` working days. A step is due its allotted working days (halves allowed) of office time after it
+ * starts, never after the dossier's appointment; an unplanned step at the dossier's own agency (`allotted`
+ * undefined) carries the whole processing, so it is due at the appointment.
  */
 function startStep(d: Dossier, agencyCode: string, allotted: number | undefined, ctx: DecisionContext): void {
   const planned = d.steps.find((s) => s.startedAt === undefined && s.agencyCode === agencyCode);
@@ -130,13 +137,37 @@ function startStep(d: Dossier, agencyCode: string, allotted: number | undefined,
   };
   if (planned === undefined) d.steps.push(step);
   step.startedAt = toLocalIso(ctx.now);
+  const appointment = d.appointmentAt === undefined ? undefined : new Date(d.appointmentAt);
   const due =
     planned === undefined && allotted === undefined
       ? d.appointmentAt
-      : toLocalIso(
-          computeAppointment(ctx.now, { kind: 'working_days', days: step.allottedWorkingDays }, ctx.calendar)!,
-        );
+      : toLocalIso(stepDueAt(ctx.now, step.allottedWorkingDays, appointment, ctx.calendar, hoursOf(ctx)));
   if (due !== undefined) step.dueAt = due;
+}
+
+function hoursOf(ctx: DecisionContext): OfficeHours {
+  return ctx.hours ?? ctx.calendar.officeHours;
+}
+
+/**
+ * Moves the appointment (and the open step's due time) later by the office time a pause consumed, keeping the
+ * replaced appointment; returns the new appointment when it moved.
+ */
+function extendAppointmentForPause(d: Dossier, pauseFrom: Date, ctx: DecisionContext): string | undefined {
+  let moved: string | undefined;
+  if (d.appointmentAt !== undefined && d.receivedAt !== undefined) {
+    const next = toLocalIso(extendForPause(new Date(d.appointmentAt), pauseFrom, ctx.now, ctx.calendar, hoursOf(ctx)));
+    if (Date.parse(next) !== Date.parse(d.appointmentAt)) {
+      d.previousAppointments.push(d.appointmentAt);
+      d.appointmentAt = next;
+      moved = next;
+    }
+  }
+  const step = openStep(d);
+  if (step?.dueAt !== undefined) {
+    step.dueAt = toLocalIso(extendForPause(new Date(step.dueAt), pauseFrom, ctx.now, ctx.calendar, hoursOf(ctx)));
+  }
+  return moved;
 }
 
 /** The apology's new appointment: a date keeps the current appointment's time of day; a date-time is taken as is. */
@@ -160,8 +191,13 @@ type Effect<T extends ParsedDossierAction['type']> = (
 const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
   receive(d, _action, ctx) {
     d.receivedAt = toLocalIso(ctx.now);
-    const appointment = computeAppointment(ctx.now, d.processingTime, ctx.calendar);
+    const appointment = computeAppointment(ctx.now, d.processingTime, ctx.calendar, hoursOf(ctx));
     if (appointment) d.appointmentAt = toLocalIso(appointment);
+    // Boundary-free intake: the receiving desk forwards the dossier to the competent agency at reception.
+    if (d.receivingAgencyCode !== undefined && d.currentAgencyCode === d.receivingAgencyCode) {
+      d.currentAgencyCode = d.agencyCode;
+      return { fromAgencyCode: d.receivingAgencyCode, toAgencyCode: d.agencyCode };
+    }
     return undefined;
   },
 
@@ -187,19 +223,7 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     const round = d.supplements.findLast((r) => r.completedAt === undefined);
     if (round) {
       round.completedAt = toLocalIso(ctx.now);
-      const pauseFrom = new Date(round.requestedAt);
-      if (d.appointmentAt !== undefined && d.receivedAt !== undefined) {
-        const moved = extendForPause(new Date(d.appointmentAt), pauseFrom, ctx.now, ctx.calendar);
-        const movedIso = toLocalIso(moved);
-        if (Date.parse(movedIso) !== Date.parse(d.appointmentAt)) {
-          d.previousAppointments.push(d.appointmentAt);
-          d.appointmentAt = movedIso;
-        }
-      }
-      const step = openStep(d);
-      if (step?.dueAt !== undefined) {
-        step.dueAt = toLocalIso(extendForPause(new Date(step.dueAt), pauseFrom, ctx.now, ctx.calendar));
-      }
+      extendAppointmentForPause(d, new Date(round.requestedAt), ctx);
     }
     // A corrected document replaces the one for the same requirement; a new requirement is added.
     for (const doc of action.documents ?? []) {
@@ -229,6 +253,17 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
         'No step is planned at this agency: give its allotted working days.',
         'Quy trình không có bước tại cơ quan này: cần nêu số ngày làm việc được giao.',
       );
+    }
+    if (!planned && d.processingTime.kind === 'working_days') {
+      // The steps of an inter-agency dossier never add up to more than its processing time.
+      const allotted = d.steps.reduce((sum, s) => sum + s.allottedWorkingDays, 0) + action.allottedWorkingDays!;
+      if (allotted > d.processingTime.days) {
+        throw invalid(
+          'allottedWorkingDays',
+          `The steps would allot ${allotted} working days, more than the ${d.processingTime.days} of the procedure.`,
+          `Các bước sẽ dùng ${allotted} ngày làm việc, vượt quá ${d.processingTime.days} ngày của thủ tục.`,
+        );
+      }
     }
     closeOpenStep(d, toLocalIso(ctx.now));
     startStep(d, action.toAgencyCode, planned ? undefined : action.allottedWorkingDays, ctx);
@@ -262,14 +297,27 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     return { amount: d.feeTotal };
   },
 
-  'payment-completed'(d, action, _ctx, from) {
+  'payment-completed'(d, action, ctx, from) {
     if (action.amount !== d.feeTotal) {
       throw invalid('amount', `The amount due is ${d.feeTotal} VND.`, `Số tiền phải nộp là ${d.feeTotal} đồng.`);
     }
     d.paymentStatus = 'paid';
     d.paidOnline = action.paidOnline;
-    if (from === 'payment_requested') delete d.statusBeforePause;
-    return { paymentId: action.paymentId, amount: action.amount };
+    let newAppointmentAt: string | undefined;
+    if (from === 'payment_requested') {
+      delete d.statusBeforePause;
+      // Where the procedure says so, the wait was the applicant's time: the appointment moves by it, and the
+      // event carries the exact new time so the applicant is told when the result comes (dispatch 3170).
+      const requested = d.history.findLast((entry) => entry.to === 'payment_requested');
+      if (d.paymentPausesClock === true && requested !== undefined) {
+        newAppointmentAt = extendAppointmentForPause(d, new Date(requested.at), ctx);
+      }
+    }
+    return {
+      paymentId: action.paymentId,
+      amount: action.amount,
+      ...(newAppointmentAt === undefined ? {} : { newAppointmentAt }),
+    };
   },
 
   resolve(d, action, ctx) {
@@ -278,12 +326,50 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     d.endedAt = at;
     closeOpenStep(d, at);
     // The result goes back to the desk that received the dossier, which returns it.
-    d.currentAgencyCode = d.agencyCode;
+    d.currentAgencyCode = d.receivingAgencyCode ?? d.agencyCode;
     return undefined;
   },
 
-  'return-result'(d, _action, ctx) {
-    d.returnedAt = toLocalIso(ctx.now);
+  'return-result'(d, action, ctx) {
+    const at = toLocalIso(ctx.now);
+    const to = action.returnedTo ?? d.resultDelivery;
+    if (to === 'counter') {
+      const collector = action.collectedBy;
+      if (collector === undefined) {
+        throw invalid(
+          'collectedBy',
+          'At the counter, record who collected the result (name and ID number from the document checked).',
+          'Trả tại quầy: cần ghi người nhận kết quả (họ tên, số định danh theo giấy tờ đã kiểm tra).',
+        );
+      }
+      if (collector.idNumber !== d.applicant.idNumber && collector.authorization === undefined) {
+        throw invalid(
+          'collectedBy.authorization',
+          'The collector is not the applicant: record the power of attorney they showed.',
+          'Người nhận không phải người nộp hồ sơ: cần ghi giấy ủy quyền đã xuất trình.',
+        );
+      }
+    } else if (action.collectedBy !== undefined) {
+      throw invalid(
+        'collectedBy',
+        'Only a result returned at the counter is collected.',
+        'Chỉ trả tại quầy mới có người nhận.',
+      );
+    }
+    if (to === 'online' && action.returnedTo === 'online' && d.result?.electronic !== true) {
+      throw invalid(
+        'returnedTo',
+        'The result is on paper: it cannot be returned online.',
+        'Kết quả là bản giấy, không thể trả trực tuyến.',
+      );
+    }
+    d.returnedAt = at;
+    d.returned = {
+      to,
+      at,
+      agencyCode: ctx.actor.agencyCode ?? d.currentAgencyCode,
+      ...(to === 'counter' && action.collectedBy ? { collectedBy: { ...action.collectedBy } } : {}),
+    };
     return undefined;
   },
 
@@ -307,6 +393,13 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
   apologize(d, action, ctx) {
     const current = new Date(d.appointmentAt!);
     const proposed = newAppointmentFrom(action.newAppointmentDate, current);
+    if (!isWithinOfficeHours(proposed, ctx.calendar, hoursOf(ctx))) {
+      throw invalid(
+        'newAppointmentDate',
+        'The new appointment must be on a working day, within office hours.',
+        'Ngày hẹn mới phải là ngày làm việc, trong giờ hành chính.',
+      );
+    }
     if (proposed.getTime() <= Math.max(current.getTime(), ctx.now.getTime())) {
       throw invalid(
         'newAppointmentDate',
@@ -336,6 +429,26 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
 };
 
 /**
+ * Runs deadline arithmetic, turning a calendar year without data into a clear 409 (`calendar-year-missing`):
+ * the province has to load the year before deadlines in it can be given (docs/operations.md).
+ */
+function withCalendar<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof CalendarYearMissingError)) throw error;
+    throw new ConflictError(
+      'calendar-year-missing',
+      {
+        vi: `Lịch ngày làm việc chưa có dữ liệu năm ${error.year}; cần cập nhật lịch năm ${error.year} trước khi tính hạn.`,
+        en: `The working-day calendar has no data for ${error.year}; load the ${error.year} calendar before deadlines in it can be computed.`,
+      },
+      { year: error.year },
+    );
+  }
+}
+
+/**
  * Applies an action: ForbiddenError when the actor may not take it (wrong role, or an official of another
  * agency than the one holding the dossier), ConflictError `action-not-allowed` (with `allowedActions`) when the
  * dossier's status or state does not allow it, ValidationError naming the field when the input is incomplete.
@@ -361,14 +474,14 @@ export function applyAction(dossier: Dossier, action: DossierAction, ctx: Decisi
   const to = targetStatus(dossier, actionType);
   const next = structuredClone(dossier);
   const effect = EFFECTS[actionType] as Effect<typeof actionType>;
-  const details = effect(next, parsed, ctx, from);
+  const details = withCalendar(() => effect(next, parsed, ctx, from));
 
   next.status = to;
   next.nationalStatusCode = NATIONAL_STATUS_CODE[to];
   next.version = dossier.version + 1;
   const entry = historyEntry(toLocalIso(ctx.now), actionType, ctx.actor, from, to, parsed.note, parsed.reason);
   next.history.push(entry);
-  next.timeliness = computeTimeliness(next, ctx.now, ctx.calendar);
+  next.timeliness = withCalendar(() => timelinessAt(next, ctx.now, { calendar: ctx.calendar, hours: hoursOf(ctx) }));
 
   const data: DossierEventData = { dossier: toSnapshot(next), entry: structuredClone(entry) };
   if (details !== undefined) data.details = details;
@@ -394,7 +507,10 @@ export function createDossier(input: NewDossierInput, ctx: Omit<DecisionContext,
     procedureVersion: input.procedure.version,
     field: input.procedure.field,
     agencyCode: input.agencyCode,
-    currentAgencyCode: input.agencyCode,
+    currentAgencyCode: input.receivingAgencyCode ?? input.agencyCode,
+    ...(input.receivingAgencyCode !== undefined && input.receivingAgencyCode !== input.agencyCode
+      ? { receivingAgencyCode: input.receivingAgencyCode }
+      : {}),
     channel: input.channel,
     applicant: structuredClone(input.applicant),
     authenticatedWithVneid: input.authenticatedWithVneid,
@@ -425,6 +541,7 @@ export function createDossier(input: NewDossierInput, ctx: Omit<DecisionContext,
   if (input.procedure.legalMaxWorkingDays !== undefined) {
     dossier.legalMaxWorkingDays = input.procedure.legalMaxWorkingDays;
   }
+  if (input.procedure.paymentPausesClock === true) dossier.paymentPausesClock = true;
   if (input.idempotencyKey !== undefined) dossier.idempotencyKey = input.idempotencyKey;
   return {
     dossier,

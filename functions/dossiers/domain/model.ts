@@ -96,8 +96,8 @@ export const dossierActionSchema = z.discriminatedUnion('type', [
     type: z.literal('transfer'),
     ...common,
     toAgencyCode: text(64),
-    /** Needed when the procedure did not plan a step at that agency. */
-    allottedWorkingDays: z.int().min(0).max(365).optional(),
+    /** Needed when the procedure did not plan a step at that agency; half days allowed. */
+    allottedWorkingDays: z.number().min(0).max(365).multipleOf(0.5).optional(),
   }),
   z.object({
     type: z.literal('request-payment'),
@@ -115,7 +115,21 @@ export const dossierActionSchema = z.discriminatedUnion('type', [
     paidOnline: z.boolean().default(true),
   }),
   z.object({ type: z.literal('resolve'), ...common, result: resultSchema }),
-  z.object({ type: z.literal('return-result'), ...common }),
+  z.object({
+    type: z.literal('return-result'),
+    ...common,
+    /** Where the result went; without it, the way the applicant chose at submission (resultDelivery). */
+    returnedTo: z.enum(['counter', 'post', 'online']).optional(),
+    /** At the counter: who collected it, from the identity document the official checked (required there). */
+    collectedBy: z
+      .object({
+        name: text(200),
+        idNumber: z.string().regex(/^\d{12}$/, 'must be the 12-digit personal identification number'),
+        /** Someone other than the applicant: the power of attorney (giấy ủy quyền) they showed. */
+        authorization: text(500).optional(),
+      })
+      .optional(),
+  }),
   z.object({ type: z.literal('stop'), ...common }),
   z.object({ type: z.literal('withdraw'), ...common }),
   z.object({
@@ -139,6 +153,7 @@ export type ParsedDossierAction = z.output<typeof dossierActionSchema>;
 /** A step the procedure plans for inter-agency (liên thông) dossiers, in order. */
 export interface PlannedStep {
   agencyCode: string;
+  /** Working days of office time, halves allowed (1.5 + 1.5 of a 3-day procedure). */
   allottedWorkingDays: number;
 }
 
@@ -146,6 +161,8 @@ export interface PlannedStep {
 export interface NewDossierInput {
   code: string;
   agencyCode: string;
+  /** The desk that took it in at its counter or by post, when not the competent agency's own. */
+  receivingAgencyCode?: string;
   channel: Channel;
   applicant: DossierSnapshot['applicant'];
   authenticatedWithVneid: boolean;
@@ -163,6 +180,8 @@ export interface NewDossierInput {
     resultType: DossierSnapshot['resultType'];
     fees: FeeLine[];
     legalMaxWorkingDays?: number;
+    /** Waiting for the financial obligation is the applicant's time (catalog `paymentPausesClock`). */
+    paymentPausesClock?: boolean;
     steps?: PlannedStep[];
   };
 }

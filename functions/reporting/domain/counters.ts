@@ -6,7 +6,8 @@
  * Each dossier contributes to a few buckets, a pure function of its fact; an event moves the counters by
  * `diffCounters(old fact, new fact)`. Which month a contribution lands in:
  * - intake counters (received, channels, fees and online payment, documents, digitization, reuse, online share,
- *   synced): the reception month, or the submission month for a dossier never received;
+ *   synced): the reception month, and only for dossiers actually received (domain.md: rejected at reception and
+ *   withdrawn before reception are not received; online, digitized and reused are shares of received dossiers);
  * - outcome counters (ended, early / on time / late, resolved, returned, rejected, withdrawn, stopped, handling
  *   time, results, feedback, complaints): the month processing ended (a withdrawal before reception counts in
  *   `withdrawn` in its own month but is not "ended");
@@ -101,25 +102,25 @@ export function contributions(fact: DossierFact): CounterDelta[] {
     delta.counts[name] = (delta.counts[name] ?? 0) + amount;
   };
 
-  const intake = vnMonth(fact.receivedAt ?? fact.submittedAt);
-  add(intake, 'received');
-  add(
-    intake,
-    fact.channel === 'online' ? 'receivedOnline' : fact.channel === 'post' ? 'receivedPost' : 'receivedInPerson',
-  );
-  if (fact.channel === 'online' && resultAllowsOnline(fact)) add(intake, 'onlineCounted');
-  if (fact.feeTotal > 0) {
-    add(intake, 'feeBearing');
-    if (fact.paidOnline) add(intake, 'paidOnline');
+  if (fact.receivedAt !== null) {
+    const intake = vnMonth(fact.receivedAt);
+    add(intake, 'received');
+    add(
+      intake,
+      fact.channel === 'online' ? 'receivedOnline' : fact.channel === 'post' ? 'receivedPost' : 'receivedInPerson',
+    );
+    if (fact.channel === 'online' && resultAllowsOnline(fact)) add(intake, 'onlineCounted');
+    if (fact.feeTotal > 0) {
+      add(intake, 'feeBearing');
+      if (fact.paidOnline) add(intake, 'paidOnline');
+    }
+    add(intake, 'documents', fact.documentCount);
+    add(intake, 'digitizedDocuments', fact.digitizedDocuments);
+    add(intake, 'reusedDocuments', fact.reusedDocuments);
+    if (isDigitized(fact)) add(intake, 'digitized');
+    if (fact.reusedDocuments > 0) add(intake, 'reusing');
+    if (isSynced(fact)) add(intake, 'synced');
   }
-  add(intake, 'documents', fact.documentCount);
-  add(intake, 'digitizedDocuments', fact.digitizedDocuments);
-  add(intake, 'reusedDocuments', fact.reusedDocuments);
-  if (fact.digitizedDocuments === fact.documentCount && (!fact.hasResult || fact.resultDigitized)) {
-    add(intake, 'digitized');
-  }
-  if (fact.reusedDocuments > 0) add(intake, 'reusing');
-  if (isSynced(fact)) add(intake, 'synced');
 
   if (fact.closedAt !== null) {
     const outcome = vnMonth(fact.closedAt);
@@ -151,6 +152,15 @@ export function contributions(fact: DossierFact): CounterDelta[] {
 
   for (const round of fact.supplements) add(vnMonth(round.requestedAt), 'supplementRounds');
   return [...deltas.values()];
+}
+
+/** 4.2: documents and result digitized; a dossier with no documents has nothing digitized, so it is not. */
+export function isDigitized(fact: DossierFact): boolean {
+  return (
+    fact.documentCount > 0 &&
+    fact.digitizedDocuments === fact.documentCount &&
+    (!fact.hasResult || fact.resultDigitized)
+  );
 }
 
 /**

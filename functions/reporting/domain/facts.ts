@@ -7,11 +7,20 @@
  * counters always equal the sum over the newest fact of every dossier, whatever the delivery order.
  */
 import * as z from 'zod';
+import { createWorkingCalendar } from '#calendar/calendar.ts';
+import { VIETNAM_CALENDAR_2025_2027 } from '#calendar/seed.ts';
+import {
+  FINAL_TIMELINESS,
+  finalTimeliness,
+  handlingMinutes,
+  OPEN_TIMELINESS,
+  openStateChanges,
+  type TimelinessRules,
+} from '#calendar/timeliness.ts';
 import { DOSSIER_STATUSES, type DossierSnapshot, type DossierStatus } from '#dossiers/events.ts';
-import { DAY_MS, toMinutes, toMs, weekdayTimeBetween } from './time.ts';
+import { toMs } from './time.ts';
 
-export const FINAL_TIMELINESS = ['early', 'on_time', 'late'] as const;
-export type FinalTimeliness = (typeof FINAL_TIMELINESS)[number];
+export { FINAL_TIMELINESS, type FinalTimeliness } from '#calendar/timeliness.ts';
 
 export const FEEDBACK_RATINGS = ['satisfied', 'neutral', 'dissatisfied'] as const;
 
@@ -42,21 +51,27 @@ export const dossierFactSchema = z.object({
   resultDigitized: z.boolean(),
   feedbackRating: z.enum(FEEDBACK_RATINGS).nullable(),
   complained: z.boolean(),
+  /** The kernel's final timeliness (packages/calendar/src/timeliness.ts); null while open or never received. */
   timeliness: z.enum(FINAL_TIMELINESS).nullable(),
-  /** Working time from reception to the end, less the applicant's supplementation time; null while open. */
+  /** Office minutes from reception to the end, less the applicant's pauses (kernel); null while open. */
   handlingMinutes: z.number().int().nonnegative().nullable(),
+  /**
+   * The kernel's open-state step function (`openStateChanges`): stored with the fact so that retracting an old
+   * fact removes exactly the points it added, whatever the calendar says by then.
+   */
+  openStates: z.array(z.object({ at: z.string(), state: z.enum(OPEN_TIMELINESS).nullable() })),
   /** Highest dossier version pushed to the national portal, carried across facts (set by the sync worker). */
   syncedSequence: z.number().int().nullable(),
   lastSequence: z.number().int(),
 });
 export type DossierFact = z.infer<typeof dossierFactSchema>;
 
-/** How working time is measured (ms between two instants); inject the province calendar's `workingTimeBetween`. */
-export type WorkingTimeMeasure = (from: Date, to: Date) => number;
+/** The built-in national calendar with the default office hours, for callers that do not pass the province's. */
+const NATIONAL_RULES: TimelinessRules = { calendar: createWorkingCalendar(VIETNAM_CALENDAR_2025_2027) };
 
 export interface FactOptions {
-  /** Defaults to Monday–Friday in GMT+7 without public holidays. */
-  workingTime?: WorkingTimeMeasure;
+  /** The province's calendar and office hours; defaults to the built-in national calendar, default hours. */
+  rules?: TimelinessRules;
   /** Carried from the previous fact: the sync state is reporting's, not the snapshot's. */
   syncedSequence?: number | null;
 }
@@ -74,16 +89,15 @@ export const RESOLVED_STATUSES: ReadonlySet<DossierStatus> = new Set(['resolved'
 
 /** The fact a dossier event's snapshot gives, tagged with the event's sequence (the dossier's version). */
 export function factFromSnapshot(snapshot: DossierSnapshot, sequence: number, options: FactOptions = {}): DossierFact {
-  const measure = options.workingTime ?? weekdayTimeBetween;
+  const rules = options.rules ?? NATIONAL_RULES;
   const closedAt = closingTime(snapshot);
-  // Withdrawal ends processing only for a received dossier (national rule); before that nothing was processed.
-  const endedAt = closedAt !== null && (snapshot.status !== 'withdrawn' || snapshot.receivedAt) ? closedAt : null;
+  // Only a received dossier is processed, so only its closing ends processing (rejected at reception and
+  // withdrawn before reception never started): the kernel's population rule, docs/timeliness.md rule 10.
+  const endedAt = closedAt !== null && snapshot.receivedAt !== undefined ? closedAt : null;
   const supplements = snapshot.supplements.map((round) => ({
     requestedAt: round.requestedAt,
     completedAt: round.completedAt ?? null,
   }));
-  const handlingMinutes =
-    endedAt === null ? null : handlingTime(snapshot.receivedAt ?? snapshot.submittedAt, endedAt, supplements, measure);
   const result = snapshot.result;
   const complaints = (snapshot as DossierSnapshot & { complaints?: readonly unknown[] }).complaints;
   return {
@@ -110,17 +124,9 @@ export function factFromSnapshot(snapshot: DossierSnapshot, sequence: number, op
     resultDigitized: result !== undefined && (result.electronic || result.documentId !== undefined),
     feedbackRating: snapshot.feedback?.rating ?? null,
     complained: (complaints?.length ?? 0) > 0,
-    timeliness:
-      endedAt === null
-        ? null
-        : timelinessAtEnd({
-            endedAt,
-            appointmentAt: snapshot.appointmentAt ?? null,
-            supplementRounds: supplements.length,
-            handlingMinutes,
-            legalMaxWorkingDays: snapshot.legalMaxWorkingDays,
-          }),
-    handlingMinutes,
+    timeliness: endedAt === null ? null : finalTimeliness(snapshot, rules),
+    handlingMinutes: endedAt === null ? null : handlingMinutes(snapshot, rules),
+    openStates: openStateChanges(snapshot, rules),
     syncedSequence: options.syncedSequence ?? null,
     lastSequence: sequence,
   };
@@ -151,51 +157,4 @@ function closingTime(snapshot: DossierSnapshot): string | null {
     if (ENDING_STATUSES.has(entry.to) && (earliest === null || toMs(entry.at) < toMs(earliest))) earliest = entry.at;
   }
   return earliest ?? snapshot.rejectedAt ?? snapshot.returnedAt ?? snapshot.submittedAt;
-}
-
-function handlingTime(
-  start: string,
-  end: string,
-  supplements: DossierFact['supplements'],
-  measure: WorkingTimeMeasure,
-): number {
-  const startMs = toMs(start);
-  const endMs = toMs(end);
-  let total = measure(new Date(startMs), new Date(endMs));
-  // The applicant's supplementation time is not the agency's (national rule), clipped to the handling window.
-  for (const round of supplements) {
-    const from = Math.max(toMs(round.requestedAt), startMs);
-    const to = Math.min(round.completedAt === null ? endMs : toMs(round.completedAt), endMs);
-    if (to > from) total -= measure(new Date(from), new Date(to));
-  }
-  return toMinutes(Math.max(0, total));
-}
-
-export interface TimelinessInput {
-  endedAt: string;
-  appointmentAt: string | null;
-  supplementRounds: number;
-  handlingMinutes: number | null;
-  legalMaxWorkingDays?: number;
-}
-
-/**
- * The national timeliness rule for a finished dossier. The appointment compared against is the dossier's current
- * one, which the dossiers context has already moved by each supplementation pause (so pause time is not counted
- * twice) and which is what the portal receives as the appointment date. More than one supplementation request
- * makes a dossier late. Without an appointment, handling time (reception to end, less pauses) is compared with the
- * legal maximum; with neither, nothing can be missed and the dossier is on time.
- */
-export function timelinessAtEnd(input: TimelinessInput): FinalTimeliness {
-  if (input.supplementRounds > 1) return 'late';
-  if (input.appointmentAt !== null) {
-    const end = toMs(input.endedAt);
-    const appointment = toMs(input.appointmentAt);
-    if (end < appointment) return 'early';
-    return end === appointment ? 'on_time' : 'late';
-  }
-  if (input.legalMaxWorkingDays !== undefined && input.handlingMinutes !== null) {
-    return input.handlingMinutes * 60_000 <= input.legalMaxWorkingDays * DAY_MS ? 'on_time' : 'late';
-  }
-  return 'on_time';
 }

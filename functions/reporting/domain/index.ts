@@ -44,7 +44,7 @@ export interface IndexConfig {
   indicators: IndicatorConfig[];
   /** The portal multiplies 3.3 by the synced share (it sees only synced dossiers); off by default. */
   weightOnlineShareBySync: boolean;
-  /** Working minutes in a working day, to express 2.2 in days (1440 with the 24-hour working-day measure). */
+  /** Office minutes in a working day, to express 2.2 in days (480 with the default office hours). */
   minutesPerWorkingDay: number;
 }
 
@@ -166,7 +166,7 @@ export const INDEX_CONFIG: IndexConfig = {
     },
   ],
   weightOnlineShareBySync: false,
-  minutesPerWorkingDay: 1440,
+  minutesPerWorkingDay: 480,
 };
 
 const bilingualSchema = z.object({ vi: z.string().min(1), en: z.string().min(1) });

@@ -15,19 +15,13 @@
  * points ever plus the buckets after E, subtracted (`classifyOpenFromTotals`; future months exist only for
  * appointments not yet reached). Either way a bounded number of items per (agency, procedure) and month.
  *
- * Rules and the approximation chosen:
- * - A paused dossier counts "its request time as the end" (national rule): paused within time if the request was
- *   made by the appointment, overdue otherwise; a second or later request is overdue (more than one request makes
- *   a dossier late), and so is the dossier once it resumes after one.
- * - The appointment used is the dossier's latest, as every fact holds only the latest snapshot. It already includes
- *   the pause extensions, so a dossier in progress is overdue from the moment the (moved) appointment passes. An
- *   apology letter's later date is applied retroactively too: a period that ended between the original and the
- *   apologized date then shows the dossier within time. Exact history would need the snapshot to carry when each
- *   appointment took effect.
- * - A dossier without an appointment date is never overdue while open (the legal maximum is checked at its end).
- * - Dossiers not yet received are not open (nothing is being processed).
+ * Rules: the states and the instants they change at are the kernel's (`openStateChanges` in
+ * packages/calendar/src/timeliness.ts, stored in the fact), so the state of a dossier at the end of any period
+ * is exactly what the dossier view says for that instant. The due instant used is the legal one (reception's
+ * appointment moved by pauses; an apology letter's date never excuses a dossier), so past periods stay exact.
  * Periods end at the end of a GMT+7 day, so day granularity is exact.
  */
+import type { OpenTimeliness } from '#calendar/timeliness.ts';
 import type { DossierFact } from './facts.ts';
 import { isDay, vnDay } from './time.ts';
 
@@ -57,55 +51,23 @@ export interface StateChange {
   to: OpenState | null;
 }
 
-/** The instants at which a dossier's open state changes, in time order. */
+const STATE_NAMES: Record<OpenTimeliness, OpenState> = {
+  in_progress_on_time: 'inProgressOnTime',
+  in_progress_overdue: 'inProgressOverdue',
+  paused_on_time: 'pausedOnTime',
+  paused_overdue: 'pausedOverdue',
+};
+
+/** The instants at which a dossier's open state changes, in time order (from the kernel's stored step function). */
 export function openTimeline(fact: DossierFact): StateChange[] {
-  if (fact.receivedAt === null) return [];
-  const start = Date.parse(fact.receivedAt);
-  const closedAt = fact.endedAt ?? fact.closedAt;
-  const end = closedAt === null ? Number.POSITIVE_INFINITY : Date.parse(closedAt);
-  if (!(end > start)) return [];
-  const appointment = fact.appointmentAt === null ? null : Date.parse(fact.appointmentAt);
-  const rounds = fact.supplements
-    .map((round) => ({
-      requested: Date.parse(round.requestedAt),
-      completed: round.completedAt === null ? Number.POSITIVE_INFINITY : Date.parse(round.completedAt),
-    }))
-    .sort((a, b) => a.requested - b.requested);
-
-  const stateAt = (t: number): OpenState => {
-    let paused = -1;
-    let resumed = 0;
-    for (const [index, round] of rounds.entries()) {
-      if (round.requested <= t && t < round.completed) paused = index;
-      else if (round.completed <= t) resumed += 1;
-    }
-    if (paused >= 0) {
-      const requested = rounds[paused]!.requested;
-      const withinTime = paused === 0 && (appointment === null || requested <= appointment);
-      return withinTime ? 'pausedOnTime' : 'pausedOverdue';
-    }
-    const overdue = resumed > 1 || (appointment !== null && t >= appointment);
-    return overdue ? 'inProgressOverdue' : 'inProgressOnTime';
-  };
-
-  const instants = new Set<number>([start]);
-  for (const round of rounds) {
-    instants.add(round.requested);
-    instants.add(round.completed);
-  }
-  if (appointment !== null) instants.add(appointment);
-  const ordered = [...instants].filter((t) => t >= start && t < end && Number.isFinite(t)).sort((a, b) => a - b);
-
   const changes: StateChange[] = [];
   let current: OpenState | null = null;
-  for (const t of ordered) {
-    const state = stateAt(t);
-    if (state !== current) {
-      changes.push({ at: t, from: current, to: state });
-      current = state;
-    }
+  // Facts written before the open states were stored have none (they were projected by an earlier release).
+  for (const change of fact.openStates ?? []) {
+    const to = change.state === null ? null : STATE_NAMES[change.state];
+    changes.push({ at: Date.parse(change.at), from: current, to });
+    current = to;
   }
-  if (Number.isFinite(end)) changes.push({ at: end, from: current, to: null });
   return changes;
 }
 

@@ -36,7 +36,7 @@ export function buildDossierReport(
   buckets: readonly CounterBucket[],
   groupBy: ReportGroupBy,
   openAtEnd: readonly OpenAtEnd[] = [],
-  minutesPerWorkingDay = 1440,
+  minutesPerWorkingDay = 480,
 ): DossierReportRow[] {
   const rows = new Map<string, { counts: Counters; open: OpenCounts }>();
   const rowFor = (key: string) => {
@@ -78,7 +78,7 @@ function toRow(
 }
 
 /** The sum of report rows (the "total" line). */
-export function reportTotal(rows: readonly DossierReportRow[], minutesPerWorkingDay = 1440): DossierReportRow {
+export function reportTotal(rows: readonly DossierReportRow[], minutesPerWorkingDay = 480): DossierReportRow {
   const counts = emptyCounters();
   const open = emptyOpenCounts();
   for (const row of rows) {

@@ -4,8 +4,6 @@
  */
 
 const VN_OFFSET_MS = 7 * 3_600_000;
-export const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 
 /** Milliseconds since the epoch of an ISO 8601 instant; throws on a value that is not one. */
 export function toMs(iso: string): number {
@@ -73,28 +71,4 @@ export function lastDayOfMonth(month: string): string {
   if (!match) throw new RangeError(`Expected a month YYYY-MM, got ${month}`);
   const lastDay = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).getUTCDate();
   return `${month}-${String(lastDay).padStart(2, '0')}`;
-}
-
-/**
- * Working time between two instants in ms, Monday–Friday in GMT+7, each working day counting its whole 24 hours
- * (the same measure as the calendar package's `workingTimeBetween`, minus public holidays). The default when the
- * caller does not inject the province's calendar.
- */
-export function weekdayTimeBetween(from: Date, to: Date): number {
-  const end = to.getTime();
-  let cursor = from.getTime();
-  let total = 0;
-  while (cursor < end) {
-    const localDayStart = Math.floor((cursor + VN_OFFSET_MS) / DAY_MS) * DAY_MS;
-    const segmentEnd = Math.min(localDayStart - VN_OFFSET_MS + DAY_MS, end);
-    const weekday = new Date(localDayStart).getUTCDay();
-    if (weekday >= 1 && weekday <= 5) total += segmentEnd - cursor;
-    cursor = segmentEnd;
-  }
-  return total;
-}
-
-/** Whole minutes in a duration in ms (rounded), the unit the counters store. */
-export function toMinutes(ms: number): number {
-  return Math.round(ms / MINUTE_MS);
 }

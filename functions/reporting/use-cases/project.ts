@@ -13,7 +13,7 @@ import { inboxPut } from '#platform/inbox.ts';
 import { applySnapshot, applySynced } from '../domain/apply.ts';
 import { markSyncedStub, paymentPut, readFact, registerOpenMonths, stepItems } from '../store/projection.ts';
 import { reportingTableName } from '../store/table.ts';
-import { provinceWorkingTime } from './calendar.ts';
+import { provinceTimelinessRules } from './calendar.ts';
 import { conditionFailuresOrRethrow, MAX_WRITE_ATTEMPTS, pause } from './transactions.ts';
 
 /** The consumer's name in the inbox. */
@@ -24,11 +24,11 @@ export type ProjectionOutcome = 'applied' | 'duplicate' | 'stale';
 /** Projects one dossier event (sequence = the dossier's version after the change). */
 export async function projectDossierEvent(event: EventEnvelope<DossierEventData>): Promise<ProjectionOutcome> {
   const snapshot = event.data.dossier;
-  const workingTime = await provinceWorkingTime();
+  const rules = await provinceTimelinessRules();
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const read = await readFact(snapshot.code);
     const step = applySnapshot(read.fact, snapshot, event.sequence, {
-      workingTime,
+      rules,
       syncedSequence: read.syncedSequence,
     });
     if (step === null) return 'stale';

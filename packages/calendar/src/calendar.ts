@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { addLocalDays, isLocalDate, localWeekday } from './time.ts';
+import { DEFAULT_OFFICE_HOURS, type OfficeHours } from './hours.ts';
+import { addLocalDays, isLocalDate, localWeekday, toLocalDate } from './time.ts';
 
 /** One named day of a calendar year: a public holiday or a weekend day worked instead of a swapped weekday. */
 export interface CalendarDay {
@@ -20,6 +21,11 @@ export interface CalendarYear {
   year: number;
   holidays: CalendarDay[];
   workingWeekendDays: CalendarDay[];
+  /**
+   * True while the year's days are the legally implied ones and not yet the Prime Minister's announcement:
+   * deadlines are computed, and `/health` and the logs say the data is provisional.
+   */
+  provisional?: boolean;
 }
 
 const calendarDaySchema = z.object({
@@ -34,6 +40,7 @@ export const calendarYearSchema = z
     year: z.number().int('year must be a whole number').min(1900).max(9999),
     holidays: z.array(calendarDaySchema),
     workingWeekendDays: z.array(calendarDaySchema),
+    provisional: z.boolean().optional(),
   })
   .superRefine((calendar, ctx) => {
     const yearPrefix = `${calendar.year}-`;
@@ -86,32 +93,86 @@ export const calendarYearSchema = z
     }
   });
 
+/**
+ * A date the calendar cannot answer for: its year has no data. Deadlines that would need it fail with this
+ * error instead of silently treating the year as plain Monday–Friday (a year without its Tết break would
+ * give wrong appointments for a whole year). Load the year through the catalog (docs/operations.md).
+ */
+export class CalendarYearMissingError extends RangeError {
+  readonly year: number;
+  constructor(year: number) {
+    super(
+      `The working-day calendar has no data for ${year}: load the year's holidays before computing deadlines in it`,
+    );
+    this.name = 'CalendarYearMissingError';
+    this.year = year;
+  }
+}
+
 /** Answers which local dates are working days for the one-stop desk. */
 export interface WorkingCalendar {
-  /** True when `localDate` ('YYYY-MM-DD') is a working day. */
+  /** True when `localDate` ('YYYY-MM-DD') is a working day; CalendarYearMissingError when its year has no data. */
   isWorkingDay(localDate: string): boolean;
-  /** The years that have calendar data, ascending; other years fall back to plain Monday–Friday. */
+  /** The years that have calendar data, ascending. */
   years(): number[];
+  /** The years whose data is provisional (not yet the Prime Minister's announcement), ascending. */
+  provisionalYears(): number[];
   /** The name of the holiday on `localDate`, if it is one. */
   holidayName(localDate: string): string | undefined;
+  /**
+   * The desk's office hours on working days (province data). Carried with the days so that every deadline and
+   * timeliness computed with this calendar uses the same hours without each caller passing them.
+   */
+  readonly officeHours: OfficeHours;
+}
+
+/** Which of `wanted` years a calendar has no data for (for warnings: logs, `/health`). */
+export function missingYears(cal: Pick<WorkingCalendar, 'years'>, wanted: readonly number[]): number[] {
+  const covered = new Set(cal.years());
+  return wanted.filter((year) => !covered.has(year));
+}
+
+/** Whether a calendar covers the years deadlines are being computed in now: this GMT+7 year and the next. */
+export interface CalendarCoverage {
+  years: number[];
+  /** This year or the next without data: deadlines in them fail until the year is loaded. */
+  missing: number[];
+  /** Covered, but with the legally implied days, not yet the official announcement. */
+  provisional: number[];
+}
+
+export function calendarCoverage(cal: Pick<WorkingCalendar, 'years' | 'provisionalYears'>, now: Date): CalendarCoverage {
+  const year = Number(toLocalDate(now).slice(0, 4));
+  const wanted = [year, year + 1];
+  const provisional = new Set(cal.provisionalYears());
+  return {
+    years: cal.years(),
+    missing: missingYears(cal, wanted),
+    provisional: wanted.filter((y) => provisional.has(y)),
+  };
 }
 
 /**
  * Builds a working calendar from per-year data: Monday–Friday are working days except holidays; Saturday and
- * Sunday are not, except the listed working weekend days. A date in a year with no data falls back to plain
- * Monday–Friday (no holidays at all), so callers should warn when a date they compute lies outside `years()`.
+ * Sunday are not, except the listed working weekend days. A date in a year with no data is an error
+ * (CalendarYearMissingError), never a silent Monday–Friday guess.
  * Throws (ZodError) on invalid year data and (RangeError) when a year is given twice.
  */
-export function createWorkingCalendar(years: CalendarYear[]): WorkingCalendar {
+export function createWorkingCalendar(
+  years: CalendarYear[],
+  officeHours: OfficeHours = DEFAULT_OFFICE_HOURS,
+): WorkingCalendar {
   const holidayNames = new Map<string, string>();
   const workingWeekendDays = new Set<string>();
   const coveredYears = new Set<number>();
+  const provisional = new Set<number>();
   for (const input of years) {
     const calendarYear: CalendarYear = calendarYearSchema.parse(input);
     if (coveredYears.has(calendarYear.year)) {
       throw new RangeError(`Calendar year ${calendarYear.year} is given more than once`);
     }
     coveredYears.add(calendarYear.year);
+    if (calendarYear.provisional === true) provisional.add(calendarYear.year);
     for (const day of calendarYear.holidays) holidayNames.set(day.date, day.name);
     for (const day of calendarYear.workingWeekendDays) workingWeekendDays.add(day.date);
   }
@@ -119,12 +180,16 @@ export function createWorkingCalendar(years: CalendarYear[]): WorkingCalendar {
   return {
     isWorkingDay(localDate) {
       const weekday = localWeekday(localDate);
+      const year = Number(localDate.slice(0, 4));
+      if (!coveredYears.has(year)) throw new CalendarYearMissingError(year);
       if (holidayNames.has(localDate)) return false;
       if (weekday === 0 || weekday === 6) return workingWeekendDays.has(localDate);
       return true;
     },
     years: () => [...sortedYears],
+    provisionalYears: () => [...provisional].sort((a, b) => a - b),
     holidayName: (localDate) => holidayNames.get(localDate),
+    officeHours,
   };
 }
 

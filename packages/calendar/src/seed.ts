@@ -91,6 +91,7 @@ const YEAR_2026: CalendarYear = {
 // replace them with the Prime Minister's decision when it comes.
 const YEAR_2027: CalendarYear = {
   year: 2027,
+  provisional: true,
   holidays: [
     day('2027-01-01', ...NEW_YEAR),
     // Lunar new year is Saturday 6 Feb. Assumed, as in 2024 when it was also a Saturday: the two days before it

@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
   addWorkingDays,
   type CalendarYear,
+  CalendarYearMissingError,
   calendarYearSchema,
   createWorkingCalendar,
+  missingYears,
   nextWorkingDay,
   VIETNAM_CALENDAR_2025_2027,
 } from '#calendar/index.ts';
@@ -109,13 +111,18 @@ describe('createWorkingCalendar', () => {
     expect(cal.isWorkingDay('2026-04-28')).toBe(true);
   });
 
-  test('years without data fall back to Monday–Friday', () => {
+  test('a year without data is an explicit error, never a Monday–Friday guess', () => {
     expect(cal.years()).toEqual([2025, 2026, 2027]);
-    expect(cal.isWorkingDay('2030-01-01')).toBe(true); // a Tuesday, New Year's Day, but no 2030 data
-    expect(cal.isWorkingDay('2030-01-05')).toBe(false); // Saturday
+    expect(() => cal.isWorkingDay('2030-01-01')).toThrow(CalendarYearMissingError);
+    expect(() => cal.isWorkingDay('2024-12-31')).toThrow(/no data for 2024/);
+    expect(missingYears(cal, [2026, 2027, 2028])).toEqual([2028]);
     const empty = createWorkingCalendar([]);
     expect(empty.years()).toEqual([]);
-    expect(empty.isWorkingDay('2026-02-17')).toBe(true);
+    expect(() => empty.isWorkingDay('2026-02-17')).toThrow(CalendarYearMissingError);
+  });
+
+  test('2027 is provisional until the official announcement', () => {
+    expect(cal.provisionalYears()).toEqual([2027]);
   });
 
   test('refuses a year given twice and invalid data', () => {

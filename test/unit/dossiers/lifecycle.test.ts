@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { timelinessAt } from '#calendar/index.ts';
 import { applyAction, createDossier, type Decision } from '#dossiers/domain/decide.ts';
 import type { Dossier, DossierAction } from '#dossiers/domain/model.ts';
-import { computeTimeliness } from '#dossiers/domain/timeliness.ts';
 import type { Actor } from '#dossiers/events.ts';
 import type { ValidationError } from '#platform/errors.ts';
 import { at, calendar, HOME, newDossierInput, OTHER, officer, otherOfficer, owner, system } from './fixtures.ts';
@@ -100,13 +100,13 @@ describe('a full walk on the 2026 calendar', () => {
     });
 
     step({ type: 'request-supplement', reason: 'Thiếu bản sao CCCD' }, officer, '2026-04-28T10:00:00+07:00');
-    expect(d).toMatchObject({ status: 'supplement_requested', nationalStatusCode: 5, timeliness: 'paused' });
+    expect(d).toMatchObject({ status: 'supplement_requested', nationalStatusCode: 5, timeliness: 'paused_on_time' });
     expect(d.supplements).toEqual([
       { requestedAt: '2026-04-28T10:00:00+07:00', requestedBy: officer, reason: 'Thiếu bản sao CCCD' },
     ]);
 
-    // Paused Tue 28 10:00 → Wed 29 16:00: 14 h + 16 h = 30 h of working days. From Mon 4 May 09:00: 15 h to the
-    // end of Monday, 15 h more → Tuesday 5 May 15:00.
+    // Paused Tue 28 10:00 → Wed 29 16:00: 330 + 420 = 750 office minutes. From Mon 4 May 09:00: 390 to Monday's
+    // closing, 240 on Tuesday morning, 120 from 13:00 → Tuesday 5 May 15:00.
     step(
       {
         type: 'supplement',
@@ -127,14 +127,15 @@ describe('a full walk on the 2026 calendar', () => {
     expect(d.supplements[0]?.completedAt).toBe('2026-04-29T16:00:00+07:00');
     expect(d.documents.map((x) => x.documentId)).toEqual(['doc-1', 'doc-2']);
 
-    // The planned first step (2 working days) from Wed 29 April 16:30: Mon 4, Tue 5 May.
+    // The planned first step (2 working days = 960 office minutes) from Wed 29 April 16:30 would run to Tue 5 May
+    // 16:30, past the dossier's appointment: a step never exceeds the total, so it is due at 15:00.
     step({ type: 'start-processing' }, officer, '2026-04-29T16:30:00+07:00');
     expect(d.status).toBe('processing');
     expect(d.steps[0]).toEqual({
       agencyCode: HOME,
       allottedWorkingDays: 2,
       startedAt: '2026-04-29T16:30:00+07:00',
-      dueAt: '2026-05-05T16:30:00+07:00',
+      dueAt: '2026-05-05T15:00:00+07:00',
     });
 
     const transfer = step({ type: 'transfer', toAgencyCode: OTHER }, officer, '2026-05-04T08:00:00+07:00');
@@ -155,8 +156,8 @@ describe('a full walk on the 2026 calendar', () => {
     expect(d).toMatchObject({ status: 'processing', paymentStatus: 'paid', paidOnline: true });
 
     // Just before the moved appointment, still in progress; a minute after it, overdue.
-    expect(computeTimeliness(d, at('2026-05-05T15:00:00+07:00'), calendar)).toBe('in_progress_on_time');
-    expect(computeTimeliness(d, at('2026-05-05T15:01:00+07:00'), calendar)).toBe('in_progress_overdue');
+    expect(timelinessAt(d, at('2026-05-05T15:00:00+07:00'), { calendar })).toBe('in_progress_on_time');
+    expect(timelinessAt(d, at('2026-05-05T15:01:00+07:00'), { calendar })).toBe('in_progress_overdue');
 
     const result = {
       number: '45/GCN-HKD',
@@ -239,7 +240,7 @@ describe('a full walk on the 2026 calendar', () => {
   test('a second supplementation round makes the dossier late, however early it ends', () => {
     let d = processingAfterSupplement();
     d = act(d, { type: 'request-supplement', reason: 'Lần 2' }, officer, '2026-05-04T09:00:00+07:00').dossier;
-    expect(d.timeliness).toBe('paused');
+    expect(d.timeliness).toBe('paused_overdue');
     d = act(d, { type: 'supplement' }, owner, '2026-05-04T10:00:00+07:00').dossier;
     expect(d.status).toBe('processing');
     expect(d.timeliness).toBe('in_progress_overdue');
