@@ -143,6 +143,14 @@ export interface OutboundOptions {
   paymentChannel?: 1 | 2;
 }
 
+/**
+ * The code the portal knows the dossier by: its own id for a dossier forwarded from DVCQG (the dossiers snapshot's
+ * `nationalDossierId`), otherwise motcua's code (the portal learns it from the first record).
+ */
+export function portalDossierCode(snapshot: DossierSnapshot): string {
+  return snapshot.nationalDossierId || snapshot.code;
+}
+
 /** Vietnamese wording of each history action, for NoiDungXuLy (the portal shows it to the citizen). */
 const ACTION_TEXT: Record<string, string> = {
   submit: 'Nộp hồ sơ',
@@ -216,7 +224,7 @@ export function toDossierRecord(snapshot: DossierSnapshot, options: OutboundOpti
     service: DOSSIER_RECORD_SERVICE,
     isUpdating: portalFlag(options.portalKnowsDossier),
     MaDonVi: options.unitCode,
-    MaHoSo: snapshot.code,
+    MaHoSo: portalDossierCode(snapshot),
     MaTTHC: snapshot.procedureCode,
     TenTTHC: snapshot.procedureName,
     MaLinhVuc: snapshot.field,
@@ -290,7 +298,7 @@ export function toProgressRecord(
   return {
     service: PROGRESS_SERVICE,
     MaDonVi: options.unitCode,
-    MaHoSo: snapshot.code,
+    MaHoSo: portalDossierCode(snapshot),
     NguoiXuLy: entry.by.name ?? entry.by.sub,
     ChucDanh: entry.by.title ?? '',
     ThoiDiemXuLy: toPortalDateTime(entry.at),

@@ -120,7 +120,7 @@ export async function noteDossierEvent(data: DossierEventData, sequence: number)
     if (fillsGap && state.attempts === 0) next = { ...next, nextAttemptAt: at.toISOString() };
     if (next === state && !fillsGap && record) return;
     const { gapSince: _gap, ...rest } = record ?? ({} as Partial<SyncRecord>);
-    const fromPortal = (snapshot as { source?: unknown }).source === 'dvcqg';
+    const fromPortal = snapshot.source === 'dvcqg';
     try {
       await putSyncRecord(
         {

@@ -104,6 +104,14 @@ describe('the dossier record (DongBoHoSoMC)', () => {
     expect(toDossierRecord(business, options).LoaiDoiTuong).toBe('2');
   });
 
+  test('a dossier forwarded from DVCQG is named by the portal’s own id', () => {
+    const forwarded = { ...dossiers.D1.last, source: 'dvcqg' as const, nationalDossierId: 'G22.20261205.00001' };
+    expect(toDossierRecord(forwarded, options).MaHoSo).toBe('G22.20261205.00001');
+    expect(toProgressRecord(forwarded, forwarded.history.at(-1)!, { unitCode: UNIT }).MaHoSo).toBe(
+      'G22.20261205.00001',
+    );
+  });
+
   test('supplementation rounds: requested, then supplemented with the appointment it moved', () => {
     const waiting = dossiers.D6.last;
     expect(waiting.status).toBe('supplement_requested');
