@@ -10,6 +10,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
+import { getAsCaller } from '#platform/caller-api.ts';
 import { now } from '#platform/clock.ts';
 import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts';
@@ -176,6 +177,33 @@ export async function applyDossierEvent(event: EventEnvelope): Promise<'applied'
   return applied;
 }
 
+/**
+ * A dossier the read model does not have yet (its dossier.submitted event is still on its way), confirmed
+ * synchronously through the dossiers context's published API as the caller (its access rules apply) and kept
+ * in the read model at the version read, so that `POST /payments` right after `POST /dossiers` succeeds
+ * (docs/decisions/0013-money-under-load.md). An event of the same or an older version then changes nothing.
+ */
+async function confirmDossier(code: string, at: Date): Promise<store.DossierRecord | undefined> {
+  const view = await getAsCaller(`/dossiers/${encodeURIComponent(code)}`);
+  const parsed = z.object({ version: z.number().int().positive() }).safeParse(view);
+  if (!parsed.success) return undefined;
+  let copy: store.DossierCopy;
+  try {
+    copy = dossierCopyOf({ dossier: view });
+  } catch {
+    return undefined;
+  }
+  if (copy.code !== code) return undefined;
+  try {
+    await transactWrite([store.dossierCopyUpdate(copy, parsed.data.version, at)]);
+    logger.info('dossier confirmed through the dossiers API before its event', { dossierCode: code });
+  } catch (error) {
+    // The event arrived meanwhile: the copy it made is read below.
+    if (failedConditions(error) === undefined) throw error;
+  }
+  return store.getDossier(code);
+}
+
 /** Fee lines still to pay: none once paid (online or at the counter). */
 export function outstandingFeeLines(record: store.DossierRecord): FeeLine[] {
   const status = record.dossier.paymentStatus;
@@ -220,7 +248,7 @@ export async function createPayment(input: CreatePaymentInput): Promise<StoredRe
     async (recordPut) => {
       const plugin = (await gatewayRegistry()).get(body.gateway);
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const record = await store.getDossier(body.dossierCode);
+        const record = (await store.getDossier(body.dossierCode)) ?? (await confirmDossier(body.dossierCode, at));
         if (!record) {
           throw new NotFoundError({
             vi: `Không tìm thấy hồ sơ ${body.dossierCode}.`,

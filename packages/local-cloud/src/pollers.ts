@@ -16,6 +16,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -34,16 +35,51 @@ export interface Poller {
   idle(): boolean;
 }
 
+/**
+ * Messages a poller had received and not finished when its process ended stay invisible until their
+ * visibility timeout (up to 360 s here): a consumer after a restart would wait that long to see an event that
+ * was in flight. The poller therefore records the receipt handles of the batch it is handling (with the stream
+ * checkpoints, persisted when the cloud has a data directory) and, on start, makes whatever a previous run left
+ * in flight visible again at once. The consumers are idempotent (inbox), so an early redelivery is harmless.
+ */
+const inFlightKey = (queue: QueueResource): string => `in-flight#${queue.url}`;
+
+async function releaseInFlight(sqs: SQSClient, queue: QueueResource, checkpoints: CheckpointStore): Promise<void> {
+  const recorded = checkpoints.get(inFlightKey(queue));
+  if (!recorded) return;
+  const handles = JSON.parse(recorded) as string[];
+  for (let start = 0; start < handles.length; start += 10) {
+    // A handle that is no longer valid (the message was deleted, or came back by itself) is simply refused.
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue.url,
+        Entries: handles.slice(start, start + 10).map((handle, i) => ({
+          Id: String(i),
+          ReceiptHandle: handle,
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
+  }
+  checkpoints.delete(inFlightKey(queue));
+}
+
 export function startQueuePoller(
   sqs: SQSClient,
   queue: QueueResource,
   fn: FunctionDecl,
   lambdas: LocalLambdas,
   log: (line: string) => void,
+  checkpoints: CheckpointStore = new CheckpointStore(undefined),
 ): Poller {
   let running = true;
   let idle = true;
   const loop = (async () => {
+    try {
+      await releaseInFlight(sqs, queue, checkpoints);
+    } catch (error) {
+      log(`${queue.name}: could not release what a previous run left in flight: ${(error as Error).message}`);
+    }
     while (running) {
       try {
         const received = await sqs.send(
@@ -61,6 +97,7 @@ export function startQueuePoller(
           continue;
         }
         idle = false;
+        checkpoints.set(inFlightKey(queue), JSON.stringify(messages.map((m) => m.ReceiptHandle!)));
         const event: SQSEvent = {
           Records: messages.map((m) => ({
             messageId: m.MessageId!,
@@ -95,6 +132,8 @@ export function startQueuePoller(
             }),
           );
         }
+        // Handled: what failed comes back by its own visibility (the consumer's backoff), not by a release.
+        checkpoints.delete(inFlightKey(queue));
       } catch (error) {
         if (running) log(`${queue.name}: poll error: ${(error as Error).message}`);
         await sleep(500);
