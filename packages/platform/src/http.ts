@@ -15,6 +15,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
+import { asCaller } from './caller-api.ts';
 import { ValidationError } from './errors.ts';
 import { type Identity, identityFromEvent } from './identity.ts';
 import { logger, metrics, tracing, withCorrelationId } from './observability.ts';
@@ -173,7 +174,11 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
     try {
       const request = parseRequest(route, event);
       logger.appendKeys({ route: route.id, correlationId: request.correlationId });
-      response = toResponse(await withCorrelationId(request.correlationId, () => fn(request, context)));
+      response = toResponse(
+        await withCorrelationId(request.correlationId, () =>
+          asCaller(request.headers.authorization, () => fn(request, context)),
+        ),
+      );
     } catch (error) {
       response = problemResponse(error, event);
     }
