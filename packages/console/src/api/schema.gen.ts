@@ -1972,6 +1972,8 @@ export interface operations {
                             note?: string;
                             /** @description Fees are due at submission, before the desk receives the dossier. */
                             payBeforeReception: boolean;
+                            /** @description Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures). */
+                            paymentPausesClock?: boolean;
                             /** @description How the appointment date is set: N working days, same day (before a cut-off), or no appointment date. */
                             processingTime: {
                                 /** @description Working days from reception to the appointment date. */
@@ -5925,6 +5927,8 @@ export interface operations {
                         note?: string;
                         /** @description Fees are due at submission, before the desk receives the dossier. */
                         payBeforeReception: boolean;
+                        /** @description Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures). */
+                        paymentPausesClock?: boolean;
                         /** @description Working days to the appointment date: 0 for same-day procedures, null when there is no appointment date. */
                         processingDays: number | null;
                         /** @description How the appointment date is set: N working days, same day (before a cut-off), or no appointment date. */
@@ -6177,6 +6181,8 @@ export interface operations {
                     note?: string;
                     /** @description Fees are due at submission, before the desk receives the dossier. */
                     payBeforeReception: boolean;
+                    /** @description Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures). */
+                    paymentPausesClock?: boolean;
                     /** @description Read-only; ignored. */
                     processingDays?: number | null;
                     /** @description How the appointment date is set: N working days, same day (before a cut-off), or no appointment date. */
@@ -6410,6 +6416,8 @@ export interface operations {
                         note?: string;
                         /** @description Fees are due at submission, before the desk receives the dossier. */
                         payBeforeReception: boolean;
+                        /** @description Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures). */
+                        paymentPausesClock?: boolean;
                         /** @description Working days to the appointment date: 0 for same-day procedures, null when there is no appointment date. */
                         processingDays: number | null;
                         /** @description How the appointment date is set: N working days, same day (before a cut-off), or no appointment date. */
@@ -6645,6 +6653,8 @@ export interface operations {
                         note?: string;
                         /** @description Fees are due at submission, before the desk receives the dossier. */
                         payBeforeReception: boolean;
+                        /** @description Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures). */
+                        paymentPausesClock?: boolean;
                         /** @description Working days to the appointment date: 0 for same-day procedures, null when there is no appointment date. */
                         processingDays: number | null;
                         /** @description How the appointment date is set: N working days, same day (before a cut-off), or no appointment date. */
