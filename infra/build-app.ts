@@ -51,6 +51,7 @@ export function buildApp(
     DEPLOYMENT_ENVIRONMENT: environment,
     PAYMENT_GATEWAYS: enabledGateways(province).join(','),
     PAYMENT_EXPIRY_MINUTES: String(province.gateways.paymentExpiryMinutes),
+    PROVINCE_OFFICE_HOURS: JSON.stringify(province.timeliness.officeHours),
     CITIZEN_ISSUER: province.identity.citizens.issuer,
     CITIZEN_AUDIENCE: province.identity.citizens.audience,
     CITIZEN_JWKS_URI: province.identity.citizens.jwksUri,

@@ -5,6 +5,7 @@
  * reporting and the national-portal sync never need to read the dossiers table (a context owns its table).
  * `sequence` on the envelope is the dossier's version after the change.
  */
+import type { TimelinessState } from '#calendar/timeliness.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 
 export const DOSSIER_STATUSES = [
@@ -39,7 +40,8 @@ export type Channel = 'in_person' | 'online' | 'post';
 /** National channel codes: 1 in person, 2 online, 3 public postal service. */
 export const CHANNEL_CODE: Record<Channel, 1 | 2 | 3> = { in_person: 1, online: 2, post: 3 };
 
-export type Timeliness = 'early' | 'on_time' | 'late' | 'in_progress_on_time' | 'in_progress_overdue' | 'paused';
+/** By the national rule (packages/calendar/src/timeliness.ts, docs/timeliness.md): final, or open as of now. */
+export type Timeliness = TimelinessState;
 
 export interface Actor {
   sub: string;
@@ -108,6 +110,11 @@ export interface DossierSnapshot {
   agencyCode: string;
   /** The agency currently holding the dossier (differs from agencyCode during inter-agency steps). */
   currentAgencyCode: string;
+  /**
+   * The one-stop desk that took the dossier in at its counter or by post, when it is not the competent agency's
+   * own (boundary-free intake, phi địa giới): the result comes back to it. Absent: the competent agency received it.
+   */
+  receivingAgencyCode?: string;
   channel: Channel;
   /** Where the dossier came from when not one of motcua's own doors: 'dvcqg' = forwarded by the national portal. */
   source?: 'dvcqg';
@@ -131,6 +138,8 @@ export interface DossierSnapshot {
   previousAppointments: string[];
   /** Legal maximum in working days, used by the timeliness rule when there is no appointment date. */
   legalMaxWorkingDays?: number;
+  /** The procedure counts waiting for the applicant's financial obligation as the applicant's time (clock paused). */
+  paymentPausesClock?: boolean;
   endedAt?: string;
   returnedAt?: string;
   rejectedAt?: string;
@@ -146,7 +155,36 @@ export interface DossierSnapshot {
   result?: DossierResult;
   resultDelivery: 'online' | 'counter' | 'post';
   feedback?: { rating: 'satisfied' | 'neutral' | 'dissatisfied'; comment?: string; at: string };
+  /** How the result was handed back (return-result): at the counter to whom, by post with which shipment, or online. */
+  returned?: ResultReturn;
   history: HistoryEntry[];
+}
+
+/** Someone collecting a result at the counter, as the official checked their identity document. */
+export interface ResultCollector {
+  name: string;
+  idNumber: string;
+  /** Set when the collector is not the applicant: the power of attorney (giấy ủy quyền) they showed. */
+  authorization?: string;
+}
+
+/** A result sent by post: the provider's shipment and its last known state. */
+export interface PostalShipment {
+  provider: string;
+  trackingNumber: string;
+  status: 'in_transit' | 'delivered' | 'returned_to_sender';
+  handedOverAt: string;
+  /** When the provider reported the last status (delivered or back at the sender). */
+  settledAt?: string;
+}
+
+export interface ResultReturn {
+  to: 'counter' | 'post' | 'online';
+  at: string;
+  /** The desk that returned it. */
+  agencyCode: string;
+  collectedBy?: ResultCollector;
+  shipment?: PostalShipment;
 }
 
 export const DOSSIER_EVENT_TYPES = [
@@ -165,6 +203,7 @@ export const DOSSIER_EVENT_TYPES = [
   'dossier.stopped',
   'dossier.apologized',
   'dossier.feedback_given',
+  'dossier.delivery_updated',
 ] as const;
 export type DossierEventType = (typeof DOSSIER_EVENT_TYPES)[number];
 

@@ -6,6 +6,7 @@
  */
 import {
   type CalendarYear,
+  calendarCoverage,
   createWorkingCalendar,
   VIETNAM_CALENDAR_2025_2027,
   type WorkingCalendar,
@@ -19,10 +20,12 @@ import type {
 } from '#catalog/events.ts';
 import type { DocumentEventData } from '#documents/events.ts';
 import { getAsCaller } from '#platform/caller-api.ts';
+import { now } from '#platform/clock.ts';
 import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { logger } from '#platform/observability.ts';
+import { officeHoursFromEnv } from '#platform/province.ts';
 import * as store from './store.ts';
 
 /** What applying an event did: changed the read model, or nothing (a redelivery, or an older event). */
@@ -196,9 +199,18 @@ export function mergeCalendarYears(published: CalendarYear[]): CalendarYear[] {
   return [...byYear.values()].sort((a, b) => a.year - b.year);
 }
 
-/** The working-day calendar as the catalog last published it (built-in years fill the gaps). */
+/**
+ * The working-day calendar as the catalog last published it (built-in years fill the gaps), with the province's
+ * office hours. A missing or provisional year (this one or the next) is logged as a warning each time the
+ * calendar is loaded: deadlines in a missing year fail (`calendar-year-missing`) until it is loaded.
+ */
 export function workingCalendar(): Promise<WorkingCalendar> {
-  return cachedReference('calendar', async () =>
-    createWorkingCalendar(mergeCalendarYears(await store.listCalendarYears())),
-  );
+  return cachedReference('calendar', async () => {
+    const calendar = createWorkingCalendar(mergeCalendarYears(await store.listCalendarYears()), officeHoursFromEnv());
+    const coverage = calendarCoverage(calendar, now());
+    if (coverage.missing.length > 0 || coverage.provisional.length > 0) {
+      logger.warn('working-day calendar incomplete', { ...coverage });
+    }
+    return calendar;
+  });
 }

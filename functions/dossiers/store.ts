@@ -87,6 +87,9 @@ const dueKey = (d: Dossier): string =>
 const ownerPartition = (idNumber: string) => `OWNER#${idNumber}`;
 const queuePartition = (agencyCode: string) => `QUEUE#${agencyCode}`;
 const statusPartition = (agencyCode: string, status: DossierStatus) => `AGENCY#${agencyCode}#${status}`;
+const deskPartition = (agencyCode: string) => `DESK#${agencyCode}`;
+/** The desk that took the dossier in: the receiving desk of a counter/postal intake, else the competent agency. */
+export const intakeDeskOf = (d: Dossier): string => d.receivingAgencyCode ?? d.agencyCode;
 
 function dossierItem(stored: StoredDossier): Record<string, unknown> {
   const d = stored.dossier;
@@ -101,6 +104,8 @@ function dossierItem(stored: StoredDossier): Record<string, unknown> {
     ...(isFinal(d.status) ? {} : { gsi2pk: queuePartition(d.currentAgencyCode), gsi2sk: dueKey(d) }),
     gsi3pk: statusPartition(d.currentAgencyCode, d.status),
     gsi3sk: dueKey(d),
+    gsi4pk: deskPartition(intakeDeskOf(d)),
+    gsi4sk: `${utc(d.submittedAt)}#${d.code}`,
   };
 }
 
@@ -129,7 +134,7 @@ export function dossierPut(stored: StoredDossier, expectedVersion: number | unde
   return {
     Put: {
       TableName: dossiersTableName(),
-      Item: dossierItem(stored),
+      Item: item,
       ...(expectedVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : {
@@ -173,23 +178,29 @@ function indexCursor(cursor: string | undefined, index: string, partition: strin
 }
 
 async function queryPage(
-  index: 'gsi1' | 'gsi2' | 'gsi3',
+  index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4',
   partition: string,
   limit: number,
   cursor: string | undefined,
-  options: { sortBefore?: string; newestFirst?: boolean } = {},
+  options: { sortBefore?: string; sortBetween?: [string, string]; newestFirst?: boolean } = {},
 ): Promise<Page<StoredDossier>> {
+  const between = options.sortBetween;
   const input: QueryCommandInput = {
     TableName: dossiersTableName(),
     IndexName: index,
-    KeyConditionExpression: options.sortBefore === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+    KeyConditionExpression: between
+      ? '#pk = :pk AND #sk BETWEEN :from AND :to'
+      : options.sortBefore === undefined
+        ? '#pk = :pk'
+        : '#pk = :pk AND #sk < :before',
     ExpressionAttributeNames: {
       '#pk': `${index}pk`,
-      ...(options.sortBefore === undefined ? {} : { '#sk': `${index}sk` }),
+      ...(options.sortBefore === undefined && between === undefined ? {} : { '#sk': `${index}sk` }),
     },
     ExpressionAttributeValues: {
       ':pk': partition,
       ...(options.sortBefore === undefined ? {} : { ':before': options.sortBefore }),
+      ...(between === undefined ? {} : { ':from': between[0], ':to': between[1] }),
     },
     ScanIndexForward: options.newestFirst !== true,
     ExclusiveStartKey: indexCursor(cursor, index, partition),
@@ -228,6 +239,22 @@ export function queryAgencyDossiers(
   return filter.status === undefined
     ? queryPage('gsi2', queuePartition(agencyCode), limit, cursor, sortBefore ? { sortBefore } : {})
     : queryPage('gsi3', statusPartition(agencyCode, filter.status), limit, cursor, sortBefore ? { sortBefore } : {});
+}
+
+/**
+ * The dossiers a desk took in between two instants (`from` inclusive, `to` exclusive), in order of intake: the
+ * desk's day and its tracking book (sổ theo dõi hồ sơ). One Query of gsi4 per page.
+ */
+export function queryDeskDossiers(
+  deskCode: string,
+  range: { from: Date; to: Date },
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<StoredDossier>> {
+  // Keys are `<instant>#<code>`; `~` sorts after `#`, so `<to − 1 ms>~` is above every key before `to`.
+  return queryPage('gsi4', deskPartition(deskCode), limit, cursor, {
+    sortBetween: [range.from.toISOString(), `${new Date(range.to.getTime() - 1).toISOString()}~`],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from '#to
 import {
   agencyDossiersParamsSchema,
   agencyDossiersQuerySchema,
+  deskDayQuerySchema,
+  deskDaySchema,
   dossierPageSchema,
   dossierParamsSchema,
   dossierViewSchema,
@@ -16,9 +18,13 @@ import {
   officialActionSchema,
   publicStatusQuerySchema,
   publicStatusSchema,
+  settleShipmentBodySchema,
+  shipmentParamsSchema,
+  slipParamsSchema,
   submitBodySchema,
   submitHeadersSchema,
   supplementBodySchema,
+  trackingBookQuerySchema,
   withdrawBodySchema,
 } from './api/schemas.ts';
 import { DOSSIER_EVENT_TYPES } from './events.ts';
@@ -36,13 +42,16 @@ export const routes = {
     method: 'POST',
     path: '/dossiers',
     function: 'dossiers-submit',
-    auth: 'citizen',
-    roles: ['citizen'],
-    summary: 'Submit a dossier online',
+    auth: 'user',
+    roles: ['citizen', 'officer', 'leader'],
+    summary: 'Submit a dossier online, or register one at a one-stop desk (counter or post)',
     description:
       'Validated against the procedure version in effect: the agency must receive the procedure, the form must pass ' +
       "its schema, and every required document must be one of the applicant's verified documents. Fees are assessed " +
-      'now. The same Idempotency-Key with the same body gives the same answer; with another body, 409.',
+      'now. The same Idempotency-Key with the same body gives the same answer; with another body, 409. ' +
+      "An official's token registers on the applicant's behalf: channel in_person or post, receivingAgencyCode (the " +
+      "official's own agency, the default; any other is 403), receive: true to receive at once. A citizen sending " +
+      'those is 403.',
     tags,
     schemas: {
       headers: submitHeadersSchema,
@@ -180,6 +189,74 @@ export const routes = {
       responses: dossierResponse,
     },
   },
+  getSlip: {
+    id: 'getSlip',
+    method: 'GET',
+    path: '/dossiers/{code}/slips/{kind}',
+    function: 'dossiers-slips',
+    auth: 'user',
+    roles: ['citizen', 'officer', 'leader', 'admin'],
+    summary: 'A slip of the one-stop mechanism (PDF): receipt, supplement request, refusal, apology, control sheet',
+    description:
+      'For the applicant and officials of the agencies on the dossier (anyone else: 404). Generated the first time ' +
+      'and kept with its SHA-256 (header Digest): the same slip asked again is the same document. 409 when the ' +
+      'dossier has no such slip (e.g. a refusal for a dossier that was not refused).',
+    tags,
+    schemas: {
+      params: slipParamsSchema,
+      responses: { 200: { description: 'the slip', contentType: 'application/pdf' } },
+    },
+  },
+  getDeskDay: {
+    id: 'getDeskDay',
+    method: 'GET',
+    path: '/agencies/{code}/desk',
+    function: 'dossiers-desk',
+    auth: 'official',
+    roles: [...OFFICIALS],
+    summary: "The one-stop desk's day: taken in, to collect, waiting; counts per official",
+    tags,
+    schemas: {
+      params: agencyDossiersParamsSchema,
+      query: deskDayQuerySchema,
+      responses: { 200: { description: 'the day', schema: deskDaySchema } },
+    },
+  },
+  getTrackingBook: {
+    id: 'getTrackingBook',
+    method: 'GET',
+    path: '/agencies/{code}/tracking-book',
+    function: 'dossiers-desk',
+    auth: 'official',
+    roles: [...OFFICIALS],
+    summary: "The desk's tracking book (sổ theo dõi hồ sơ, Mẫu 06) for a date range, as CSV or PDF",
+    tags,
+    schemas: {
+      params: agencyDossiersParamsSchema,
+      query: trackingBookQuerySchema,
+      responses: { 200: { description: 'the book (text/csv or application/pdf)', contentType: 'text/csv' } },
+    },
+  },
+  devListShipments: {
+    id: 'devListShipments',
+    method: 'GET',
+    path: '/dev/post/shipments',
+    function: 'dossiers-dev-post',
+    auth: 'public',
+    summary: 'Local only: shipments the stand-in postal service carries',
+    tags: ['dev'],
+    schemas: {},
+  },
+  devSettleShipment: {
+    id: 'devSettleShipment',
+    method: 'POST',
+    path: '/dev/post/shipments/{trackingNumber}',
+    function: 'dossiers-dev-post',
+    auth: 'public',
+    summary: 'Local only: the stand-in post delivers a shipment or returns it to the sender (reported to the dossier)',
+    tags: ['dev'],
+    schemas: { params: shipmentParamsSchema, body: settleShipmentBodySchema },
+  },
 } as const satisfies Record<string, RouteDecl>;
 
 const read = [{ table: 'dossiers', access: 'read' as const }];
@@ -249,6 +326,14 @@ export const topology: ContextTopology = {
             'One status of an agency by appointment date (GET /agencies/{code}/dossiers?status=): ' +
             'gsi3pk=AGENCY#<currentAgencyCode>#<status>, gsi3sk as gsi2sk.',
         },
+        {
+          name: 'gsi4',
+          partitionKey: 'gsi4pk',
+          sortKey: 'gsi4sk',
+          accessPattern:
+            "A desk's intake in a time range (GET /agencies/{code}/desk, /tracking-book): gsi4pk=DESK#<receiving " +
+            'desk, else the competent agency>, gsi4sk=<submittedAt UTC ISO>#<code>; BETWEEN two instants.',
+        },
       ],
       accessPatterns: [
         'Dossier by code: pk=DOSSIER#<code>, sk=DOSSIER — the whole dossier (history included), version for ' +
@@ -278,6 +363,10 @@ export const topology: ContextTopology = {
     http('dossiers-supplement', 'supplement-dossier', readwrite),
     http('dossiers-withdraw', 'withdraw-dossier', readwrite),
     http('dossiers-feedback', 'give-feedback', readwrite),
+    // Slips bundle pdf-lib, fontkit and the font: their own function keeps the others small.
+    { ...http('dossiers-slips', 'get-slip', readwrite, 512), timeoutSeconds: 15 },
+    http('dossiers-desk', 'desk', read, 512),
+    http('dossiers-dev-post', 'dev-post', readwrite),
     consumer('dossiers-on-catalog-event', 'on-catalog-event'),
     consumer('dossiers-on-document-event', 'on-document-event'),
     consumer('dossiers-on-payment-event', 'on-payment-event'),

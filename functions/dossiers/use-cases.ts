@@ -56,7 +56,7 @@ const notFound = () => new NotFoundError(DOSSIER_NOT_FOUND);
 // ---------------------------------------------------------------------------------------------------------
 // Who is asking
 
-function officialActor(identity: Identity): Actor {
+export function officialActor(identity: Identity): Actor {
   const role = identity.roles.includes('leader') ? 'leader' : identity.roles.includes('officer') ? 'officer' : 'admin';
   const actor: Actor = { sub: identity.sub, role };
   if (identity.name !== undefined) actor.name = identity.name;
@@ -73,14 +73,16 @@ const isOwner = (identity: Identity, d: Dossier): boolean =>
   identity.issuer === 'citizen' && identity.sub === d.applicant.idNumber;
 
 /** An official of the agency that received the dossier or of the one holding it now (or an admin). */
-const isOfficialOfDossier = (identity: Identity, d: Dossier): boolean =>
-  isOfficialOf(identity, d.agencyCode) || isOfficialOf(identity, d.currentAgencyCode);
+export const isOfficialOfDossier = (identity: Identity, d: Dossier): boolean =>
+  isOfficialOf(identity, d.agencyCode) ||
+  isOfficialOf(identity, d.currentAgencyCode) ||
+  (d.receivingAgencyCode !== undefined && isOfficialOf(identity, d.receivingAgencyCode));
 
 /**
  * The caller's lifecycle role on the dossier, for the actions offered: the owner, or an official of the
  * agency holding it; undefined for anyone else (who may still read it, e.g. the receiving desk after a transfer).
  */
-function lifecycleRole(identity: Identity, d: Dossier): ActorRole | undefined {
+export function lifecycleRole(identity: Identity, d: Dossier): ActorRole | undefined {
   if (isOwner(identity, d)) return 'owner';
   if (identity.issuer !== 'official') return undefined;
   const role = officialActor(identity).role as ActorRole;
@@ -89,7 +91,7 @@ function lifecycleRole(identity: Identity, d: Dossier): ActorRole | undefined {
 }
 
 /** The dossier if the caller may see it; otherwise the same 404 as for an unknown code (existence is not leaked). */
-async function loadVisible(identity: Identity, code: string): Promise<store.StoredDossier> {
+export async function loadVisible(identity: Identity, code: string): Promise<store.StoredDossier> {
   if (parseDossierCode(code) === undefined) throw notFound();
   const stored = await store.getDossier(code);
   if (!stored) throw notFound();
@@ -117,7 +119,7 @@ function assertAllowedNow(d: Dossier, type: DossierAction['type'], role: ActorRo
 }
 
 /** Domain validation errors name fields of the action; the caller sent them in the request body. */
-function decideInBody(decide: () => Decision): Decision {
+export function decideInBody(decide: () => Decision): Decision {
   try {
     return decide();
   } catch (error) {
@@ -166,7 +168,7 @@ async function commitDecision(
 }
 
 /** Commits a decision taken for a caller; a lost race (another change got there first) is a 412. */
-async function writeDecision(
+export async function writeDecision(
   stored: store.StoredDossier,
   decision: Decision,
   at: Date,
@@ -296,12 +298,12 @@ function feesFor(procedure: Procedure, formData: Record<string, unknown>): FeeLi
   }
 }
 
-/** Steps planned at agencies of the catalog; half days are rounded up (the calendar counts whole days). */
+/** Steps planned at agencies of the catalog, half days kept (office time counts them exactly). */
 export function plannedSteps(procedure: Procedure): PlannedStep[] {
   return (procedure.steps ?? []).flatMap((step) =>
     step.agencyCode === undefined
       ? []
-      : [{ agencyCode: step.agencyCode, allottedWorkingDays: Math.ceil(step.allottedWorkingDays) }],
+      : [{ agencyCode: step.agencyCode, allottedWorkingDays: step.allottedWorkingDays }],
   );
 }
 
@@ -326,7 +328,13 @@ export interface PreparedSubmission {
   fees: FeeLine[];
 }
 
-export async function prepareSubmission(body: SubmitBody, language: Language, at: Date): Promise<PreparedSubmission> {
+/** `atCounter`: an official takes the dossier in at a desk, so a procedure not offered online is accepted too. */
+export async function prepareSubmission(
+  body: SubmitBody,
+  language: Language,
+  at: Date,
+  options: { atCounter?: boolean } = {},
+): Promise<PreparedSubmission> {
   const today = toLocalDate(at);
   const [procedure, agency, known] = await Promise.all([
     procedureInEffect(body.procedureCode, today),
@@ -348,7 +356,7 @@ export async function prepareSubmission(body: SubmitBody, language: Language, at
     );
   }
   const errors: FieldError[] = [];
-  if (procedure.mode === 'offline') {
+  if (procedure.mode === 'offline' && options.atCounter !== true) {
     errors.push({
       path: 'body.procedureCode',
       message: say(language, {
@@ -399,6 +407,12 @@ export interface SubmitOutcome {
  */
 export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> {
   const { identity, body, language, at } = input;
+  if (body.channel !== 'online' || body.receivingAgencyCode !== undefined || body.receive) {
+    throw new ForbiddenError({
+      vi: 'Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính.',
+      en: 'Only officials of a one-stop desk take dossiers in at the counter or by post.',
+    });
+  }
   if (body.applicant.idNumber !== identity.sub) {
     throw new ForbiddenError({
       vi: 'Chỉ có thể nộp hồ sơ với số định danh cá nhân của chính mình.',
@@ -437,6 +451,7 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
               resultType: prepared.procedure.resultType,
               fees: prepared.fees,
               steps: plannedSteps(prepared.procedure),
+              ...(prepared.procedure.paymentPausesClock === true ? { paymentPausesClock: true } : {}),
               ...(prepared.procedure.legalMaxWorkingDays === undefined
                 ? {}
                 : { legalMaxWorkingDays: prepared.procedure.legalMaxWorkingDays }),

@@ -257,7 +257,7 @@ export class ContextStack extends Stack {
     for (const schedule of topology.schedules) {
       const fn = this.functions.get(schedule.function);
       if (!fn) throw new Error(`schedule ${schedule.name} names unknown function ${schedule.function}`);
-      new events.Rule(this, schedule.name, {
+      new events.Rule(this, `${schedule.name}-schedule`, {
         ruleName: resourceName(province.id, schedule.name),
         description: schedule.description,
         schedule: events.Schedule.rate(Duration.minutes(schedule.rateMinutes)),

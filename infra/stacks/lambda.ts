@@ -38,6 +38,7 @@ export interface CreateFunctionOptions {
   copyFiles?: { from: string; to: string }[];
 }
 
+const SLIP_FONTS = ['DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSerif-Italic.ttf'];
 const DOCS_ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
 
 export function createFunction(
@@ -53,8 +54,11 @@ export function createFunction(
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const copiesDocsAssets = decl.name === 'platform-docs';
+  // The slips embed DejaVu Serif (Vietnamese diacritics); the TTFs ship beside the bundle (SLIP_FONT_DIR).
+  const copiesSlipFonts = decl.name === 'dossiers-slips';
   const copies = [
     ...(copiesDocsAssets ? DOCS_ASSETS.map((f) => ({ from: `node_modules/swagger-ui-dist/${f}`, to: f })) : []),
+    ...(copiesSlipFonts ? SLIP_FONTS.map((f) => ({ from: `node_modules/dejavu-fonts-ttf/ttf/${f}`, to: f })) : []),
     ...(options.copyFiles ?? []),
   ];
   return new NodejsFunction(scope, decl.name, {
@@ -75,6 +79,7 @@ export function createFunction(
       ...environment,
       ...decl.environment,
       ...(copiesDocsAssets ? { DOCS_ASSET_DIR: '/var/task' } : {}),
+      ...(copiesSlipFonts ? { SLIP_FONT_DIR: '/var/task' } : {}),
     },
     bundling: {
       format: OutputFormat.ESM,

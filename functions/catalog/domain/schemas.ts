@@ -264,6 +264,12 @@ export const ProcedureFields = z.strictObject({
     .optional()
     .describe('Legal maximum in working days, used for timeliness when there is no appointment date.'),
   steps: z.array(ProcessingStepSchema).min(1).optional().describe('Ordered inter-agency steps, if any.'),
+  paymentPausesClock: z
+    .boolean()
+    .optional()
+    .describe(
+      "Waiting for the applicant's financial obligation (payment requested → paid) is the applicant's time: the clock pauses as for supplementation (e.g. land procedures).",
+    ),
   payBeforeReception: z.boolean().describe('Fees are due at submission, before the desk receives the dossier.'),
   fees: z.array(FeeRuleSchema).describe('Fee rules; empty or all free means no charge.'),
   requirements: z.array(DocumentRequirementSchema).describe('Documents the dossier must or may include.'),

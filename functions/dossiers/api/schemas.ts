@@ -183,9 +183,9 @@ const actorSchema = z.object({
 
 const statusSchema = z.enum(DOSSIER_STATUSES);
 const timelinessSchema = z
-  .enum(['early', 'on_time', 'late', 'in_progress_on_time', 'in_progress_overdue', 'paused'])
+  .enum(['early', 'on_time', 'late', 'in_progress_on_time', 'in_progress_overdue', 'paused_on_time', 'paused_overdue'])
   .nullable()
-  .describe('By the national rule; for an unfinished dossier as of the moment of the request.');
+  .describe('By the national rule (docs/timeliness.md); for an unfinished dossier as of the moment of the request.');
 
 const feeLineSchema = z.object({ code: z.string(), name: z.string(), amount: z.int() });
 
@@ -238,6 +238,24 @@ const feedbackSchema = z.object({
   at: z.string(),
 });
 
+const resultReturnSchema = z
+  .object({
+    to: z.enum(['counter', 'post', 'online']),
+    at: z.string(),
+    agencyCode: z.string(),
+    collectedBy: z.object({ name: z.string(), idNumber: z.string(), authorization: z.string().optional() }).optional(),
+    shipment: z
+      .object({
+        provider: z.string(),
+        trackingNumber: z.string(),
+        status: z.enum(['in_transit', 'delivered', 'returned_to_sender']),
+        handedOverAt: z.string(),
+        settledAt: z.string().optional(),
+      })
+      .optional(),
+  })
+  .describe('How the result was returned: who collected it at the counter, the postal shipment, or online.');
+
 export const dossierViewSchema = z
   .object({
     code: z.string(),
@@ -247,6 +265,10 @@ export const dossierViewSchema = z
     field: z.string(),
     agencyCode: z.string(),
     currentAgencyCode: z.string(),
+    receivingAgencyCode: z
+      .string()
+      .optional()
+      .describe('The desk that took it in, when not the competent agency (boundary-free intake).'),
     channel: z.enum(['in_person', 'online', 'post']),
     applicant: z.object({
       idNumber: z.string(),
@@ -283,6 +305,7 @@ export const dossierViewSchema = z
     resultDelivery: z.enum(['online', 'counter', 'post']),
     result: resultSchema.optional(),
     feedback: feedbackSchema.optional(),
+    returned: resultReturnSchema.optional(),
     history: z.array(historyEntrySchema),
     allowedActions: z.array(z.string()).describe('What the caller may do with the dossier now.'),
   })
@@ -328,3 +351,41 @@ export const publicStatusSchema = z
 export type DossierView = z.output<typeof dossierViewSchema>;
 export type DossierSummary = z.output<typeof dossierSummarySchema>;
 export type PublicStatus = z.output<typeof publicStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The one-stop counter: slips, the desk's day, the tracking book, the stand-in post
+
+export const slipParamsSchema = z.object({
+  code: z.string().min(1).max(80).describe('Dossier code.'),
+  kind: z
+    .enum(['receipt', 'supplement-request', 'refusal', 'apology', 'control-sheet'])
+    .describe(
+      'receipt (Mẫu 01 giấy tiếp nhận và hẹn trả), supplement-request (Mẫu 02), refusal (Mẫu 03), apology ' +
+        '(Mẫu 04), control-sheet (Mẫu 05 phiếu kiểm soát) — Circular 01/2018/TT-VPCP.',
+    ),
+});
+
+export const deskDayQuerySchema = z.object({
+  date: z.iso.date().optional().describe('The day (GMT+7), YYYY-MM-DD; default today.'),
+});
+
+export const trackingBookQuerySchema = z.object({
+  from: z.iso.date().describe('First day (GMT+7), YYYY-MM-DD.'),
+  to: z.iso.date().describe('Last day, included; at most 92 days after from.'),
+  format: z.enum(['csv', 'pdf']).default('csv'),
+});
+
+const deskDossierSchema = dossierSummarySchema.extend({ channel: z.enum(['in_person', 'online', 'post']) });
+
+export const deskDaySchema = z.object({
+  agencyCode: z.string(),
+  date: z.string(),
+  receivedToday: z.array(deskDossierSchema).describe('Taken in at this desk that day, in order of intake.'),
+  toCollect: z.array(deskDossierSchema).describe('Resolved and back at the desk, due that day or earlier.'),
+  waitingAtDesk: z.array(deskDossierSchema).describe('Submitted and not yet received by the desk.'),
+  countsByOfficial: z.array(z.object({ sub: z.string(), name: z.string().optional(), received: z.int() })),
+  truncated: z.boolean().optional().describe('A list reached its page size (100).'),
+});
+
+export const shipmentParamsSchema = z.object({ trackingNumber: z.string().regex(/^[A-Z]{2}\d{9}VN$/) });
+export const settleShipmentBodySchema = z.object({ status: z.enum(['delivered', 'returned_to_sender']) });

@@ -2,14 +2,19 @@
 import { now } from '#platform/clock.ts';
 import { etagOf, httpHandler } from '#platform/http.ts';
 import { requireRole } from '#platform/identity.ts';
+import { returnResult } from '../counter/returns.ts';
 import { routes } from '../topology.ts';
-import { actOnDossier } from '../use-cases.ts';
+import { type ActionInput, actOnDossier } from '../use-cases.ts';
 
 export const handler = httpHandler(routes.actOnDossier, async (req) => {
-  const result = await actOnDossier({
+  const action = req.body;
+  // Returning the result may hand it to the post first (counter/returns.ts); every other action is the plain one.
+  const act = (input: ActionInput) =>
+    action.type === 'return-result' ? returnResult({ ...input, action }) : actOnDossier(input);
+  const result = await act({
     identity: requireRole(req.identity, 'officer', 'leader', 'admin'),
     code: req.params.code,
-    action: req.body,
+    action,
     ifMatch: req.headers['if-match'],
     language: req.language,
     at: now(),

@@ -141,7 +141,10 @@ export interface CalendarCoverage {
   provisional: number[];
 }
 
-export function calendarCoverage(cal: Pick<WorkingCalendar, 'years' | 'provisionalYears'>, now: Date): CalendarCoverage {
+export function calendarCoverage(
+  cal: Pick<WorkingCalendar, 'years' | 'provisionalYears'>,
+  now: Date,
+): CalendarCoverage {
   const year = Number(toLocalDate(now).slice(0, 4));
   const wanted = [year, year + 1];
   const provisional = new Set(cal.provisionalYears());

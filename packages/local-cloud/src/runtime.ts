@@ -128,6 +128,7 @@ function setFunctionEnvironment(
   env.PORTAL_URL = baseUrl;
   env.API_URL = baseUrl;
   env.PAYMENT_EXPIRY_MINUTES = String(province.gateways.paymentExpiryMinutes);
+  env.PROVINCE_OFFICE_HOURS = JSON.stringify(province.timeliness.officeHours);
 }
 
 /** Dev routes that other parts of the local runtime register (S3 front, sandboxes); path prefix → handler. */

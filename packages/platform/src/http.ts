@@ -15,6 +15,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
+import { assertDepth } from './bounds.ts';
 import { asCaller } from './caller-api.ts';
 import { ValidationError } from './errors.ts';
 import { type Identity, identityFromEvent } from './identity.ts';
@@ -119,6 +120,8 @@ function parseRequest<R extends RouteDecl>(route: R, event: APIGatewayProxyEvent
           en: 'The request body is not valid JSON.',
         });
       }
+      // Before anything recurses on it (validation, the idempotency hash, structuredClone).
+      assertDepth(jsonBody, 'body');
     }
   }
 

@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { DEFAULT_OFFICE_HOURS, type OfficeHours, officeHoursSchema } from '#calendar/deadline.ts';
+
+/** domain.md's default office hours, as a mutable value for zod's defaults. */
+const defaultHours = { sessions: DEFAULT_OFFICE_HOURS.sessions.map((session) => ({ ...session })) };
 
 const agencyCode = z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'agency identifier like 000.00.00.H19');
 
@@ -130,6 +134,10 @@ export const provinceConfigSchema = z
       /** p99 latency of the API, in milliseconds. */
       apiLatencyP99Ms: z.number().int().min(100).default(3000),
     }),
+    /** Office hours of the one-stop desks (docs/timeliness.md); the default is domain.md's 07:30–11:30, 13:00–17:00. */
+    timeliness: z
+      .object({ officeHours: officeHoursSchema.default(() => structuredClone(defaultHours)) })
+      .default(() => ({ officeHours: structuredClone(defaultHours) })),
     seed: z.string().describe('Folder under config/seed with agencies.json and procedures.json'),
     retention: z.object({ documentsDays: z.number().int().min(365), logsDays: z.number().int().min(30) }),
   })
@@ -167,4 +175,14 @@ export function provinceFromEnv(env: NodeJS.ProcessEnv = process.env): { id: str
     code: env.PROVINCE_CODE ?? 'H19',
     portalUrl: env.PORTAL_URL ?? 'http://localhost:3000',
   };
+}
+
+/** The environment variable carrying the province's office hours (JSON) to every function. */
+export const OFFICE_HOURS_ENV = 'PROVINCE_OFFICE_HOURS';
+
+/** The province's office hours as the functions get them; the default when unset. Throws on invalid JSON/data. */
+export function officeHoursFromEnv(env: NodeJS.ProcessEnv = process.env): OfficeHours {
+  const raw = env[OFFICE_HOURS_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_OFFICE_HOURS;
+  return officeHoursSchema.parse(JSON.parse(raw));
 }

@@ -12,7 +12,16 @@ import { topology as reporting } from '../../../functions/reporting/topology.ts'
 import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from './types.ts';
 import { outboxPublisherFunction } from './types.ts';
 
-const CONTEXTS: ContextTopology[] = [platform, catalog, dossiers, documents, payments, notifications, reporting, portal];
+const CONTEXTS: ContextTopology[] = [
+  platform,
+  catalog,
+  dossiers,
+  documents,
+  payments,
+  notifications,
+  reporting,
+  portal,
+];
 
 /** A function's timeout when its declaration names none (API Gateway answers 503 after 30 s anyway). */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 29;

@@ -1,0 +1,395 @@
+/**
+ * The one-stop counter through HTTP on the local cloud: an official of a commune centre registers, in person, a
+ * dossier for a procedure of a provincial department (boundary-free intake) with two documents scanned at the
+ * desk, prints the receipt (PDF read back with pdftotext), the department processes and resolves it, and the
+ * applicant collects the result at the same commune desk; the reports count it as in person, received and
+ * digitized. A postal dossier goes back by post through the stand-in postal service. Officials cannot register
+ * for another desk; citizens cannot use the counter's routes.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { seedLocalProvince } from '../../packages/local-cloud/src/seed.ts';
+import { startTestCloud, type TestCloud } from '../support/cloud.ts';
+
+const COMMUNE = '000.01.21.H19'; // Ủy ban nhân dân phường Trấn Biên
+const DEPARTMENT = '000.00.15.H19'; // Sở Tư pháp
+const OTHER_COMMUNE = '000.02.21.H19';
+const PROCEDURE = '1.999131';
+const APPLICANT = '001186004321';
+const APPLICANT_NAME = 'Nguyễn Thị Thu Hằng';
+
+const requirement = (code: string, vi: string) => ({
+  code,
+  name: { vi, en: code },
+  required: true,
+  contentTypes: ['application/pdf'],
+  maxBytes: 5_000_000,
+});
+
+/** A department's procedure with two required documents, three working days, a fee. */
+const DEPARTMENT_PROCEDURE = {
+  status: 'published',
+  validFrom: '2025-07-01',
+  name: { vi: 'Cấp giấy xác nhận thử nghiệm một cửa', en: 'One-stop test certificate' },
+  field: 'Tư pháp',
+  levels: ['province'],
+  agencyCodes: [DEPARTMENT],
+  mode: 'partial',
+  processingTime: { kind: 'working_days', days: 3 },
+  payBeforeReception: false,
+  fees: [{ kind: 'fixed', code: 'LE_PHI', name: 'Lệ phí cấp giấy', amount: 50_000 }],
+  requirements: [
+    requirement('TO_KHAI', 'Tờ khai đề nghị'),
+    requirement('GIAY_TO_TUY_THAN', 'Bản chụp giấy tờ tùy thân'),
+  ],
+  formSchema: {
+    type: 'object',
+    properties: { hoTen: { type: 'string', title: 'Họ tên', minLength: 1, maxLength: 100 } },
+    required: ['hoTen'],
+    additionalProperties: false,
+  },
+  resultType: 'electronic',
+};
+
+let cloud: TestCloud;
+let desk: string;
+let deskB: string;
+let departmentOfficer: string;
+let otherDesk: string;
+let citizen: string;
+let admin: string;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  await seedLocalProvince(cloud);
+  admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+  const published = await cloud.fetch(`/procedures/${PROCEDURE}`, {
+    method: 'PUT',
+    token: admin,
+    body: DEPARTMENT_PROCEDURE,
+  });
+  if (published.status >= 300) throw new Error(`could not publish the test procedure: ${published.text}`);
+  desk = await cloud.token({
+    sub: 'cb-tb-01',
+    roles: ['officer'],
+    agencyCode: COMMUNE,
+    name: 'Lê Thị Hồng',
+    title: 'Công chức Một cửa',
+  });
+  deskB = await cloud.token({ sub: 'cb-tb-02', roles: ['officer'], agencyCode: COMMUNE, name: 'Võ Văn Tài' });
+  departmentOfficer = await cloud.token({
+    sub: 'cv-tp-01',
+    roles: ['officer'],
+    agencyCode: DEPARTMENT,
+    name: 'Trần Quốc Bảo',
+  });
+  otherDesk = await cloud.token({ sub: 'cb-bh-01', roles: ['officer'], agencyCode: OTHER_COMMUNE });
+  citizen = await cloud.token({ sub: APPLICANT, roles: ['citizen'], name: APPLICANT_NAME });
+  await cloud.settle();
+});
+
+afterAll(async () => {
+  if (cloud) {
+    await cloud.fetch('/dev/clock', { method: 'DELETE' });
+    await cloud.stop();
+  }
+});
+
+const minute = (iso: string): string => iso.slice(0, 16);
+
+async function setClock(localIso: string): Promise<void> {
+  const res = await cloud.fetch('/dev/clock', { method: 'POST', body: { now: localIso } });
+  expect(res.status).toBe(200);
+}
+
+/** A scan uploaded by the desk official for the applicant (onBehalfOf, digitized), verified clean. */
+async function scan(token: string, name: string): Promise<string> {
+  const pdf = Buffer.from(
+    `%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+  );
+  const created = await cloud.fetch('/documents', {
+    method: 'POST',
+    token,
+    body: {
+      fileName: `${name}.pdf`,
+      contentType: 'application/pdf',
+      size: pdf.length,
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+      onBehalfOf: APPLICANT,
+      digitized: true,
+    },
+  });
+  expect(created.status, created.text).toBe(201);
+  const form = new FormData();
+  for (const [field, value] of Object.entries(created.json.upload.fields as Record<string, string>)) {
+    form.append(field, value);
+  }
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), `${name}.pdf`);
+  const posted = await fetch(created.json.upload.url, { method: 'POST', body: form });
+  expect(posted.status).toBeLessThan(300);
+  const completed = await cloud.fetch(`/documents/${created.json.documentId}/complete`, { method: 'POST', token });
+  expect(completed.json?.status, completed.text).toBe('clean');
+  return created.json.documentId as string;
+}
+
+function intake(overrides: Record<string, unknown>, documents: { requirementCode: string; documentId: string }[]) {
+  return {
+    procedureCode: PROCEDURE,
+    agencyCode: DEPARTMENT,
+    channel: 'in_person',
+    receive: true,
+    applicant: {
+      idNumber: APPLICANT,
+      fullName: APPLICANT_NAME,
+      phone: '0987654321',
+      address: 'Số 12 đường Võ Thị Sáu, phường Trấn Biên, tỉnh Đồng Nai',
+    },
+    formData: { hoTen: APPLICANT_NAME },
+    documents,
+    resultDelivery: 'counter',
+    ...overrides,
+  };
+}
+
+function register(token: string, body: unknown, key = `intake-${randomUUID()}`) {
+  return cloud.fetch('/dossiers', { method: 'POST', token, body, headers: { 'idempotency-key': key } });
+}
+
+async function act(token: string, code: string, version: number, action: Record<string, unknown>) {
+  const res = await cloud.fetch(`/dossiers/${code}/actions`, {
+    method: 'POST',
+    token,
+    body: action,
+    headers: { 'if-match': String(version) },
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.json;
+}
+
+async function pdfText(path: string, token: string): Promise<{ text: string; digest: string | null; bytes: Buffer }> {
+  const res = await fetch(cloud.url + path, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/pdf');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const file = join(mkdtempSync(join(tmpdir(), 'counter-')), 'slip.pdf');
+  writeFileSync(file, bytes);
+  return {
+    text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }),
+    digest: res.headers.get('digest'),
+    bytes,
+  };
+}
+
+let documents: { requirementCode: string; documentId: string }[];
+
+describe('counter intake at a commune desk for a department procedure', () => {
+  let code: string;
+
+  test('the desk registers and receives at once; the dossier goes to the department with the desk recorded', async () => {
+    await setClock('2026-12-03T09:15:00+07:00'); // Thursday
+    documents = [
+      { requirementCode: 'TO_KHAI', documentId: await scan(desk, 'to-khai') },
+      { requirementCode: 'GIAY_TO_TUY_THAN', documentId: await scan(desk, 'cccd') },
+    ];
+    await cloud.settle();
+    const key = `intake-${randomUUID()}`;
+    const res = await register(desk, intake({}, documents), key);
+    expect(res.status, res.text).toBe(201);
+    const d = res.json;
+    code = d.code;
+    expect(d).toMatchObject({
+      channel: 'in_person',
+      status: 'received',
+      agencyCode: DEPARTMENT,
+      receivingAgencyCode: COMMUNE,
+      currentAgencyCode: DEPARTMENT,
+      resultDelivery: 'counter',
+    });
+    // The local clock runs on from the instant it was set: compare to the minute, as the rules do.
+    expect(minute(d.receivedAt)).toBe('2026-12-03T09:15');
+    expect(minute(d.appointmentAt)).toBe('2026-12-08T09:15');
+    expect(d.documents.map((doc: { digitized: boolean }) => doc.digitized)).toEqual([true, true]);
+    expect(d.history.map((e: { action: string; by: { sub: string } }) => [e.action, e.by.sub])).toEqual([
+      ['submit', 'cb-tb-01'],
+      ['receive', 'cb-tb-01'],
+    ]);
+    // Idempotent like any submission.
+    const again = await register(desk, intake({}, documents), key);
+    expect(again.status).toBe(201);
+    expect(again.json.code).toBe(code);
+  });
+
+  test('the receipt names the dossier code, the appointment and the applicant with diacritics; it is the same document later', async () => {
+    const first = await pdfText(`/dossiers/${code}/slips/receipt`, desk);
+    expect(first.text).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+    expect(first.text).toContain(code);
+    expect(first.text).toContain('09 giờ 15 phút, ngày 08/12/2026');
+    expect(first.text).toContain(APPLICANT_NAME);
+    expect(first.text).toContain('Lê Thị Hồng');
+    expect(first.text).toContain('Sở Tư pháp tỉnh Đồng Nai');
+    // The applicant downloads the very same document, later.
+    await setClock('2026-12-03T10:00:00+07:00');
+    const mine = await pdfText(`/dossiers/${code}/slips/receipt`, citizen);
+    expect(mine.bytes.equals(first.bytes)).toBe(true);
+    expect(mine.digest).toBe(`sha-256=${createHash('sha256').update(first.bytes).digest('base64')}`);
+    const refusal = await cloud.fetch(`/dossiers/${code}/slips/refusal`, { token: desk });
+    expect(refusal.status).toBe(409);
+    const stranger = await cloud.fetch(`/dossiers/${code}/slips/receipt`, { token: otherDesk });
+    expect(stranger.status).toBe(404);
+  });
+
+  test('the department processes and resolves; the result comes back to the commune desk, which returns it with an ID check', async () => {
+    let d = await act(departmentOfficer, code, 2, { type: 'start-processing' });
+    await setClock('2026-12-07T14:00:00+07:00');
+    d = await act(departmentOfficer, code, d.version, {
+      type: 'resolve',
+      result: {
+        number: '118/GXN-STP',
+        signer: 'Trần Quốc Bảo',
+        issuedBy: 'Sở Tư pháp tỉnh Đồng Nai',
+        signedAt: '2026-12-07T14:00:00+07:00',
+        electronic: true,
+      },
+    });
+    expect(d.currentAgencyCode).toBe(COMMUNE);
+    await setClock('2026-12-08T08:30:00+07:00');
+    const noCollector = await cloud.fetch(`/dossiers/${code}/actions`, {
+      method: 'POST',
+      token: deskB,
+      body: { type: 'return-result', returnedTo: 'counter' },
+      headers: { 'if-match': String(d.version) },
+    });
+    expect(noCollector.status).toBe(400);
+    const someoneElse = await cloud.fetch(`/dossiers/${code}/actions`, {
+      method: 'POST',
+      token: deskB,
+      body: {
+        type: 'return-result',
+        returnedTo: 'counter',
+        collectedBy: { name: 'Nguyễn Văn Nam', idNumber: '001090000111' },
+      },
+      headers: { 'if-match': String(d.version) },
+    });
+    expect(someoneElse.status).toBe(400);
+    const returned = await act(deskB, code, d.version, {
+      type: 'return-result',
+      returnedTo: 'counter',
+      collectedBy: { name: APPLICANT_NAME, idNumber: APPLICANT },
+    });
+    expect(returned).toMatchObject({
+      status: 'returned',
+      timeliness: 'early',
+      returned: { to: 'counter', agencyCode: COMMUNE, collectedBy: { name: APPLICANT_NAME, idNumber: APPLICANT } },
+    });
+    expect(minute(returned.returnedAt)).toBe('2026-12-08T08:30');
+    const sheet = await pdfText(`/dossiers/${code}/slips/control-sheet`, deskB);
+    expect(sheet.text).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
+    expect(sheet.text).toContain('Trần Quốc Bảo');
+  });
+
+  test('the desk’s day and its tracking book list it; counts per official', async () => {
+    const day = await cloud.fetch(`/agencies/${COMMUNE}/desk?date=2026-12-03`, { token: desk });
+    expect(day.status, day.text).toBe(200);
+    expect(day.json.receivedToday.map((s: { code: string }) => s.code)).toContain(code);
+    expect(day.json.countsByOfficial).toContainEqual({ sub: 'cb-tb-01', name: 'Lê Thị Hồng', received: 1 });
+    const csv = await cloud.fetch(`/agencies/${COMMUNE}/tracking-book?from=2026-12-01&to=2026-12-08&format=csv`, {
+      token: desk,
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const row = csv.text.split('\r\n').find((line) => line.includes(code));
+    expect(row).toContain(APPLICANT_NAME);
+    expect(row).toContain('Trực tiếp');
+    const book = await pdfText(`/agencies/${COMMUNE}/tracking-book?from=2026-12-01&to=2026-12-08&format=pdf`, desk);
+    expect(book.text).toContain('SỔ THEO DÕI HỒ SƠ');
+    expect(book.text).toContain(code);
+    const foreign = await cloud.fetch(`/agencies/${COMMUNE}/desk`, { token: otherDesk });
+    expect(foreign.status).toBe(403);
+  });
+
+  test('the reports count it as in person, received, digitized', async () => {
+    await cloud.settle();
+    const report = await cloud.fetch(`/reports/dossiers?from=2026-12&to=2026-12&procedureCode=${PROCEDURE}`, {
+      token: admin,
+    });
+    expect(report.status, report.text).toBe(200);
+    expect(report.json.total).toMatchObject({ received: 1, receivedInPerson: 1, receivedOnline: 0, digitized: 1 });
+  });
+});
+
+describe('by post', () => {
+  test('a postal dossier, returned by post through the stand-in provider, then delivered', async () => {
+    await setClock('2026-12-09T09:00:00+07:00');
+    const res = await register(desk, intake({ channel: 'post', resultDelivery: 'post' }, documents));
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.channel).toBe('post');
+    let d = res.json;
+    d = await act(departmentOfficer, d.code, d.version, { type: 'start-processing' });
+    d = await act(departmentOfficer, d.code, d.version, {
+      type: 'resolve',
+      result: {
+        number: '120/GXN-STP',
+        signer: 'Trần Quốc Bảo',
+        issuedBy: 'Sở Tư pháp',
+        signedAt: '2026-12-09T10:00:00+07:00',
+        electronic: true,
+      },
+    });
+    d = await act(desk, d.code, d.version, { type: 'return-result', returnedTo: 'post' });
+    expect(d.status).toBe('returned');
+    const tracking = d.returned.shipment.trackingNumber as string;
+    expect(tracking).toMatch(/^EM\d{9}VN$/);
+    expect(d.returned.shipment).toMatchObject({ provider: 'standin-post', status: 'in_transit' });
+    const shipments = await cloud.fetch('/dev/post/shipments');
+    expect(shipments.json.items).toContainEqual(
+      expect.objectContaining({
+        trackingNumber: tracking,
+        dossierCode: d.code,
+        recipient: expect.objectContaining({ name: APPLICANT_NAME }),
+      }),
+    );
+    const delivered = await cloud.fetch(`/dev/post/shipments/${tracking}`, {
+      method: 'POST',
+      body: { status: 'delivered' },
+    });
+    expect(delivered.status, delivered.text).toBe(200);
+    expect(delivered.json.outcome).toBe('applied');
+    const repeated = await cloud.fetch(`/dev/post/shipments/${tracking}`, {
+      method: 'POST',
+      body: { status: 'delivered' },
+    });
+    expect(repeated.json.outcome).toBe('no-op');
+    const after = await cloud.fetch(`/dossiers/${d.code}`, { token: desk });
+    expect(after.json.returned.shipment.status).toBe('delivered');
+    expect(minute(after.json.returned.shipment.settledAt)).toBe('2026-12-09T09:00');
+    expect(after.json.history.at(-1).action).toBe('delivery-updated');
+  });
+});
+
+describe('who may use the counter', () => {
+  test('an official cannot register for a desk that is not theirs', async () => {
+    const res = await register(otherDesk, intake({ receivingAgencyCode: COMMUNE }, []));
+    expect(res.status).toBe(403);
+  });
+
+  test('a citizen cannot register at the counter, nor read the desk', async () => {
+    const res = await cloud.fetch('/dossiers', {
+      method: 'POST',
+      token: citizen,
+      body: intake({}, []),
+      headers: { 'idempotency-key': `intake-${randomUUID()}` },
+    });
+    expect(res.status).toBe(403);
+    const day = await cloud.fetch(`/agencies/${COMMUNE}/desk`, { token: citizen });
+    expect([401, 403]).toContain(day.status);
+  });
+
+  test('an official registering as online is refused, and nothing is written', async () => {
+    const res = await register(desk, intake({ channel: 'online' }, documents));
+    expect(res.status).toBe(400);
+  });
+});
