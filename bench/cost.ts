@@ -251,7 +251,16 @@ const STEPS: [string, Step][] = [
         },
       }),
   ],
-  ['return result', (l) => officerActs(l, { type: 'return-result' })],
+  [
+    'return result',
+    // The applicant collects the result at the counter, identity checked (the counter's rule for a paper result).
+    (l) =>
+      officerActs(l, {
+        type: 'return-result',
+        returnedTo: 'counter',
+        collectedBy: { name: l.body.applicant.fullName, idNumber: l.body.applicant.idNumber },
+      }),
+  ],
   [
     'feedback',
     async (l) => {

@@ -233,7 +233,7 @@ export class MonthOfDossiers {
       const asked = started + 2 * HOUR;
       step(asked, 'request-supplement', 'processing', 'supplement_requested', true);
       snapshot.supplements = [{ requestedAt: vnIso(asked), requestedBy: official, reason: 'Thiếu giấy tờ' }];
-      snapshot.timeliness = 'paused';
+      snapshot.timeliness = 'paused_on_time';
       if (outcome.status === 'supplement_requested') return this.#envelope(snapshot, history);
       const completed = asked + DAY;
       step(completed, 'supplement', 'supplement_requested', 'processing', false);

@@ -342,7 +342,7 @@ describe('the lifecycle', () => {
     await setClock('2026-03-03T10:00:00+07:00'); // Tuesday
     d = await acted(code, officer, 2, { type: 'request-supplement', reason: 'Thiếu số bản sao đúng' });
     expect(d.status).toBe('supplement_requested');
-    expect(d.timeliness).toBe('paused');
+    expect(d.timeliness).toBe('paused_on_time');
     expect(d.history[2]).toMatchObject({ action: 'request-supplement', reason: 'Thiếu số bản sao đúng' });
 
     const ownerView = await cloud.fetch(`/dossiers/${code}`, { token: owner });

@@ -17,15 +17,27 @@
  *       within time at the end of March
  *   E6  A certify   post       received 03-18 09:00, appt 03-21 17:00, processing → in progress overdue
  *   E7  A certify   in person  received 03-28 09:00, appt 04-02 17:00, paid online → in progress within time
- *   E8  A certify   online     rejected at reception 03-12 10:00 → ended, on time (no appointment, no maximum)
- *   E9  B allowance online     withdrawn before reception → withdrawn, not ended
+ *   E8  A certify   online     rejected at reception 03-12 10:00 → not received (docs/timeliness.md rule 10): not
+ *       in received, online, fees, documents, digitized, synced; no timeliness, not ended; counted in `rejected`
+ *   E9  B allowance online     withdrawn before reception → not received either; withdrawn, not ended
  *   E10 B allowance in person  received 03-06 09:00, appt 03-20 17:00, stopped 03-24 10:00 → ended, late
  *
- * Handling times (working time Mon–Fri, whole days, less supplementation pauses):
- *   E1 Mon 09:00 → Wed 10:00 = 15 + 24 + 10 h = 49 h = 2,940 min
- *   E2 Tue 09:00 → Fri 17:00 = 15 + 24 + 24 + 17 h = 80 h = 4,800 min
- *   E3 Wed 03-05 09:00 → Wed 03-12 10:00 = 15 + 24 × 4 + 10 h = 121 h = 7,260 min
- *   E4 Mon 03-03 10:00 → Tue 03-11 10:00 = 144 h, less 2 × 24 h paused = 96 h = 5,760 min
+ * So March received 8 dossiers (E1–E7, E10); E8 and E9 count only as rejected / withdrawn.
+ *
+ * Handling times in OFFICE minutes (07:30–11:30 and 13:00–17:00 on working days, 480 min a day; rule 2), from
+ * reception to the end of processing (the first of resolved / returned), less supplementation pauses:
+ *   E1 Mon 03-03 09:00 → Wed 03-05 10:00 = Mon (150 + 240) + Tue 480 + Wed 150 = 1,020 min
+ *   E2 Tue 03-04 09:00 → Fri 03-07 17:00 = Tue 390 + Wed 480 + Thu 480 + Fri 480 = 1,830 min
+ *   E3 Wed 03-05 09:00 → Wed 03-12 10:00 = Wed 390 + 4 × 480 (Thu, Fri, Mon, Tue) + Wed 150 = 2,460 min
+ *   E4 Mon 03-03 10:00 → Tue 03-11 10:00 = Mon 330 + 5 × 480 + Tue 150 = 2,880 min, less two pauses of
+ *      Tue 10:00 → Wed 10:00 and Thu 10:00 → Fri 10:00 (330 + 150 = 480 office min each) = 1,920 min
+ *   Total 1,020 + 1,830 + 2,460 + 1,920 = 7,230 min over 4 resolved = 1,807.5 min = 3.765… working days → 3.77
+ *   Agency A (E1 E2 E3): 5,310 / 3 / 480 = 3.6875 → 3.69; agency B (E4): 1,920 / 480 = 4
+ *
+ * Timeliness (kernel, packages/calendar/src/timeliness.ts): E1 early (ended 03-05, appt 03-06); E2 on time
+ * (ended at the appointment minute); E3 late (after 03-10 17:00); E4 late (two supplementation requests);
+ * E10 late (stopped after 03-20 17:00). Open at the end of March: E5 paused on time (asked 03-25 09:00, before
+ * 03-31 17:00), E6 in progress overdue (03-21 17:00 passed), E7 in progress on time (due 04-02 17:00).
  */
 import { randomUUID } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -299,22 +311,22 @@ const MARCH = 'from=2025-03&to=2025-03';
 
 /** The province's March, worked out by hand from the list above. */
 const MARCH_TOTAL = {
-  received: 10,
-  receivedOnline: 6, // E1 E3 E4 E5 E8 E9
+  received: 8, // E1–E7, E10 (E8 rejected at reception and E9 withdrawn before reception were never received)
+  receivedOnline: 4, // E1 E3 E4 E5
   receivedInPerson: 3, // E2 E7 E10
   receivedPost: 1, // E6
-  onlineCounted: 6, // E1 E3 E4 (electronic results), E5 (open, electronic procedure), E8 E9 (closed, no result)
-  feeBearing: 6, // E1 E2 E3 E6 E7 E8
+  onlineCounted: 4, // E1 E3 E4 (electronic results), E5 (open, electronic procedure)
+  feeBearing: 5, // E1 E2 E3 E6 E7
   paidOnline: 3, // E1 E3 E7
-  documents: 13,
-  digitizedDocuments: 10,
+  documents: 11, // E1 2, E2 1, E3 2, E4 1, E5 1, E6 1, E7 1, E10 2
+  digitizedDocuments: 9, // E1 2, E3 2, E4 1, E5 1, E7 1, E10 2
   reusedDocuments: 2, // E1 E4
-  digitized: 7, // E1 E3 E4 E5 E7 E8 E10 (E2 E6 E9 have paper documents)
+  digitized: 6, // E1 E3 E4 E5 E7 E10 (E2 E6 have paper documents)
   reusing: 2,
-  synced: 10,
-  ended: 6, // E1 E2 E3 E4 E8 E10
+  synced: 8, // every received dossier
+  ended: 5, // E1 E2 E3 E4 E10
   early: 1, // E1
-  onTime: 2, // E2 E8
+  onTime: 1, // E2
   late: 3, // E3 E4 E10
   resolved: 4, // E1 E2 E3 E4
   returned: 3,
@@ -322,7 +334,7 @@ const MARCH_TOTAL = {
   withdrawn: 1,
   stopped: 1,
   handled: 4,
-  handlingMinutes: 2940 + 4800 + 7260 + 5760,
+  handlingMinutes: 1020 + 1830 + 2460 + 1920,
   results: 4,
   electronicResults: 3, // E1 E3 E4
   feedbackSatisfied: 1,
@@ -335,7 +347,7 @@ const MARCH_TOTAL = {
   inProgressOverdue: 1, // E6
   pausedOnTime: 1, // E5
   pausedOverdue: 0,
-  averageHandlingDays: 3.6, // 20,760 min / 4 / 1,440 = 3.604…
+  averageHandlingDays: 3.77, // 7,230 office min / 4 / 480 = 3.765…
 };
 
 describe('the dossier report', () => {
@@ -350,28 +362,28 @@ describe('the dossier report', () => {
     expect(rowA).toMatchObject({
       name: { vi: 'Ủy ban nhân dân phường Trấn Biên' },
       parentCode: PARENT,
-      received: 6,
-      receivedOnline: 3,
+      received: 5, // E1 E2 E3 E6 E7 (not E8)
+      receivedOnline: 2, // E1 E3
       receivedInPerson: 2,
       receivedPost: 1,
-      ended: 4,
+      ended: 3, // E1 E2 E3
       early: 1,
-      onTime: 2,
+      onTime: 1, // E2
       late: 1,
       inProgressOnTime: 1,
       inProgressOverdue: 1,
       pausedOnTime: 0,
-      averageHandlingDays: 3.47, // (2,940 + 4,800 + 7,260) / 3 / 1,440 = 3.472…
+      averageHandlingDays: 3.69, // (1,020 + 1,830 + 2,460) / 3 / 480 = 3.6875
     });
     expect(rowB).toMatchObject({
-      received: 4,
+      received: 3, // E4 E5 E10 (not E9)
       ended: 2,
       late: 2,
       pausedOnTime: 1,
       withdrawn: 1,
       stopped: 1,
       supplementRounds: 3,
-      averageHandlingDays: 4,
+      averageHandlingDays: 4, // 1,920 / 1 / 480
     });
   });
 
@@ -380,7 +392,7 @@ describe('the dossier report', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.json.rows.map((row: { key: string }) => row.key)).toEqual(['2025-03', '2025-04']);
     const [march, april] = res.json.rows;
-    expect(march).toMatchObject({ received: 10, inProgressOnTime: 1, inProgressOverdue: 1, pausedOnTime: 1 });
+    expect(march).toMatchObject({ received: 8, inProgressOnTime: 1, inProgressOverdue: 1, pausedOnTime: 1 });
     // End of April: E7's appointment (04-02) has passed; E5 is still paused, asked within its time.
     expect(april).toMatchObject({ received: 0, ended: 0, inProgressOnTime: 0, inProgressOverdue: 2, pausedOnTime: 1 });
   });
@@ -391,7 +403,7 @@ describe('the dossier report', () => {
     });
     expect(res.status, res.text).toBe(200);
     expect(res.json.rows).toHaveLength(1);
-    expect(res.json.rows[0]).toMatchObject({ key: ALLOWANCE, received: 4, late: 2, pausedOnTime: 1 });
+    expect(res.json.rows[0]).toMatchObject({ key: ALLOWANCE, received: 3, late: 2, pausedOnTime: 1 });
     expect(res.json.rows[0].name.vi).toBeTruthy();
   });
 
@@ -406,15 +418,15 @@ describe('the dossier report', () => {
     expect(lines[0]).toMatch(/^Agency code,Received,Received online,Received in person,Received by post,/);
     // received, online, in person, post, ended, early, on time, late, in progress ok/overdue, paused ok/overdue,
     // resolved, returned, rejected, withdrawn, stopped, supplementation requests, average handling days
-    expect(lines[1]).toMatch(/^000\.01\.21\.H19,6,3,2,1,4,1,2,1,1,1,0,0,3,3,1,0,0,0,3\.47,/);
-    expect(lines[2]).toMatch(/^000\.02\.21\.H19,4,3,1,0,2,0,0,2,0,0,1,0,1,0,0,1,1,3,4,/);
-    expect(lines[3]).toMatch(/^Total,10,6,3,1,6,1,2,3,1,1,1,0,4,3,1,1,1,3,3\.6,/);
+    expect(lines[1]).toMatch(/^000\.01\.21\.H19,5,2,2,1,3,1,1,1,1,1,0,0,3,3,1,0,0,0,3\.69,/);
+    expect(lines[2]).toMatch(/^000\.02\.21\.H19,3,2,1,0,2,0,0,2,0,0,1,0,1,0,0,1,1,3,4,/);
+    expect(lines[3]).toMatch(/^Total,8,4,3,1,5,1,1,3,1,1,1,0,4,3,1,1,1,3,3\.77,/);
     expect(lines[4]).toBe('');
 
     const vi = await cloud.fetch(`/reports/dossiers?${MARCH}&groupBy=agency&format=csv`, { token: admin });
     expect(vi.status).toBe(200);
     expect(vi.text.split('\r\n')[0]).toMatch(/^Mã cơ quan,Tổng số tiếp nhận,Tiếp nhận trực tuyến,/);
-    expect(vi.text.split('\r\n')[3]).toMatch(/^Tổng cộng,10,/);
+    expect(vi.text.split('\r\n')[3]).toMatch(/^Tổng cộng,8,/);
 
     // A byte order mark first, so that Excel reads the UTF-8 (fetch's text() strips it; the bytes keep it).
     const raw = await fetch(`${cloud.url}/reports/dossiers?${MARCH}&format=csv`, {
@@ -443,27 +455,28 @@ describe('the national index', () => {
       pausedOverdue: 0,
     });
     const expected: Record<string, [number, number, number | null]> = {
-      '1.4': [10, 10, 4.5], // all synced: 1 → 4.5
-      '2.1': [5, 9, 5.56], // early 1 + on time 2 + open within time 2 / ended 6 + open 3 → 0.5556 × 10
-      '2.2': [20_760, 4, null], // average, not scored
+      '1.4': [8, 8, 4.5], // all 8 received synced: 1 → 4.5
+      '2.1': [4, 8, 5], // early 1 + on time 1 + open within time 2 / ended 5 + open 3 → 0.5 × 10
+      '2.2': [7230, 4, null], // average, not scored
       '3.1': [16, 17, 4], // 0.941 / 0.8 × 4 capped at 4
-      '3.3': [6, 10, 4], // 0.6 / 0.5 × 4 capped at 4
+      '3.3': [4, 8, 4], // 0.5 / 0.5 × 4
       '3.5': [11, 12, 5], // 0.917 / 0.8 × 5 capped at 5
-      '3.6': [3, 6, 2.5], // 0.5 × 5
+      '3.6': [3, 5, 3], // E1 E3 E7 of E1 E2 E3 E6 E7: 0.6 × 5
       '4.1': [3, 4, 3.3], // 0.75 × 4.4
-      '4.2': [7, 10, 3.85], // 0.7 / 0.8 × 4.4
-      '4.3': [2, 10, 1.1], // 0.2 / 0.8 × 4.4
-      '5.4': [2, 6, 1.67], // (6 − 3 late − 1 disliked) / 6 = 0.333 / 0.9 × 4.5
+      '4.2': [6, 8, 4.13], // 0.75 / 0.8 × 4.4 = 4.125
+      '4.3': [2, 8, 1.38], // 0.25 / 0.8 × 4.4 = 1.375
+      '5.4': [1, 5, 1], // (5 − 3 late − 1 disliked) / 5 = 0.2 / 0.9 × 4.5
     };
     for (const [id, [numerator, denominator, score]] of Object.entries(expected)) {
       expect(byId[id], id).toMatchObject({ numerator, denominator, score });
     }
-    expect(byId['2.2'].averageWorkingDays).toBe(3.6);
-    expect(byId['2.1'].ratio).toBeCloseTo(5 / 9, 10);
-    expect(byId['3.3']).toMatchObject({ ratio: 0.6, target: 0.5, maxPoints: 4 });
+    expect(byId['2.2'].averageWorkingDays).toBe(3.77); // 7,230 / 4 / 480 = 3.765…
+    expect(byId['2.1'].ratio).toBeCloseTo(4 / 8, 10);
+    expect(byId['3.3']).toMatchObject({ ratio: 0.5, target: 0.5, maxPoints: 4 });
     const groups = Object.fromEntries(res.json.groups.map((g: { id: string; score: number }) => [g.id, g.score]));
-    expect(groups).toEqual({ '1': 4.5, '2': 5.56, '3a': 8, '3b': 7.5, '4': 8.25, '5': 1.67 });
-    expect(res.json.total).toMatchObject({ maxPoints: 100, score: 35.48 });
+    // 3b: 3.5 5 + 3.6 3; 4: 3.3 + 4.13 + 1.38; total 4.5 + 5 + 8 + 8 + 8.81 + 1
+    expect(groups).toEqual({ '1': 4.5, '2': 5, '3a': 8, '3b': 8, '4': 8.81, '5': 1 });
+    expect(res.json.total).toMatchObject({ maxPoints: 100, score: 35.31 });
     expect(Number(res.headers.get('x-read-units'))).toBeGreaterThan(0);
   });
 
@@ -471,7 +484,7 @@ describe('the national index', () => {
     const res = await cloud.fetch(`/public/reports/index?${MARCH}&agencyCode=${A}`);
     expect(res.status, res.text).toBe(200);
     expect(res.json.scope).toEqual({ level: 'province' });
-    expect(res.json.total.score).toBe(35.48);
+    expect(res.json.total.score).toBe(35.31);
     expect(res.headers.get('x-read-units')).toMatch(/^\d+(\.\d+)?$/);
   });
 });
@@ -489,7 +502,7 @@ describe('delivered again', () => {
     expect(after.json.rows).toEqual(before.json.rows);
     expect(after.json.total).toEqual(before.json.total);
     expect(indexAfter.json.indicators).toEqual(indexBefore.json.indicators);
-    expect(after.json.rows[0].received).toBe(10);
+    expect(after.json.rows[0].received).toBe(8);
   });
 });
 
@@ -499,7 +512,7 @@ describe('who may see what', () => {
     expect(own.status, own.text).toBe(200);
     expect(own.json.scope).toEqual({ level: 'agency', agencyCodes: [A] });
     expect(own.json.rows.map((row: { key: string }) => row.key)).toEqual([A]);
-    expect(own.json.total.received).toBe(6);
+    expect(own.json.total.received).toBe(5); // E1 E2 E3 E6 E7
 
     const other = await cloud.fetch(`/reports/dossiers?${MARCH}&agencyCode=${B}`, { token: officerA });
     expect(other.status).toBe(403);
@@ -512,8 +525,8 @@ describe('who may see what', () => {
     // Agency A handles 11 seed procedures, 10 of them online.
     expect(index.json.catalogStats).toMatchObject({ procedures: 11, onlineProcedures: 10 });
     expect(index.json.indicators.find((i: { id: string }) => i.id === '1.4')).toMatchObject({
-      numerator: 6,
-      denominator: 6,
+      numerator: 5,
+      denominator: 5,
     });
   });
 
@@ -527,7 +540,7 @@ describe('who may see what', () => {
     expect(tree.status).toBe(200);
     expect(tree.json.scope.agencyCodes).toEqual(expect.arrayContaining([PARENT, A, B]));
     expect(tree.json.rows.map((row: { key: string }) => row.key)).toEqual([A, B]);
-    expect(tree.json.total.received).toBe(10);
+    expect(tree.json.total.received).toBe(8);
   });
 
   test('citizens are refused, anonymous callers must authenticate, bad periods are 400', async () => {

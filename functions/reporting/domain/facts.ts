@@ -124,8 +124,10 @@ export function factFromSnapshot(snapshot: DossierSnapshot, sequence: number, op
     resultDigitized: result !== undefined && (result.electronic || result.documentId !== undefined),
     feedbackRating: snapshot.feedback?.rating ?? null,
     complained: (complaints?.length ?? 0) > 0,
-    timeliness: endedAt === null ? null : finalTimeliness(snapshot, rules),
-    handlingMinutes: endedAt === null ? null : handlingMinutes(snapshot, rules),
+    // The kernel is handed the end found here (an older snapshot may lack endedAt; the history still has it),
+    // so the verdict and the fact's own endedAt can never disagree.
+    timeliness: endedAt === null ? null : finalTimeliness({ ...snapshot, endedAt }, rules),
+    handlingMinutes: endedAt === null ? null : handlingMinutes({ ...snapshot, endedAt }, rules),
     openStates: openStateChanges(snapshot, rules),
     syncedSequence: options.syncedSequence ?? null,
     lastSequence: sequence,

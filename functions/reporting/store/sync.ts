@@ -15,8 +15,8 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
 import { isConditionalCheckFailed } from '#platform/dynamo.ts';
+import type { DossierRecord, ProgressRecord } from '#portal/contract.ts';
 import type { SyncState } from '#reporting/domain/sync.ts';
-import type { DossierRecord, ProgressRecord } from '../../portal/adapter/outbound.ts';
 import { keys, reportingTableName } from './table.ts';
 
 export interface SyncRecord {

@@ -15,7 +15,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
-import type { DossierRecord, ProgressRecord } from '../../portal/adapter/outbound.ts';
+import type { DossierRecord, ProgressRecord } from '#portal/contract.ts';
 
 /** The development account the local stand-in accepts (packages/local-cloud/src/national-portal/sync-receiver.ts). */
 export const DEV_PORTAL_ACCOUNT = { username: 'motcua-local', password: 'motcua-local-password' } as const;

@@ -18,7 +18,7 @@ import type { DossierEventData } from '#dossiers/events.ts';
 import { now } from '#platform/clock.ts';
 import { isConditionalCheckFailed } from '#platform/dynamo.ts';
 import { logger } from '#platform/observability.ts';
-import { type DossierRecord, toDossierRecord, toProgressRecord } from '../../portal/adapter/outbound.ts';
+import { type DossierRecord, toDossierRecord, toProgressRecord } from '#portal/contract.ts';
 import {
   type BackoffPolicy,
   DEFAULT_BACKOFF,

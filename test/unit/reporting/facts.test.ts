@@ -1,21 +1,17 @@
 import { describe, expect, test } from 'vitest';
+import { createWorkingCalendar } from '#calendar/calendar.ts';
+import { VIETNAM_CALENDAR_2025_2027 } from '#calendar/seed.ts';
+import { finalTimeliness, handlingMinutes, type TimelinessRules } from '#calendar/timeliness.ts';
 import type { DossierSnapshot } from '#dossiers/events.ts';
 import { applySnapshot, applySynced } from '#reporting/domain/apply.ts';
 import { contributions, diffCounters } from '#reporting/domain/counters.ts';
-import { factFromSnapshot, isSynced, markSynced, shouldApply, timelinessAtEnd } from '#reporting/domain/facts.ts';
+import { factFromSnapshot, isSynced, markSynced, shouldApply } from '#reporting/domain/facts.ts';
 import { openBucketFromAttributes, openDeltas, openPointAttributes } from '#reporting/domain/period.ts';
-import {
-  isDay,
-  lastDayOfMonth,
-  monthsBetween,
-  portalDateTime,
-  vnDay,
-  vnMonth,
-  weekdayTimeBetween,
-} from '#reporting/domain/time.ts';
+import { isDay, lastDayOfMonth, monthsBetween, portalDateTime, vnDay, vnMonth } from '#reporting/domain/time.ts';
 import { AG1, CERTIFY, dossier, marchDossiers, vn } from './fixtures.ts';
 
-const HOUR = 3_600_000;
+/** The rules facts use by default: the national calendar, default office hours (07:30–11:30, 13:00–17:00). */
+const NATIONAL: TimelinessRules = { calendar: createWorkingCalendar(VIETNAM_CALENDAR_2025_2027) };
 
 describe('time helpers (GMT+7)', () => {
   test('days, months and the portal format shift UTC by 7 hours', () => {
@@ -35,14 +31,6 @@ describe('time helpers (GMT+7)', () => {
     expect(isDay('2025-3-31')).toBe(false);
     expect(isDay('2025-03-31')).toBe(true);
   });
-
-  test('weekday working time skips Saturday and Sunday in GMT+7', () => {
-    // Friday 12:00 → Monday 12:00: 12 h of Friday + 12 h of Monday.
-    expect(weekdayTimeBetween(new Date(vn('2025-03-07T12:00')), new Date(vn('2025-03-10T12:00')))).toBe(24 * HOUR);
-    // Saturday 00:00 → Monday 00:00 (GMT+7): nothing.
-    expect(weekdayTimeBetween(new Date(vn('2025-03-08T00:00')), new Date(vn('2025-03-10T00:00')))).toBe(0);
-    expect(weekdayTimeBetween(new Date(vn('2025-03-10T00:00')), new Date(vn('2025-03-09T00:00')))).toBe(0);
-  });
 });
 
 describe('dossier facts', () => {
@@ -55,7 +43,9 @@ describe('dossier facts', () => {
       endedAt: vn('2025-03-11T10:00'),
       appointmentAt: vn('2025-03-20T17:00'),
       timeliness: 'late',
-      handlingMinutes: 96 * 60, // 144 h less two 24 h pauses
+      // Office time Mon 03-03 10:00 → Tue 03-11 10:00 = 330 + 5 × 480 + 150 = 2,880 min, less two pauses of
+      // 480 office min each (Tue 10:00 → Wed 10:00: 330 + 150; Thu 10:00 → Fri 10:00 likewise).
+      handlingMinutes: 2880 - 2 * 480,
       supplements: [
         { requestedAt: vn('2025-03-04T10:00'), completedAt: vn('2025-03-05T10:00') },
         { requestedAt: vn('2025-03-06T10:00'), completedAt: vn('2025-03-07T10:00') },
@@ -82,30 +72,60 @@ describe('dossier facts', () => {
   });
 
   test('without an appointment, handling time is held against the legal maximum', () => {
-    // D2 took 80 working hours: 3.33 working days.
+    // D2 took 1,830 office minutes (Tue 03-04 09:00 → Fri 03-07 17:00 = 390 + 480 + 480 + 480): 3.81 working days.
     const { appointmentAt: _dropped, ...noAppointment } = dossiers.D2.last;
     expect(factFromSnapshot({ ...noAppointment, legalMaxWorkingDays: 3 }, 9).timeliness).toBe('late');
     expect(factFromSnapshot({ ...noAppointment, legalMaxWorkingDays: 4 }, 9).timeliness).toBe('on_time');
     expect(factFromSnapshot(noAppointment, 9).timeliness).toBe('on_time');
   });
 
-  test('timeliness against the appointment: strictly before is early, equal is on time, after is late', () => {
-    const base = { appointmentAt: vn('2025-03-07T17:00'), supplementRounds: 1, handlingMinutes: 0 };
-    expect(timelinessAtEnd({ ...base, endedAt: vn('2025-03-07T16:59') })).toBe('early');
-    expect(timelinessAtEnd({ ...base, endedAt: '2025-03-07T10:00:00Z' })).toBe('on_time');
-    expect(timelinessAtEnd({ ...base, endedAt: vn('2025-03-07T17:01') })).toBe('late');
+  test("the fact carries the kernel's timeliness: before the due date is early, on it on time, after it late", () => {
+    // D2 as resolved (v5, before the return), appointment Fri 03-07 17:00, with other ends of processing.
+    const resolved = dossiers.D2.versions[4]!;
+    expect(resolved.status).toBe('resolved');
+    const endingAt = (endedAt: string) => ({ ...resolved, endedAt });
+    const cases: [string, string][] = [
+      [vn('2025-03-06T17:00'), 'early'], // the day before the due date
+      [vn('2025-03-07T16:59'), 'on_time'], // the due date, before the minute: on time, not early
+      ['2025-03-07T10:00:00Z', 'on_time'], // 17:00 GMT+7, the due minute itself
+      [vn('2025-03-07T17:01'), 'late'],
+    ];
+    for (const [endedAt, expected] of cases) {
+      const snapshot = endingAt(endedAt);
+      const fact = factFromSnapshot(snapshot, 5);
+      expect([endedAt, fact.timeliness]).toEqual([endedAt, expected]);
+      expect(fact.timeliness).toBe(finalTimeliness(snapshot, NATIONAL));
+      expect(fact.handlingMinutes).toBe(handlingMinutes(snapshot, NATIONAL));
+    }
+  });
+
+  test("handling time is the kernel's office time", () => {
+    for (const code of ['D1', 'D2', 'D3', 'D4', 'D5', 'D11', 'D12', 'D14'] as const) {
+      const snapshot = dossiers[code].last;
+      const fact = factFromSnapshot(snapshot, snapshot.version);
+      expect([code, fact.handlingMinutes, fact.timeliness]).toEqual([
+        code,
+        handlingMinutes(snapshot, NATIONAL),
+        finalTimeliness(snapshot, NATIONAL),
+      ]);
+    }
+    // D1 Mon 03-03 09:00 → Wed 03-05 10:00: Mon 150 + 240, Tue 480, Wed 07:30–10:00 150 = 1,020 office minutes.
+    expect(factFromSnapshot(dossiers.D1.last, 7).handlingMinutes).toBe(1020);
   });
 
   test('an injected province calendar measures handling time (a holiday on Tuesday 03-04)', () => {
-    const holidayStart = Date.parse(vn('2025-03-04T00:00'));
-    const holidayEnd = holidayStart + 24 * HOUR;
-    const workingTime = (from: Date, to: Date) => {
-      const overlap = Math.max(0, Math.min(to.getTime(), holidayEnd) - Math.max(from.getTime(), holidayStart));
-      return weekdayTimeBetween(from, to) - overlap;
-    };
-    // D1: Monday 09:00 → Wednesday 10:00 is 49 h on weekdays, 25 h without the holiday.
-    expect(factFromSnapshot(dossiers.D1.last, 7, { workingTime }).handlingMinutes).toBe(25 * 60);
-    expect(factFromSnapshot(dossiers.D1.last, 7).handlingMinutes).toBe(49 * 60);
+    const year2025 = VIETNAM_CALENDAR_2025_2027.find((year) => year.year === 2025)!;
+    const calendar = createWorkingCalendar(
+      VIETNAM_CALENDAR_2025_2027.map((year) =>
+        year === year2025 ? { ...year, holidays: [...year.holidays, { date: '2025-03-04', name: 'Nghỉ' }] } : year,
+      ),
+    );
+    const rules: TimelinessRules = { calendar };
+    // D1: Monday 09:00 → Wednesday 10:00 is 390 + 480 + 150 = 1,020 office min, 390 + 150 = 540 without Tuesday.
+    const fact = factFromSnapshot(dossiers.D1.last, 7, { rules });
+    expect(fact.handlingMinutes).toBe(540);
+    expect(fact.handlingMinutes).toBe(handlingMinutes(dossiers.D1.last, rules));
+    expect(factFromSnapshot(dossiers.D1.last, 7).handlingMinutes).toBe(1020);
   });
 
   test('a complaint counts as a dislike', () => {
@@ -134,7 +154,7 @@ describe('dossier facts', () => {
     expect(applySnapshot(newer, dossiers.D3.versions[1]!, 2)).toBeNull();
   });
 
-  test('a change of month moves the intake from the submission month to the reception month', () => {
+  test('intake counts in the reception month, and only once the dossier is actually received', () => {
     const late = dossier({
       code: 'X1',
       agencyCode: AG1,
@@ -147,10 +167,12 @@ describe('dossier facts', () => {
     const submitted = factFromSnapshot(late.versions[0]!, 1);
     const received = factFromSnapshot(late.versions[1]!, 2);
     const moves = diffCounters(submitted, received).map((delta) => [delta.month, delta.counts.received]);
-    expect(moves).toEqual([
-      ['2025-03', -1],
-      ['2025-04', 1],
-    ]);
+    // Submitted in March but not received: it counted nowhere, so reception adds it to April only.
+    expect(contributions(submitted).some((delta) => delta.counts.received !== undefined)).toBe(false);
+    expect(moves).toEqual([['2025-04', 1]]);
+    // It has no documents: received, but not digitized.
+    const april = contributions(received).find((delta) => delta.month === '2025-04');
+    expect([april?.counts.documents, april?.counts.digitized]).toEqual([undefined, undefined]);
   });
 });
 
@@ -161,17 +183,20 @@ describe('synced share', () => {
     const first = applySnapshot(undefined, dossiers.D7.versions[0]!, 1)!;
     expect(isSynced(first.fact)).toBe(false);
 
+    // v1 (submitted, not received) on the portal: synced, but intake counters only count received dossiers.
     const pushed = applySynced(first.fact, 1)!;
-    expect(pushed.counterDeltas).toEqual([
-      { month: '2025-03', agencyCode: AG1, procedureCode: CERTIFY, counts: { synced: 1 } },
-    ]);
+    expect(isSynced(pushed.fact)).toBe(true);
+    expect(pushed.counterDeltas).toEqual([]);
     expect(applySynced(pushed.fact, 1)).toBeNull();
 
-    // Reception (v2) is not on the portal yet: the share drops until the next push.
+    // Reception (v2) is not on the portal yet: received counts, synced does not until the next push.
     const received = applySnapshot(pushed.fact, dossiers.D7.versions[1]!, 2)!;
     expect(received.fact.syncedSequence).toBe(1);
-    expect(received.counterDeltas.find((delta) => delta.counts.synced !== undefined)?.counts.synced).toBe(-1);
-    expect(applySynced(received.fact, 2)!.counterDeltas[0]?.counts).toEqual({ synced: 1 });
+    expect(received.counterDeltas.find((delta) => delta.counts.received !== undefined)?.counts.received).toBe(1);
+    expect(received.counterDeltas.some((delta) => delta.counts.synced !== undefined)).toBe(false);
+    expect(applySynced(received.fact, 2)!.counterDeltas).toEqual([
+      { month: '2025-03', agencyCode: AG1, procedureCode: CERTIFY, counts: { synced: 1 } },
+    ]);
   });
 
   test('marking an older push never moves the synced version back', () => {

@@ -305,7 +305,7 @@ export function marchDossiers() {
       .receive('2025-03-28T09:00', '2025-04-02T17:00')
       .pay('2025-03-28T09:30', true)
       .process('2025-03-28T10:00'),
-    // Rejected at reception (online): ended, on time (no appointment, no legal maximum), no result.
+    // Rejected at reception (online): never received, so not ended, timeliness null, in no intake counter; no result.
     D9: dossier({
       code: 'D9',
       agencyCode: AG1,
@@ -315,7 +315,7 @@ export function marchDossiers() {
       documents: [{ digitized: true }],
       fee: 2000,
     }).reject('2025-03-12T10:00'),
-    // Withdrawn before reception: counted as withdrawn, not as ended.
+    // Withdrawn before reception: counted as withdrawn, not as ended nor received.
     D10: dossier({
       code: 'D10',
       agencyCode: AG2,
@@ -338,7 +338,7 @@ export function marchDossiers() {
       .receive('2025-03-06T09:00', '2025-03-20T17:00')
       .process('2025-03-06T10:00')
       .stop('2025-03-24T10:00'),
-    // Received in February, resolved early in March: intake counts in February, the outcome in March.
+    // Received in February, resolved in March on its due date (on time): intake in February, outcome in March.
     D12: dossier({
       code: 'D12',
       agencyCode: AG1,
@@ -353,7 +353,7 @@ export function marchDossiers() {
       .process('2025-02-27T10:00')
       .resolve('2025-03-04T11:00', { electronic: true, documentId: 'R-D12' })
       .returnResult('2025-03-05T09:00'),
-    // Submitted online on the last evening of March, not yet received: intake by submission month, never open.
+    // Submitted online on the last evening of March, not yet received: in no intake counter, never open.
     D13: dossier({
       code: 'D13',
       agencyCode: AG1,

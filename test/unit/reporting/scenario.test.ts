@@ -3,14 +3,20 @@
  * out-of-order deliveries; every counter, open classification, index score and report line is checked against
  * numbers worked out by hand below.
  *
- * Handling times (working time Mon–Fri, 24 h a day, less supplementation pauses):
- *   D1  Mon 03-03 09:00 → Wed 03-05 10:00            = 15 + 24 + 10 h             = 49 h  = 2,940 min
- *   D2  Tue 03-04 09:00 → Fri 03-07 17:00            = 15 + 24 + 24 + 17 h        = 80 h  = 4,800 min
- *   D3  Wed 03-05 09:00 → Wed 03-12 10:00 (weekend)  = 15 + 24×4 + 10 h           = 121 h = 7,260 min
- *   D4  Mon 03-03 10:00 → Tue 03-11 10:00 = 144 h, less two 24 h pauses          = 96 h  = 5,760 min
- *   D5  Mon 03-10 08:00 → Thu 03-20 09:00 = 193 h, less the 48 h pause           = 145 h = 8,700 min
- *   D12 Thu 02-27 09:00 → Tue 03-04 11:00            = 15 + 24 + 24 + 11 h        = 74 h  = 4,440 min
- *   D14 Wed 03-26 09:00 → Thu 04-03 10:00            = 15 + 24×5 + 10 h           = 145 h = 8,700 min
+ * Handling times in office minutes (07:30–11:30 and 13:00–17:00 on working days, 480 a day; March 2025 has no
+ * holiday), less supplementation pauses. A start at 09:00 leaves 150 + 240 = 390 that day; an end at 10:00 counts 150.
+ *   D1  Mon 03-03 09:00 → Wed 03-05 10:00            = 390 + 480 + 150                 = 1,020 min
+ *   D2  Tue 03-04 09:00 → Fri 03-07 17:00            = 390 + 480 × 3                   = 1,830 min
+ *   D3  Wed 03-05 09:00 → Wed 03-12 10:00 (weekend)  = 390 + 480 × 4 + 150             = 2,460 min
+ *   D4  Mon 03-03 10:00 → Tue 03-11 10:00 = 330 + 480 × 5 + 150 = 2,880, less two pauses of 480 = 1,920 min
+ *   D5  Mon 03-10 08:00 → Thu 03-20 09:00 = 450 + 480 × 7 + 90 = 3,900,
+ *       less the pause Tue 08:00 → Thu 08:00 (450 + 480 + 30 = 960)                   = 2,940 min
+ *   D12 Thu 02-27 09:00 → Tue 03-04 11:00            = 390 + 480 + 480 + 210           = 1,560 min
+ *   D14 Wed 03-26 09:00 → Thu 04-03 10:00            = 390 + 480 × 5 + 150             = 2,940 min
+ *
+ * Timeliness: early = ended on a day before the due date; the same date is on time (D12: resolved 03-04 11:00,
+ * due 03-04 17:00). Only received dossiers count in the intake counters: D9 (rejected at reception), D10
+ * (withdrawn before reception) and D13 (not yet received) count in none, and D9 is rejected but not "ended".
  */
 import { describe, expect, test } from 'vitest';
 import { bucketId, type Counters, emptyCounters, mergeBuckets, selectBuckets } from '#reporting/domain/counters.ts';
@@ -66,30 +72,31 @@ const FEB_AG1 = counters({
   synced: 1,
 });
 
-// Intake D1 D2 D3 D7 D8 D9 D13; outcomes D1 (early) D2 (on time) D3 (late) D9 (rejected, on time) D12 (early).
+// Intake (received) D1 D2 D3 D7 D8 (D9 rejected at reception and D13 not received count nowhere);
+// outcomes D1 (early) D2 (on time) D3 (late) D12 (on time: resolved on its due date); D9 rejected, not ended.
 const MAR_AG1 = counters({
-  received: 7,
-  receivedOnline: 4, // D1 D3 D9 D13
+  received: 5, // D1 D2 D3 D7 D8
+  receivedOnline: 2, // D1 D3
   receivedInPerson: 2, // D2 D8
   receivedPost: 1, // D7
-  onlineCounted: 4, // D1 D3 (electronic results), D9 (rejected, no result), D13 (open, electronic procedure)
-  feeBearing: 7,
+  onlineCounted: 2, // D1 D3 (electronic results)
+  feeBearing: 5, // D1 D2 D3 D7 D8
   paidOnline: 3, // D1 D3 D8
-  documents: 10, // 2 + 1 + 2 + 1 + 1 + 1 + 2
-  digitizedDocuments: 8, // 2 + 0 + 2 + 0 + 1 + 1 + 2
-  reusedDocuments: 2, // D1 D13
-  digitized: 5, // D1 D3 D8 D9 D13 (D2 and D7 have paper documents)
-  reusing: 2, // D1 D13
-  synced: 4, // D1 D2 D3 D9
-  ended: 5,
-  early: 2, // D1 D12
-  onTime: 2, // D2 D9
+  documents: 7, // 2 + 1 + 2 + 1 + 1
+  digitizedDocuments: 5, // 2 + 0 + 2 + 0 + 1
+  reusedDocuments: 1, // D1
+  digitized: 3, // D1 D3 D8 (D2 and D7 have paper documents)
+  reusing: 1, // D1
+  synced: 3, // D1 D2 D3 (D9, pushed too, was never received)
+  ended: 4, // D1 D2 D3 D12
+  early: 1, // D1
+  onTime: 2, // D2 D12
   late: 1, // D3
   resolved: 4, // D1 D2 D3 D12
   returned: 4,
-  rejected: 1,
+  rejected: 1, // D9
   handled: 4,
-  handlingMinutes: 2940 + 4800 + 7260 + 4440,
+  handlingMinutes: 1020 + 1830 + 2460 + 1560,
   results: 4,
   electronicResults: 3, // D1 D3 D12
   feedbackSatisfied: 1,
@@ -98,14 +105,15 @@ const MAR_AG1 = counters({
   disliked: 1,
 });
 
-// Intake D4 D5 D6 D10 D11 D14; outcomes D4 (late, 2 rounds) D5 (early) D11 (stopped, late); D10 withdrawn.
+// Intake (received) D4 D5 D6 D11 D14 (D10, withdrawn before reception, counts nowhere);
+// outcomes D4 (late, 2 rounds) D5 (early) D11 (stopped, late); D10 withdrawn, not ended.
 const MAR_AG2 = counters({
-  received: 6,
-  receivedOnline: 3, // D4 D6 D10
+  received: 5, // D4 D5 D6 D11 D14
+  receivedOnline: 2, // D4 D6
   receivedInPerson: 3, // D5 D11 D14
-  onlineCounted: 3, // D4 (electronic result), D6 (open), D10 (withdrawn, no result)
-  documents: 8, // 1 + 2 + 1 + 1 + 2 + 1
-  digitizedDocuments: 6, // 1 + 1 + 1 + 0 + 2 + 1
+  onlineCounted: 2, // D4 (electronic result), D6 (open)
+  documents: 7, // 1 + 2 + 1 + 2 + 1
+  digitizedDocuments: 6, // 1 + 1 + 1 + 2 + 1
   reusedDocuments: 1, // D4
   digitized: 4, // D4 D6 D11 D14
   reusing: 1,
@@ -118,7 +126,7 @@ const MAR_AG2 = counters({
   withdrawn: 1,
   stopped: 1,
   handled: 2,
-  handlingMinutes: 5760 + 8700,
+  handlingMinutes: 1920 + 2940,
   results: 2,
   electronicResults: 1, // D4 (D5's result is scanned paper)
   feedbackSatisfied: 1,
@@ -130,7 +138,7 @@ const APR_AG2 = counters({
   early: 1,
   resolved: 1,
   handled: 1,
-  handlingMinutes: 8700,
+  handlingMinutes: 2940, // D14
   results: 1,
   electronicResults: 1,
 });
@@ -156,10 +164,10 @@ describe('a month of dossiers through the projection', () => {
   test('merging March across agencies and procedures', () => {
     const { projection } = runScenario();
     const march = mergeBuckets(selectBuckets(projection.buckets, { fromMonth: '2025-03', toMonth: '2025-03' }));
-    expect(march.received).toBe(13);
-    expect(march.ended).toBe(8);
-    expect(march.early + march.onTime + march.late).toBe(8);
-    expect(march.handlingMinutes).toBe(33_900);
+    expect(march.received).toBe(10); // 5 + 5
+    expect(march.ended).toBe(7); // 4 + 3
+    expect(march.early + march.onTime + march.late).toBe(7);
+    expect(march.handlingMinutes).toBe(11_730); // 6,870 + 4,860
     expect(mergeBuckets(selectBuckets(projection.buckets, { agencyCode: AG2 })).ended).toBe(4);
   });
 
@@ -209,17 +217,17 @@ describe('the national index for March', () => {
     const index = marchIndex();
     const byId = Object.fromEntries(index.indicators.map((indicator) => [indicator.id, indicator]));
     const expected: Record<string, [number, number, number | null]> = {
-      '1.4': [7, 13, 2.42], // 7/13 × 4.5
-      '2.1': [8, 12, 6.67], // (3 early + 2 on time + 2 in progress + 1 paused within time) / (8 ended + 4 open) × 10
-      '2.2': [33_900, 6, null], // not scored
+      '1.4': [6, 10, 2.7], // 6/10 × 4.5
+      '2.1': [7, 11, 6.36], // (2 early + 2 on time + 2 in progress + 1 paused within time) / (7 ended + 4 open) × 10
+      '2.2': [11_730, 6, null], // not scored
       '3.1': [7, 10, 3.5], // 0.7 / 0.8 × 4
-      '3.3': [7, 13, 4], // 0.538 ≥ 0.5: full points
+      '3.3': [4, 10, 3.2], // 0.4 / 0.5 × 4
       '3.5': [3, 4, 4.69], // 0.75 / 0.8 × 5 = 4.6875
-      '3.6': [3, 7, 2.14], // 3/7 × 5
+      '3.6': [3, 5, 3], // 3/5 × 5
       '4.1': [4, 6, 2.93], // 4/6 × 4.4
-      '4.2': [9, 13, 3.81], // 9/13 / 0.8 × 4.4 = 3.8077
-      '4.3': [3, 13, 1.27], // 3/13 / 0.8 × 4.4 = 1.2692
-      '5.4': [4, 8, 2.5], // (1 − 3/8 late − 1/8 disliked) / 0.9 × 4.5
+      '4.2': [7, 10, 3.85], // 7/10 / 0.8 × 4.4
+      '4.3': [2, 10, 1.1], // 2/10 / 0.8 × 4.4
+      '5.4': [3, 7, 2.14], // (1 − 3/7 late − 1/7 disliked) / 0.9 × 4.5 = 2.1429
     };
     for (const [id, [numerator, denominator, score]] of Object.entries(expected)) {
       expect({
@@ -229,23 +237,24 @@ describe('the national index for March', () => {
         score: byId[id]?.score,
       }).toEqual({ id, numerator, denominator, score });
     }
-    expect(byId['1.4']?.ratio).toBeCloseTo(7 / 13, 12);
+    expect(byId['1.4']?.ratio).toBeCloseTo(6 / 10, 12);
     expect(byId['2.2']?.ratio).toBeNull();
-    expect(byId['2.2']?.averageWorkingDays).toBe(3.92); // 5,650 min = 3.924 days
-    expect(byId['5.4']?.ratio).toBe(0.5);
+    expect(byId['2.2']?.averageWorkingDays).toBe(4.07); // 11,730 / 6 = 1,955 office min / 480 = 4.073 days
+    expect(byId['5.4']?.ratio).toBeCloseTo(3 / 7, 12);
   });
 
   test('group subtotals and the total', () => {
     const index = marchIndex();
     expect(index.groups.map((group) => [group.id, group.score, group.scoredMaxPoints, group.maxPoints])).toEqual([
-      ['1', 2.42, 4.5, 18],
-      ['2', 6.67, 10, 20],
-      ['3a', 7.5, 8, 12],
-      ['3b', 6.83, 10, 10],
-      ['4', 8.01, 13.2, 22],
-      ['5', 2.5, 4.5, 18],
+      ['1', 2.7, 4.5, 18],
+      ['2', 6.36, 10, 20],
+      ['3a', 6.7, 8, 12], // 3.5 + 3.2
+      ['3b', 7.69, 10, 10], // 4.69 + 3
+      ['4', 7.88, 13.2, 22], // 2.93 + 3.85 + 1.1
+      ['5', 2.14, 4.5, 18],
     ]);
-    expect(index.total).toEqual({ maxPoints: 100, scoredMaxPoints: 50.2, score: 33.93 });
+    // 2.7 + 6.36 + 6.7 + 7.69 + 7.88 + 2.14
+    expect(index.total).toEqual({ maxPoints: 100, scoredMaxPoints: 50.2, score: 33.47 });
   });
 
   test('a province override changes targets and the online-share rule', () => {
@@ -254,15 +263,15 @@ describe('the national index for March', () => {
       weightOnlineShareBySync: true,
     });
     const byId = Object.fromEntries(marchIndex(config).indicators.map((indicator) => [indicator.id, indicator]));
-    expect(byId['3.6']?.score).toBe(4.29); // 3/7 / 0.5 × 5 = 4.2857
-    expect(byId['3.3']?.score).toBe(2.32); // 7/13 × 7/13 (synced share) / 0.5 × 4 = 2.3195
+    expect(byId['3.6']?.score).toBe(5); // 3/5 / 0.5 = 1.2, capped: full 5 points
+    expect(byId['3.3']?.score).toBe(1.92); // 4/10 × 6/10 (synced share) / 0.5 × 4
   });
 
   test('without the open classification 2.1 covers finished dossiers only', () => {
     const { projection } = runScenario();
     const march = mergeBuckets(selectBuckets(projection.buckets, { fromMonth: '2025-03', toMonth: '2025-03' }));
     const index = computeIndex(march, catalog);
-    expect(index.indicators.find((indicator) => indicator.id === '2.1')?.score).toBe(6.25); // 5/8 × 10
+    expect(index.indicators.find((indicator) => indicator.id === '2.1')?.score).toBe(5.71); // (2 early + 2 on time) / 7 ended × 10 = 5.714
   });
 });
 
@@ -290,17 +299,17 @@ describe('the dossier report', () => {
       key: AG1,
       ...MAR_AG1,
       ...open({ inProgressOnTime: 1, inProgressOverdue: 1 }),
-      averageHandlingDays: 3.38, // 19,440 min / 4 / 1,440 = 3.375
+      averageHandlingDays: 3.58, // 6,870 office min / 4 / 480 = 3.578
     });
     expect(ag2).toEqual({
       groupBy: 'agency',
       key: AG2,
       ...MAR_AG2,
       ...open({ inProgressOnTime: 1, pausedOnTime: 1 }),
-      averageHandlingDays: 5.02, // 14,460 min / 2 / 1,440 = 5.021
+      averageHandlingDays: 5.06, // 4,860 office min / 2 / 480 = 5.0625
     });
-    expect(reportTotal([ag1!, ag2!]).received).toBe(13);
-    expect(reportTotal([ag1!, ag2!]).averageHandlingDays).toBe(3.92);
+    expect(reportTotal([ag1!, ag2!]).received).toBe(10);
+    expect(reportTotal([ag1!, ag2!]).averageHandlingDays).toBe(4.07); // 11,730 / 6 / 480 = 4.073
   });
 
   test('rows by month', () => {
@@ -308,7 +317,7 @@ describe('the dossier report', () => {
     const rows = buildDossierReport(projection.buckets, 'month');
     expect(rows.map((row) => [row.key, row.received, row.ended])).toEqual([
       ['2025-02', 1, 0],
-      ['2025-03', 13, 8],
+      ['2025-03', 10, 7],
       ['2025-04', 0, 1],
     ]);
   });
@@ -327,8 +336,8 @@ describe('the dossier report', () => {
         'Online dossiers (index),Results issued,Electronic results,Satisfied,Neutral,Dissatisfied,Complaints,' +
         'Synced to the national portal',
     );
-    expect(lines[1]).toBe(`${AG1},7,4,2,1,5,2,2,1,1,1,0,0,4,4,1,0,0,0,3.38,7,3,10,8,2,5,2,4,4,3,1,1,1,0,4`);
-    expect(lines[2]).toBe(`${AG2},6,3,3,0,3,1,0,2,1,0,1,0,2,1,0,1,1,4,5.02,0,0,8,6,1,4,1,3,2,1,1,0,0,0,3`);
+    expect(lines[1]).toBe(`${AG1},5,2,2,1,4,1,2,1,1,1,0,0,4,4,1,0,0,0,3.58,5,3,7,5,1,3,1,2,4,3,1,1,1,0,3`);
+    expect(lines[2]).toBe(`${AG2},5,2,3,0,3,1,0,2,1,0,1,0,2,1,0,1,1,4,5.06,0,0,7,6,1,4,1,2,2,1,1,0,0,0,3`);
   });
 
   test('CSV in Vietnamese names the columns in Vietnamese', () => {
