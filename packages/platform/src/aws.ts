@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsRetryStrategy, MAX_ATTEMPTS } from './aws-retry.ts';
 import { traced } from './observability.ts';
 
 let dynamo: DynamoDBDocumentClient | undefined;
@@ -18,7 +19,8 @@ let sns: SNSClient | undefined;
 let sqs: SQSClient | undefined;
 let s3: S3Client | undefined;
 
-const retryOptions = { maxAttempts: 3 };
+// Retries: aws-retry.ts (bounded per call, no client-wide quota).
+const retryOptions = { maxAttempts: MAX_ATTEMPTS, retryStrategy: awsRetryStrategy };
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient(retryOptions)), {

@@ -5,6 +5,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws.ts';
+import { backoffDelayMs } from './aws-retry.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,10 +27,30 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * A transaction cancelled only because another transaction held one of its items (TransactionConflict, no
+ * condition failed) changed nothing and may simply run again; the SDK does not retry it (it is a 400).
+ */
+export function isOnlyTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None');
+}
+
+const CONFLICT_ATTEMPTS = 4;
+
 export async function transactWrite(items: TransactItem[]): Promise<void> {
   if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`transaction of ${items.length} items is too large`);
-  await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isOnlyTransactionConflict(error)) throw error;
+      await new Promise((r) => setTimeout(r, backoffDelayMs(attempt)));
+    }
+  }
 }
 
 /** Epoch seconds for a TTL attribute `days` from `from`. */
