@@ -7,7 +7,7 @@
  * Locally there is no Secrets Manager: callers take their local value from the environment before asking here.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { awsRetryStrategy, MAX_ATTEMPTS } from './aws-retry.ts';
 
 /** How long a read secret is reused. Rotation is picked up by `fresh` reads, so this bounds only staleness. */
@@ -19,7 +19,11 @@ export type SecretFetcher = (secretId: string) => Promise<string | undefined>;
  * A cache over a fetcher (the AWS one below in production; a plain function in unit tests). `now` is a monotonic
  * clock in milliseconds: cache lifetimes are real time, not the business clock (which tests move).
  */
-export function secretCache(fetch: SecretFetcher, ttlMs = SECRET_CACHE_MS, now: () => number = () => performance.now()) {
+export function secretCache(
+  fetch: SecretFetcher,
+  ttlMs = SECRET_CACHE_MS,
+  now: () => number = () => performance.now(),
+) {
   const entries = new Map<string, { value: string | undefined; loadedAt: number }>();
   return async (secretId: string, options: { fresh?: boolean } = {}): Promise<string | undefined> => {
     const hit = entries.get(secretId);
