@@ -17,6 +17,7 @@
  * Nested fields are JSON in one cell, e.g. levels `["commune"]`, processingTime `{"kind":"working_days","days":3}`.
  */
 import type * as z from 'zod';
+import { csvDocument, unguardFormula } from '#platform/csv.ts';
 import { joinPath } from './paths.ts';
 import { type Agency, AgencySchema, type Procedure, ProcedureSchema } from './schemas.ts';
 
@@ -162,11 +163,10 @@ export function exportCsv(kind: 'agencies', items: readonly Agency[]): string;
 export function exportCsv(kind: 'procedures', items: readonly Procedure[]): string;
 export function exportCsv(kind: CatalogKind, items: readonly (Agency | Procedure)[]): string {
   const columns = kind === 'agencies' ? AGENCY_CSV_COLUMNS : PROCEDURE_CSV_COLUMNS;
-  const lines = [columns.map((c) => quoteCell(c.name)).join(',')];
-  for (const item of items) {
-    lines.push(columns.map((c) => quoteCell(toCell(valueAt(item, c.path), c.kind))).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvDocument([
+    columns.map((c) => c.name),
+    ...items.map((item) => columns.map((c) => toCell(valueAt(item, c.path), c.kind))),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -286,7 +286,8 @@ function readCsvRows(text: string, columns: readonly CsvColumn[]): ReadResult {
     const value: Record<string, unknown> = {};
     let readable = true;
     headerColumns.forEach((c, index) => {
-      const cell = record.cells[index] ?? '';
+      // Our own export guards formula-like text with an apostrophe (#platform/csv.ts); read it back as it was.
+      const cell = unguardFormula(record.cells[index] ?? '');
       if (cell === '') return;
       const converted = fromCell(cell, c.kind);
       if (converted.ok) {
@@ -334,10 +335,6 @@ function toCell(value: unknown, kind: CellKind): string {
   if (value === undefined || value === null) return '';
   if (kind === 'json') return JSON.stringify(value);
   return String(value);
-}
-
-function quoteCell(cell: string): string {
-  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
 function valueAt(item: unknown, path: readonly string[]): unknown {

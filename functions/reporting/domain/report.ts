@@ -2,6 +2,7 @@
  * `/reports/dossiers`: counters grouped by agency, procedure or month, with the open dossiers classified at the
  * end of the period (or, grouped by month, at the end of each month), and its CSV form for Excel.
  */
+import { csvDocument } from '#platform/csv.ts';
 import { type BucketKey, COUNTER_NAMES, type CounterBucket, type Counters, emptyCounters } from './counters.ts';
 import { round2 } from './index.ts';
 import { emptyOpenCounts, OPEN_STATES, type OpenCounts } from './period.ts';
@@ -138,14 +139,6 @@ const KEY_HEADER: Record<ReportGroupBy, { vi: string; en: string }> = {
   month: { vi: 'Tháng', en: 'Month' },
 };
 
-/** RFC 4180 quoting, and a leading apostrophe on text Excel would run as a formula (CSV injection). */
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * The report as CSV for Excel: UTF-8 with a byte order mark (so Excel reads Vietnamese correctly), CRLF line
  * ends, headers in Vietnamese or English. `groupBy` names the first column; it defaults to the rows' own.
@@ -153,9 +146,7 @@ function csvCell(value: string | number | null): string {
 export function toCsv(rows: readonly DossierReportRow[], language: 'vi' | 'en', groupBy?: ReportGroupBy): string {
   const by = groupBy ?? rows[0]?.groupBy ?? 'agency';
   const header = [KEY_HEADER[by][language], ...REPORT_COLUMNS.map((column) => column[language])];
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) {
-    lines.push([csvCell(row.key), ...REPORT_COLUMNS.map(({ column }) => csvCell(row[column]))].join(','));
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument([header, ...rows.map((row) => [row.key, ...REPORT_COLUMNS.map(({ column }) => row[column])])], {
+    bom: true,
+  });
 }
