@@ -2,15 +2,14 @@
  * Which version of a procedure applies on a given day. Validity dates are calendar days in Vietnam (GMT+7,
  * no daylight saving), both ends inclusive.
  */
+import { toLocalDate } from '#calendar/time.ts';
 import type { Procedure } from './schemas.ts';
-
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 /** The calendar day (YYYY-MM-DD) in Vietnam at the given instant. */
 export function vietnamDate(at: Date | string): string {
   const instant = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(instant.getTime())) throw new RangeError(`not a valid instant: ${String(at)}`);
-  return new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+  return toLocalDate(instant);
 }
 
 /** True when the version is published and `day` (YYYY-MM-DD) lies within its validity. */
