@@ -1,39 +1,57 @@
+/**
+ * The secret reader over the real SDK client and Powertools provider. There is no Secrets Manager emulator, so
+ * the client's HTTP handler answers as Secrets Manager does (its JSON protocol) from a map of secrets.
+ */
+import { Readable } from 'node:stream';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, test } from 'vitest';
-import { secretCache } from '#platform/secrets.ts';
+import { secretReader } from '#platform/secrets.ts';
 
-describe('the secret cache', () => {
-  test('reuses a read secret within its lifetime, re-reads after it or when asked fresh', async () => {
-    let clock = 0;
-    const reads: string[] = [];
-    let value = 'v1';
-    const read = secretCache(
-      async (id) => {
-        reads.push(id);
-        return value;
+function fakeSecretsManager(secrets: Map<string, string>) {
+  const calls: string[] = [];
+  const client = new SecretsManagerClient({
+    region: 'ap-southeast-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { body?: string | Uint8Array }) => {
+        const raw = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
+        const { SecretId } = JSON.parse(raw) as { SecretId: string };
+        calls.push(SecretId);
+        const value = secrets.get(SecretId);
+        const [statusCode, body] =
+          value === undefined
+            ? [400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the secret." }]
+            : [200, { ARN: `arn:${SecretId}`, Name: SecretId, SecretString: value }];
+        return {
+          response: {
+            statusCode,
+            reason: '',
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+            body: Readable.from([Buffer.from(JSON.stringify(body))]),
+          },
+        };
       },
-      1_000,
-      () => clock,
-    );
-    expect(await read('a')).toBe('v1');
-    value = 'v2';
-    clock = 999;
-    expect(await read('a')).toBe('v1');
-    expect(await read('a', { fresh: true })).toBe('v2');
-    value = 'v3';
-    clock = 2_000;
-    expect(await read('a')).toBe('v3');
-    expect(await read('b')).toBe('v3');
-    expect(reads).toEqual(['a', 'a', 'a', 'b']);
+    } as never,
+  });
+  return { client, calls };
+}
+
+describe('reading secrets', () => {
+  test('a read secret is reused; a fresh read sees a rotated value at once', async () => {
+    const secrets = new Map([['motcua/vnpay', 'v1']]);
+    const { client, calls } = fakeSecretsManager(secrets);
+    const read = secretReader(client);
+    expect(await read('motcua/vnpay')).toBe('v1');
+    secrets.set('motcua/vnpay', 'v2');
+    expect(await read('motcua/vnpay')).toBe('v1');
+    expect(await read('motcua/vnpay', { fresh: true })).toBe('v2');
+    expect(await read('motcua/vnpay')).toBe('v2');
+    expect(calls).toEqual(['motcua/vnpay', 'motcua/vnpay']);
   });
 
-  test('a secret that does not exist is cached as not configured too', async () => {
-    let reads = 0;
-    const read = secretCache(async () => {
-      reads++;
-      return undefined;
-    });
-    expect(await read('missing')).toBeUndefined();
-    expect(await read('missing')).toBeUndefined();
-    expect(reads).toBe(1);
+  test('a secret that does not exist is not configured (undefined), not an error', async () => {
+    const { client } = fakeSecretsManager(new Map());
+    expect(await secretReader(client)('motcua/momo')).toBeUndefined();
   });
 });
