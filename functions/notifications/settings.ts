@@ -9,8 +9,8 @@
  * - `ZALO_SECRET_NAME`: Secrets Manager secret holding the OA access token (`{"accessToken": "..."}` or the
  *   bare token), or `ZALO_ACCESS_TOKEN` directly.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
+import { readSecret } from '#platform/secrets.ts';
 import { devOutboxProviders } from './channels/dev-outbox.ts';
 import type { ChannelProvider, ChannelProviders } from './channels/provider.ts';
 import { SesEmailProvider } from './channels/ses.ts';
@@ -49,30 +49,25 @@ class MisconfiguredProvider implements ChannelProvider {
   }
 }
 
-const TOKEN_CACHE_MS = 5 * 60_000;
+/** The OA access token held by a secret: `{"accessToken": "..."}` (or `access_token`), or the bare token. */
+function tokenFromZaloSecret(raw: string): string {
+  try {
+    const parsed = JSON.parse(raw) as { accessToken?: unknown; access_token?: unknown };
+    return String(parsed.accessToken ?? parsed.access_token ?? '');
+  } catch {
+    return raw;
+  }
+}
 
 function zaloAccessToken(env: NodeJS.ProcessEnv): (() => Promise<string>) | undefined {
   const direct = env.ZALO_ACCESS_TOKEN;
   if (direct) return async () => direct;
   const secretName = env.ZALO_SECRET_NAME;
   if (!secretName) return undefined;
-  let client: SecretsManagerClient | undefined;
-  let cached: { token: string; until: number } | undefined;
   return async () => {
-    if (cached && cached.until > Date.now()) return cached.token;
-    client ??= new SecretsManagerClient({ maxAttempts: 2 });
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretName }));
-    const raw = out.SecretString ?? '';
-    let token = raw;
-    try {
-      const parsed = JSON.parse(raw) as { accessToken?: unknown; access_token?: unknown };
-      token = String(parsed.accessToken ?? parsed.access_token ?? '');
-    } catch {
-      // a bare token
-    }
+    // Cached by the secrets module; a secret that does not exist is a channel not configured, for good.
+    const token = tokenFromZaloSecret((await readSecret(secretName)) ?? '');
     if (token === '') throw new ProviderError('The Zalo secret holds no access token', { errorClass: 'permanent' });
-    // Real time on purpose: this is a cache lifetime, not business time.
-    cached = { token, until: Date.now() + TOKEN_CACHE_MS };
     return token;
   };
 }

@@ -12,11 +12,11 @@
  *   MOMO_ENDPOINT name the production endpoints (VNPay's sandbox and MoMo's test endpoint by default).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { now } from '#platform/clock.ts';
 import { isLocal, optionalEnv, requiredEnv } from '#platform/env.ts';
 import { logger } from '#platform/observability.ts';
+import { readJsonSecret } from '#platform/secrets.ts';
 import { type GatewayPlugin, GatewayRegistry, type HttpClient } from './domain/gateway.ts';
 import { createMomoGateway, MOMO_TEST_ENDPOINT } from './domain/momo.ts';
 import { createSandboxGateway, SANDBOX_DEFAULTS } from './domain/sandbox.ts';
@@ -81,28 +81,14 @@ const momoSecretSchema = z.object({
   endpoint: z.string().url().optional(),
 });
 
-let secretsClient: SecretsManagerClient | undefined;
-
-/** A gateway's secret (JSON), or undefined when the province has none for it. */
-async function readSecret<T>(secretId: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  secretsClient ??= new SecretsManagerClient({ maxAttempts: 3 });
-  try {
-    const out = await secretsClient.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return schema.parse(JSON.parse(out.SecretString ?? '{}'));
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
-}
-
 /**
  * The secret named by `envName` (set by the deployment only for a gateway the province config enables, with
- * the grant to read it); none named: the gateway is not configured here, and nothing is read.
+ * the grant to read it); none named, or a secret that does not exist: the gateway is not configured here.
  */
 async function readConfiguredSecret<T>(envName: string, schema: z.ZodType<T>): Promise<T | undefined> {
   const secretId = process.env[envName];
   if (!secretId) return undefined;
-  return readSecret(secretId, schema);
+  return readJsonSecret(secretId, schema);
 }
 
 function enabledGateways(): Set<GatewayName> {

@@ -1,27 +1,21 @@
 /**
  * The intake door's credential: the key the national portal presents, per province. On AWS the Secrets Manager
  * secret DVCQG_INTAKE_SECRET_NAME (set from the topology's `dvcqg-intake` secret); locally DVCQG_INTAKE_TOKEN
- * or the development key. Cached five minutes in a warm container; a refused key re-reads it once, so a rotated
- * secret is picked up at once.
+ * or the development key. Cached by the secrets module in a warm container; a refused key re-reads it once, so a
+ * rotated secret is picked up at once.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
 import { UnauthorizedError } from '#platform/errors.ts';
+import { readSecret } from '#platform/secrets.ts';
 import { DEV_INTAKE_TOKEN, keyMatches, presentedKey, tokenFromSecret } from './adapter/auth.ts';
 
-const CACHE_MS = 5 * 60_000;
-let secrets: SecretsManagerClient | undefined;
-let cached: { value: string; loadedAt: number } | undefined;
-
+/** The key to expect; '' (nothing matches) when no secret is named or it does not exist. */
 async function expectedKey(fresh: boolean): Promise<string> {
   if (isLocal()) return process.env.DVCQG_INTAKE_TOKEN || DEV_INTAKE_TOKEN;
   const secretName = process.env.DVCQG_INTAKE_SECRET_NAME;
   if (!secretName) return '';
-  if (!fresh && cached && performance.now() - cached.loadedAt < CACHE_MS) return cached.value;
-  secrets ??= new SecretsManagerClient({ maxAttempts: 3 });
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretName }));
-  cached = { value: tokenFromSecret(out.SecretString ?? ''), loadedAt: performance.now() };
-  return cached.value;
+  const secret = await readSecret(secretName, { fresh });
+  return secret === undefined ? '' : tokenFromSecret(secret);
 }
 
 const REFUSED = {

@@ -8,8 +8,8 @@
  * holding `{"username": "…", "password": "…"}`; locally NATIONAL_PORTAL_USERNAME / _PASSWORD or the stand-in's
  * development account. The unit code `madonvi`: NATIONAL_PORTAL_UNIT_CODE, default PROVINCIAL_AGENCY_CODE.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
+import { readSecret } from '#platform/secrets.ts';
 
 const TIMEOUT_MS = 15_000;
 /** The stand-in's development account (packages/local-cloud/src/national-portal/sync-receiver.ts). */
@@ -60,8 +60,6 @@ function endpoints(): { api: string; auth: string } | undefined {
   return undefined;
 }
 
-let secrets: SecretsManagerClient | undefined;
-
 async function account(): Promise<{ username: string; password: string }> {
   const secretName = process.env.NATIONAL_PORTAL_SECRET_NAME;
   if (isLocal() || !secretName) {
@@ -70,9 +68,7 @@ async function account(): Promise<{ username: string; password: string }> {
       password: process.env.NATIONAL_PORTAL_PASSWORD || DEV_ACCOUNT.password,
     };
   }
-  secrets ??= new SecretsManagerClient({ maxAttempts: 3 });
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretName }));
-  const parsed = JSON.parse(out.SecretString ?? '{}') as { username?: unknown; password?: unknown };
+  const parsed = JSON.parse((await readSecret(secretName)) ?? '{}') as { username?: unknown; password?: unknown };
   if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
     throw new PortalUnavailable('the national-portal secret has no username/password');
   }

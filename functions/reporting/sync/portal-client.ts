@@ -13,8 +13,8 @@
  * 401 in a 200 answer): the call is then retried once with a new session. A call never throws: it answers
  * accepted, or why not (kept visible on the dossier's sync state).
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocal } from '#platform/env.ts';
+import { readSecret } from '#platform/secrets.ts';
 import type { DossierRecord, ProgressRecord } from '#portal/contract.ts';
 
 /** The development account the local stand-in accepts (packages/local-cloud/src/national-portal/sync-receiver.ts). */
@@ -22,7 +22,6 @@ export const DEV_PORTAL_ACCOUNT = { username: 'motcua-local', password: 'motcua-
 /** error_code the portal answers for a missing or expired session (assumption, see the docs). */
 export const SESSION_EXPIRED_CODE = 401;
 const CALL_TIMEOUT_MS = 10_000;
-const SECRET_CACHE_MS = 5 * 60_000;
 
 export type PortalAnswer = { ok: true } | { ok: false; error: string };
 
@@ -68,8 +67,6 @@ export function parsePortalAccount(secret: string | undefined): PortalAccount {
   return { username, password };
 }
 
-let secrets: SecretsManagerClient | undefined;
-let cachedAccount: { value: PortalAccount; loadedAt: number } | undefined;
 let session: string | undefined;
 
 async function portalAccount(): Promise<PortalAccount> {
@@ -80,13 +77,7 @@ async function portalAccount(): Promise<PortalAccount> {
       password: process.env.NATIONAL_PORTAL_PASSWORD || DEV_PORTAL_ACCOUNT.password,
     };
   }
-  const at = performance.now();
-  if (cachedAccount && at - cachedAccount.loadedAt < SECRET_CACHE_MS) return cachedAccount.value;
-  secrets ??= new SecretsManagerClient({ maxAttempts: 3 });
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretName }));
-  const value = parsePortalAccount(SecretString);
-  cachedAccount = { value, loadedAt: at };
-  return value;
+  return parsePortalAccount(await readSecret(secretName));
 }
 
 class PortalRefusal extends Error {}
@@ -188,8 +179,7 @@ export const httpPortalClient: PortalClient = {
   },
 };
 
-/** Forgets the session and account (tests that change the environment). */
+/** Forgets the session (tests that change the environment). */
 export function resetPortalSession(): void {
   session = undefined;
-  cachedAccount = undefined;
 }

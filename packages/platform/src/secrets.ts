@@ -7,7 +7,7 @@
  *
  * Locally there is no Secrets Manager: callers take their local value from the environment before asking here.
  */
-import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters/errors';
+import { GetParameterError, ParameterNotFoundError } from '@aws-lambda-powertools/parameters/errors';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type * as z from 'zod';
@@ -32,6 +32,8 @@ export function secretReader(client: SecretsManagerClient): SecretReader {
       return Buffer.from(value).toString('utf8');
     } catch (error) {
       if (error instanceof ParameterNotFoundError) return undefined;
+      // Powertools wraps the SDK's error; callers classify by it (throttling is temporary, access denied is not).
+      if (error instanceof GetParameterError && error.cause !== undefined) throw error.cause;
       throw error;
     }
   };

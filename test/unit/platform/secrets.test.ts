@@ -7,7 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, test } from 'vitest';
 import { secretReader } from '#platform/secrets.ts';
 
-function fakeSecretsManager(secrets: Map<string, string>) {
+function fakeSecretsManager(secrets: Map<string, string>, denied: ReadonlySet<string> = new Set()) {
   const calls: string[] = [];
   const client = new SecretsManagerClient({
     region: 'ap-southeast-1',
@@ -19,8 +19,9 @@ function fakeSecretsManager(secrets: Map<string, string>) {
         const { SecretId } = JSON.parse(raw) as { SecretId: string };
         calls.push(SecretId);
         const value = secrets.get(SecretId);
-        const [statusCode, body] =
-          value === undefined
+        const [statusCode, body] = denied.has(SecretId)
+          ? [400, { __type: 'AccessDeniedException', message: 'not authorized to perform GetSecretValue' }]
+          : value === undefined
             ? [400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the secret." }]
             : [200, { ARN: `arn:${SecretId}`, Name: SecretId, SecretString: value }];
         return {
@@ -53,5 +54,10 @@ describe('reading secrets', () => {
   test('a secret that does not exist is not configured (undefined), not an error', async () => {
     const { client } = fakeSecretsManager(new Map());
     expect(await secretReader(client)('motcua/momo')).toBeUndefined();
+  });
+
+  test("a failed read surfaces the SDK's own error, so callers can tell access denied from a passing fault", async () => {
+    const { client } = fakeSecretsManager(new Map([['motcua/zalo', 't']]), new Set(['motcua/zalo']));
+    await expect(secretReader(client)('motcua/zalo')).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
