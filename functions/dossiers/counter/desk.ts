@@ -4,6 +4,7 @@
  * for what waits at the desk; nothing scans.
  */
 import { DAY_MS, startOfLocalDay, toLocalDate, toLocalIso } from '#calendar/index.ts';
+import { csvDocument } from '#platform/csv.ts';
 import { ForbiddenError, ValidationError } from '#platform/errors.ts';
 import { type Identity, isOfficialOf } from '#platform/identity.ts';
 import { dossierSummary } from '../api/views.ts';
@@ -122,8 +123,6 @@ function bookRow(d: Dossier, index: number, nameOf: (code: string) => string): s
   ];
 }
 
-const csvCell = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 export async function trackingBook(
   identity: Identity,
   desk: string,
@@ -145,11 +144,9 @@ export async function trackingBook(
   const rows = intake.map((s, i) => bookRow(s.dossier, i, nameOf));
   const fileName = `so-theo-doi-${desk}-${query.from}-${query.to}`;
   if ((query.format ?? 'csv') === 'csv') {
-    const lines = [BOOK_COLUMNS, ...rows].map((row) => row.map(csvCell).join(','));
-    // A byte-order mark so that spreadsheet programs read the Vietnamese text as UTF-8.
     return {
       contentType: 'text/csv; charset=utf-8',
-      body: `\uFEFF${lines.join('\r\n')}\r\n`,
+      body: csvDocument([BOOK_COLUMNS, ...rows], { bom: true }),
       base64: false,
       fileName: `${fileName}.csv`,
     };
