@@ -4,10 +4,9 @@
  * the ICU data a runtime ships (`vi-VN` currency output differs between Node builds: NBSP vs space).
  */
 
-export type Language = 'vi' | 'en';
+import { toLocalIso } from '#calendar/time.ts';
 
-/** Vietnam is a fixed GMT+7 all year (no daylight saving time). */
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+export type Language = 'vi' | 'en';
 
 function groupThousands(value: number, separator: string): string {
   const digits = String(Math.abs(value));
@@ -25,8 +24,6 @@ export function formatVnd(amount: number, language: Language): string {
   return language === 'vi' ? `${groupThousands(amount, '.')} ₫` : `${groupThousands(amount, ',')} VND`;
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
 /**
  * A moment as `dd/MM/yyyy HH:mm` on the Vietnam clock. English readers may be abroad, so English output names
  * the zone: `dd/MM/yyyy HH:mm (GMT+7)`.
@@ -34,10 +31,8 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 export function formatDateTime(at: string | Date, language: Language): string {
   const instant = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(instant.getTime())) throw new RangeError(`Not a date: ${String(at)}`);
-  const local = new Date(instant.getTime() + VIETNAM_OFFSET_MS);
-  const text =
-    `${pad2(local.getUTCDate())}/${pad2(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ` +
-    `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+  const local = toLocalIso(instant); // YYYY-MM-DDTHH:MM:SS+07:00
+  const text = `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
   return language === 'vi' ? text : `${text} (GMT+7)`;
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import * as z from 'zod';
-import { toLocalIso } from '#calendar/time.ts';
+import { localDateTime, toLocalIso } from '#calendar/time.ts';
 import { ValidationError } from '#platform/errors.ts';
 import type { GatewayName } from '../events.ts';
 import {
@@ -183,40 +183,22 @@ export function vnpayMerchantCodeOf(rawQuery: string | undefined): string | unde
 // ---------------------------------------------------------------------------------------------------------
 // Values
 
-const VN_OFFSET_MS = 7 * 3_600_000;
-
 /** yyyyMMddHHmmss in GMT+7 (vnp_CreateDate, vnp_ExpireDate, vnp_PayDate, ...). */
 export function formatVnpayDate(instant: Date): string {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('Expected a valid Date');
-  const iso = new Date(instant.getTime() + VN_OFFSET_MS).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return iso.slice(0, 19).replace(/[-T:]/g, '');
+  return toLocalIso(instant).slice(0, 19).replace(/[-T:]/g, ''); // YYYY-MM-DDTHH:MM:SS, the Vietnam clock
 }
 
 /** The instant a yyyyMMddHHmmss GMT+7 stamp names; undefined when it is not a real date and time. */
 export function parseVnpayDate(text: string | undefined): Date | undefined {
-  const m = text === undefined ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  const m = text === undefined ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})([0-5]\d)$/.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(utc);
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour ||
-    check.getUTCMinutes() !== minute ||
-    check.getUTCSeconds() !== second
-  ) {
-    return undefined;
+  const [, year, month, day, hour, minute, second] = m;
+  try {
+    const start = localDateTime(`${year}-${month}-${day}`, `${hour}:${minute}`);
+    return new Date(start.getTime() + Number(second) * 1000);
+  } catch {
+    return undefined; // not a calendar date, or not a time of day
   }
-  return new Date(utc - VN_OFFSET_MS);
 }
 
 /**

@@ -102,6 +102,10 @@ describe('VNPay values', () => {
     expect(parseVnpayDate('20270101000000')?.toISOString()).toBe('2026-12-31T17:00:00.000Z');
     expect(parseVnpayDate('20261131120000')).toBeUndefined();
     expect(parseVnpayDate('2026112212000')).toBeUndefined();
+    expect(parseVnpayDate('20261122100530')?.toISOString()).toBe(T0.toISOString());
+    expect(parseVnpayDate('20261122240000')).toBeUndefined();
+    expect(parseVnpayDate('20261122126000')).toBeUndefined();
+    expect(parseVnpayDate('20261122120060')).toBeUndefined();
   });
 
   test('order info keeps only ASCII letters, digits and single spaces; diacritics and đ/Đ are stripped', () => {
