@@ -20,11 +20,17 @@ export function useApp(): AppContextValue {
 }
 
 /** What the console offers the official; the API decides again on every request. */
-export function can(official: Official, what: 'act' | 'reports' | 'admin' | 'finance' | 'sync-failures'): boolean {
+export function can(
+  official: Official,
+  what: 'act' | 'desk' | 'reports' | 'admin' | 'finance' | 'sync-failures',
+): boolean {
   const has = (role: Official['roles'][number]) => official.roles.includes(role);
   switch (what) {
     case 'act':
       return has('officer') || has('leader');
+    // The counter and the desk's day belong to an official of an agency (the desk receives in its own name).
+    case 'desk':
+      return (has('officer') || has('leader')) && Boolean(official.agencyCode);
     case 'reports':
       return has('officer') || has('leader') || has('admin');
     case 'admin':

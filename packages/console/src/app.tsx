@@ -10,6 +10,9 @@ import { AdminCalendarPage } from './pages/admin-calendar.tsx';
 import { AdminOfficialsPage } from './pages/admin-officials.tsx';
 import { AdminProceduresPage } from './pages/admin-procedures.tsx';
 import { AdminTemplatesPage } from './pages/admin-templates.tsx';
+import { AttentionPage } from './pages/attention.tsx';
+import { CounterPage } from './pages/counter.tsx';
+import { DeskPage } from './pages/desk.tsx';
 import { DossierPage } from './pages/dossier.tsx';
 import { FinancePage } from './pages/finance.tsx';
 import { QueuePage } from './pages/queue.tsx';
@@ -89,6 +92,9 @@ export function App({ config }: { config: ConsoleConfig }) {
 
 const NAV: { page: Route['page']; key: MessageKey; when: Parameters<typeof can>[1] }[] = [
   { page: 'queue', key: 'navQueue', when: 'reports' },
+  { page: 'counter', key: 'navCounter', when: 'desk' },
+  { page: 'desk', key: 'navDesk', when: 'desk' },
+  { page: 'attention', key: 'navAttention', when: 'reports' },
   { page: 'reports', key: 'navReports', when: 'reports' },
   { page: 'sync', key: 'navSync', when: 'reports' },
   { page: 'finance', key: 'navFinance', when: 'finance' },
@@ -155,6 +161,12 @@ function Page({ route }: { route: Route }) {
       return <QueuePage query={route.query} />;
     case 'dossier':
       return <DossierPage code={route.code} />;
+    case 'counter':
+      return <CounterPage />;
+    case 'desk':
+      return <DeskPage {...(route.date ? { date: route.date } : {})} />;
+    case 'attention':
+      return <AttentionPage />;
     case 'reports':
       return <ReportsPage />;
     case 'sync':

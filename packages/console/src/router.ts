@@ -7,6 +7,9 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { page: 'queue'; query: URLSearchParams }
   | { page: 'dossier'; code: string }
+  | { page: 'counter' }
+  | { page: 'desk'; date?: string }
+  | { page: 'attention' }
   | { page: 'reports' }
   | { page: 'sync' }
   | { page: 'finance' }
@@ -22,7 +25,21 @@ export function parseRoute(hash: string): Route {
   const query = new URLSearchParams(search);
   if (parts.length === 0 || parts[0] === 'queue') return { page: 'queue', query };
   if (parts[0] === 'dossiers' && parts[1]) return { page: 'dossier', code: parts[1] };
-  const simple = ['reports', 'sync', 'finance', 'procedures', 'calendar', 'templates', 'officials'] as const;
+  if (parts[0] === 'desk' && parts.length === 1) {
+    const date = query.get('date');
+    return date ? { page: 'desk', date } : { page: 'desk' };
+  }
+  const simple = [
+    'counter',
+    'attention',
+    'reports',
+    'sync',
+    'finance',
+    'procedures',
+    'calendar',
+    'templates',
+    'officials',
+  ] as const;
   for (const page of simple) if (parts[0] === page && parts.length === 1) return { page };
   return { page: 'not-found' };
 }

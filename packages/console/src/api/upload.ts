@@ -8,7 +8,14 @@ import { type Api, ProblemError, unwrap } from './client.ts';
 export async function uploadDocument(
   api: Api,
   file: File,
-  purpose: { dossierCode?: string; procedureCode?: string; requirementCode?: string; digitized?: boolean },
+  purpose: {
+    dossierCode?: string;
+    procedureCode?: string;
+    requirementCode?: string;
+    digitized?: boolean;
+    /** An official scanning for an applicant: the applicant's ID number; the file goes to their store. */
+    onBehalfOf?: string;
+  },
 ): Promise<string> {
   const created = unwrap(
     await api.POST('/documents', {

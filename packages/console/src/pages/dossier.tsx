@@ -12,6 +12,7 @@ import { ActionPanel } from '../components/action-panel.tsx';
 import { PageTitle, Show, StatusBadge, TimelinessBadge } from '../components/common.tsx';
 import { DocumentItem } from '../components/document-preview.tsx';
 import { FormData } from '../components/form-data.tsx';
+import { Slips } from '../components/slips.tsx';
 import { useI18n } from '../i18n.tsx';
 import { href } from '../router.ts';
 import { useLoad } from '../use-load.ts';
@@ -177,6 +178,11 @@ function DossierView({
           <section className="card" aria-labelledby="actions-h">
             <h2 id="actions-h">{t('actions')}</h2>
             <ActionPanel dossier={d} procedure={procedure} onChanged={onChanged} />
+          </section>
+
+          <section className="card" aria-labelledby="slips-h">
+            <h2 id="slips-h">{t('slips')}</h2>
+            <Slips dossier={d} />
           </section>
 
           <section className="card" aria-labelledby="appointment-h">
