@@ -19,6 +19,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  addLocalDays,
+  addOfficeMinutes,
+  computeAppointment,
+  createWorkingCalendar,
+  extendForPause,
+  startOfLocalDay,
+  toLocalDate,
+  toLocalIso,
+  VIETNAM_CALENDAR_2025_2027,
+  workingDaysToMinutes,
+} from '#calendar/index.ts';
 import type {
   Channel,
   DossierEventData,
@@ -45,38 +57,29 @@ import {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const VN_OFFSET = 7 * HOUR;
+
+// Dates and deadlines come from the calendar kernel, like the dossiers context's own: the national calendar
+// (holidays included), office hours, GMT+7. A month outside the calendar's years fails loudly.
+const CALENDAR = createWorkingCalendar(VIETNAM_CALENDAR_2025_2027);
 
 /** 'YYYY-MM-DDTHH:MM:SS+07:00' of an instant. */
-const vnIso = (ms: number): string => `${new Date(ms + VN_OFFSET).toISOString().slice(0, 19)}+07:00`;
+const vnIso = (ms: number): string => toLocalIso(new Date(ms));
 /** The instant of a Vietnam local date and time. */
-const vnInstant = (date: string, minutes: number): number => Date.parse(`${date}T00:00:00+07:00`) + minutes * 60_000;
-const isWeekend = (ms: number): boolean => [0, 6].includes(new Date(ms + VN_OFFSET).getUTCDay());
-
-/** `days` working days (Monday–Friday) after the instant, at the same time of day. */
-function addWorkingDays(ms: number, days: number): number {
-  let at = ms;
-  for (let left = days; left > 0; ) {
-    at += DAY;
-    if (!isWeekend(at)) left--;
-  }
-  return at;
-}
+const vnInstant = (date: string, minutes: number): number => startOfLocalDay(date).getTime() + minutes * 60_000;
+/** `days` working days of office time after the instant (the kernel's rule; halves allowed). */
+const afterWorkingDays = (ms: number, days: number): number =>
+  addOfficeMinutes(new Date(ms), workingDaysToMinutes(days), CALENDAR).getTime();
 
 /** The month before the current one in Vietnam: a closed month, as reports are usually asked for. */
 export function previousMonth(nowMs: number): string {
-  const local = new Date(nowMs + VN_OFFSET);
-  const first = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1);
-  return new Date(first - DAY).toISOString().slice(0, 7);
+  const firstOfMonth = `${toLocalDate(new Date(nowMs)).slice(0, 7)}-01`;
+  return addLocalDays(firstOfMonth, -1).slice(0, 7);
 }
 
 function workingDaysOf(month: string): string[] {
   const days: string[] = [];
-  for (let d = 1; d <= 31; d++) {
-    const date = `${month}-${String(d).padStart(2, '0')}`;
-    const at = Date.parse(`${date}T12:00:00+07:00`);
-    if (Number.isNaN(at) || new Date(at + VN_OFFSET).toISOString().slice(0, 7) !== month) break;
-    if (!isWeekend(at)) days.push(date);
+  for (let date = `${month}-01`; date.startsWith(month); date = addLocalDays(date, 1)) {
+    if (CALENDAR.isWorkingDay(date)) days.push(date);
   }
   return days;
 }
@@ -213,7 +216,11 @@ export class MonthOfDossiers {
       return this.#envelope(snapshot, history);
     }
     const received = submitted + HOUR;
-    const appointment = processingDays > 0 ? addWorkingDays(received, processingDays) : vnInstant(day, 17 * 60);
+    const appointment = computeAppointment(
+      new Date(received),
+      processingDays > 0 ? { kind: 'working_days', days: processingDays } : { kind: 'same_day' },
+      CALENDAR,
+    )!.getTime();
     step(received, 'receive', 'submitted', 'received');
     snapshot.receivedAt = vnIso(received);
     snapshot.appointmentAt = vnIso(appointment);
@@ -239,7 +246,9 @@ export class MonthOfDossiers {
       step(completed, 'supplement', 'supplement_requested', 'processing', false);
       snapshot.supplements[0]!.completedAt = vnIso(completed);
       snapshot.previousAppointments = [vnIso(appointment)];
-      snapshot.appointmentAt = vnIso(addWorkingDays(appointment, 1));
+      snapshot.appointmentAt = vnIso(
+        extendForPause(new Date(appointment), new Date(asked), new Date(completed), CALENDAR).getTime(),
+      );
       snapshot.timeliness = 'in_progress_on_time';
     }
     if (outcome.status === 'processing') return this.#envelope(snapshot, history);
@@ -255,7 +264,7 @@ export class MonthOfDossiers {
         ? Math.max(started + HOUR, due - Math.max(1, Math.floor(processingDays / 2)) * DAY)
         : outcome.timeliness === 'on_time'
           ? due
-          : addWorkingDays(due, 1 + (i % 3));
+          : afterWorkingDays(due, 1 + (i % 3));
     step(ended, 'resolve', 'processing', 'resolved');
     snapshot.endedAt = vnIso(ended);
     snapshot.timeliness = outcome.timeliness ?? 'on_time';

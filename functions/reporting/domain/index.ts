@@ -14,6 +14,7 @@
  * 100% (score proportional to the ratio). 2.2 (an average, not a share) is reported but not scored.
  */
 import * as z from 'zod';
+import { officeMinutesPerDay } from '#calendar/hours.ts';
 import type { Counters } from './counters.ts';
 import type { OpenCounts } from './period.ts';
 
@@ -44,7 +45,10 @@ export interface IndexConfig {
   indicators: IndicatorConfig[];
   /** The portal multiplies 3.3 by the synced share (it sees only synced dossiers); off by default. */
   weightOnlineShareBySync: boolean;
-  /** Office minutes in a working day, to express 2.2 in days (480 with the default office hours). */
+  /**
+   * Office minutes in a working day, to express 2.2 in days: the province's office hours (the calendar kernel's
+   * `officeMinutesPerDay`), never a number of its own; 480 with the default hours.
+   */
   minutesPerWorkingDay: number;
 }
 
@@ -166,7 +170,7 @@ export const INDEX_CONFIG: IndexConfig = {
     },
   ],
   weightOnlineShareBySync: false,
-  minutesPerWorkingDay: 480,
+  minutesPerWorkingDay: officeMinutesPerDay(),
 };
 
 const bilingualSchema = z.object({ vi: z.string().min(1), en: z.string().min(1) });
@@ -194,7 +198,6 @@ export const indexConfigOverrideSchema = z.strictObject({
     )
     .optional(),
   weightOnlineShareBySync: z.boolean().optional(),
-  minutesPerWorkingDay: z.number().positive().optional(),
 });
 export type IndexConfigOverride = z.infer<typeof indexConfigOverrideSchema>;
 
@@ -205,7 +208,8 @@ export function withIndexOverrides(base: IndexConfig, override: IndexConfigOverr
     groups: base.groups.map((group) => ({ ...group, ...parsed.groups?.[group.id] })),
     indicators: base.indicators.map((indicator) => ({ ...indicator, ...parsed.indicators?.[indicator.id] })),
     weightOnlineShareBySync: parsed.weightOnlineShareBySync ?? base.weightOnlineShareBySync,
-    minutesPerWorkingDay: parsed.minutesPerWorkingDay ?? base.minutesPerWorkingDay,
+    // The length of a working day follows the office hours (province data), not an index setting.
+    minutesPerWorkingDay: base.minutesPerWorkingDay,
   };
 }
 

@@ -2,6 +2,7 @@
  * `/reports/dossiers`: counters grouped by agency, procedure or month, with the open dossiers classified at the
  * end of the period (or, grouped by month, at the end of each month), and its CSV form for Excel.
  */
+import { officeMinutesPerDay } from '#calendar/hours.ts';
 import { csvDocument } from '#platform/csv.ts';
 import { type BucketKey, COUNTER_NAMES, type CounterBucket, type Counters, emptyCounters } from './counters.ts';
 import { round2 } from './index.ts';
@@ -37,7 +38,7 @@ export function buildDossierReport(
   buckets: readonly CounterBucket[],
   groupBy: ReportGroupBy,
   openAtEnd: readonly OpenAtEnd[] = [],
-  minutesPerWorkingDay = 480,
+  minutesPerWorkingDay = officeMinutesPerDay(),
 ): DossierReportRow[] {
   const rows = new Map<string, { counts: Counters; open: OpenCounts }>();
   const rowFor = (key: string) => {
@@ -79,7 +80,10 @@ function toRow(
 }
 
 /** The sum of report rows (the "total" line). */
-export function reportTotal(rows: readonly DossierReportRow[], minutesPerWorkingDay = 480): DossierReportRow {
+export function reportTotal(
+  rows: readonly DossierReportRow[],
+  minutesPerWorkingDay = officeMinutesPerDay(),
+): DossierReportRow {
   const counts = emptyCounters();
   const open = emptyOpenCounts();
   for (const row of rows) {

@@ -1,9 +1,8 @@
 /**
- * Time helpers for reporting. Vietnam is a fixed GMT+7 with no DST, so a local day or month is a fixed shift of
- * UTC; no time-zone database is needed.
+ * Reporting's names for days and months. GMT+7 itself is the calendar kernel's (packages/calendar/src/time.ts):
+ * these only pick the parts of a local date reporting keys its counters by.
  */
-
-const VN_OFFSET_MS = 7 * 3_600_000;
+import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
 
 /** Milliseconds since the epoch of an ISO 8601 instant; throws on a value that is not one. */
 export function toMs(iso: string): number {
@@ -12,27 +11,25 @@ export function toMs(iso: string): number {
   return ms;
 }
 
-function vnIso(ms: number): string {
-  return new Date(ms + VN_OFFSET_MS).toISOString();
-}
+const instantOf = (instant: string | number): Date => new Date(typeof instant === 'number' ? instant : toMs(instant));
 
 /** The GMT+7 calendar day ('YYYY-MM-DD') of an instant. */
 export function vnDay(instant: string | number): string {
-  return vnIso(typeof instant === 'number' ? instant : toMs(instant)).slice(0, 10);
+  return toLocalDate(instantOf(instant));
 }
 
 /** The GMT+7 month ('YYYY-MM') of an instant. */
 export function vnMonth(instant: string | number): string {
-  return vnIso(typeof instant === 'number' ? instant : toMs(instant)).slice(0, 7);
+  return vnDay(instant).slice(0, 7);
 }
 
 /** The national portal's date-time format: `yyyyMMddHHmmss` in GMT+7. */
 export function portalDateTime(iso: string): string {
-  return vnIso(toMs(iso)).slice(0, 19).replace(/\D/g, '');
+  // 'YYYY-MM-DDTHH:MM:SS' of the local ISO form; its offset and any milliseconds dropped.
+  return toLocalIso(instantOf(iso)).slice(0, 19).replace(/\D/g, '');
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** True for a 'YYYY-MM' month. */
 export function isMonth(value: string): boolean {
@@ -41,8 +38,7 @@ export function isMonth(value: string): boolean {
 
 /** True for a 'YYYY-MM-DD' day. */
 export function isDay(value: string): boolean {
-  // Date.parse rolls 02-30 over to 03-02, so check the day survives a round trip.
-  return DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  return isLocalDate(value);
 }
 
 /** Every month from `from` to `to` inclusive ('YYYY-MM'), the keys a store reads to serve a period. */

@@ -4,8 +4,10 @@
  * national index. Every read is a Query of a month partition (or a catalog partition): the cost follows months ×
  * (agency, procedure) buckets, never the number of dossiers, and is metered for the `x-read-units` header.
  */
+import { officeMinutesPerDay } from '#calendar/hours.ts';
 import { now } from '#platform/clock.ts';
 import { logger } from '#platform/observability.ts';
+import { officeHoursFromEnv } from '#platform/province.ts';
 import {
   type AgencySummary,
   agencySubtree,
@@ -179,7 +181,8 @@ export async function dossierReport(
         ? []
         : [{ month: input.to, day: end }];
   const [buckets, open] = await Promise.all([countersInScope(input, scope, meter), classifyOpen(ends, scope, meter)]);
-  const rows = buildDossierReport(buckets, input.groupBy, open);
+  const minutesPerDay = provinceMinutesPerDay();
+  const rows = buildDossierReport(buckets, input.groupBy, open, minutesPerDay);
   const named = await nameRows(rows, input.groupBy, scope, meter);
   return {
     from: input.from,
@@ -188,7 +191,7 @@ export async function dossierReport(
     groupBy: input.groupBy,
     scope: scopeView(scope),
     rows: named,
-    total: { ...reportTotal(rows), groupBy: input.groupBy },
+    total: { ...reportTotal(rows, minutesPerDay), groupBy: input.groupBy },
   };
 }
 
@@ -232,6 +235,11 @@ export interface NationalIndexView extends NationalIndex {
   openAtEnd: OpenCounts;
 }
 
+/** Office minutes in the province's working day (its office hours, as facts use them), for 2.2 in days. */
+function provinceMinutesPerDay(): number {
+  return officeMinutesPerDay(officeHoursFromEnv());
+}
+
 let indexConfig: IndexConfig | undefined;
 
 /** The index configuration: the defaults with the province's overrides (REPORTING_INDEX_OVERRIDES, JSON). */
@@ -269,7 +277,8 @@ export async function nationalIndex(
   ]);
   const openAtEnd = emptyOpenCounts();
   for (const item of open) for (const state of OPEN_STATES) openAtEnd[state] += item.counts[state];
-  const index = computeIndex(mergeBuckets(buckets), catalogStats, currentIndexConfig(), openAtEnd);
+  const config = { ...currentIndexConfig(), minutesPerWorkingDay: provinceMinutesPerDay() };
+  const index = computeIndex(mergeBuckets(buckets), catalogStats, config, openAtEnd);
   return {
     from: period.from,
     to: period.to,
