@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CalendarYear } from '#calendar/calendar.ts';
 import { addLocalDays } from '#calendar/time.ts';
 import { now } from '#platform/clock.ts';
-import { failedConditions, MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { lostRace, MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import { canonicalJson } from '#platform/idempotency.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
@@ -73,16 +73,6 @@ async function commit<T>(plan: () => Promise<Plan<T>[]>): Promise<T[]> {
       }
     }
   }
-}
-
-/** A condition failed (someone changed the item since it was read) or another transaction held an item. */
-function lostRace(error: unknown): boolean {
-  if (failedConditions(error) !== undefined) return true;
-  const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (
-    (error as { name?: string }).name === 'TransactionCanceledException' &&
-    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------

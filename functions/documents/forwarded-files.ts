@@ -6,7 +6,7 @@
  * which the portal context and the dossiers context both follow. Idempotent: a document already past
  * `pending` is left alone; a replay of the event finds every document done.
  */
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import type { FilesReceivedData } from '#portal/events.ts';
 import type { Caller } from './domain/access.ts';
@@ -56,10 +56,11 @@ export async function takeInForwardedFiles(event: EventEnvelope, at: Date): Prom
         uploadExpiresAt: new Date(at.getTime() + UPLOAD_EXPIRY_SECONDS * 1000).toISOString(),
         version: 1,
       } satisfies DocumentRecord;
+      const created = store.putNewDocument(doc, at);
       try {
-        await transactWrite([store.putNewDocument(doc, at)]);
+        await transactWrite([created]);
       } catch (error) {
-        if (!failedConditions(error)?.includes(0)) throw error;
+        if (!conditionFailed(error, created)) throw error;
         // Created by an earlier delivery of this event: go on with it.
       }
     }

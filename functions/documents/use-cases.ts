@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DossierEventData } from '#dossiers/events.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { isLocal } from '#platform/env.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import type { EventEnvelope } from '#platform/events.ts';
@@ -137,14 +137,15 @@ function documentEvent(type: DocumentEventType, doc: DocumentRecord, data: Docum
 async function applyTransition(before: DocumentRecord, transition: Transition, at: Date): Promise<boolean> {
   const { next } = transition;
   if (transition.copyToClean) await copyVerifiedObject(quarantineKey(next.documentId), next.objectKey, next.etag!);
-  const items: TransactItem[] = [store.putDocumentVersion(next, before.version, at)];
+  const versionPut = store.putDocumentVersion(next, before.version, at);
+  const items: TransactItem[] = [versionPut];
   if (transition.event) {
     items.push(outboxPut(store.documentsTableName(), documentEvent(transition.event, next, documentEventData(next))));
   }
   try {
     await transactWrite(items);
   } catch (error) {
-    if (!failedConditions(error)?.includes(0)) throw error;
+    if (!conditionFailed(error, versionPut)) throw error;
     if (transition.copyToClean) {
       // Someone else moved the document on; keep the clean copy only if it ended up clean there too.
       const now = await store.getDocument(next.documentId);
@@ -397,10 +398,11 @@ export async function grantDossierAccess(consumer: string, event: EventEnvelope,
   for (let i = 0; i < grants.length; i += 90) chunks.push(grants.slice(i, i + 90));
   const last = chunks.pop() ?? [];
   for (const chunk of chunks) await transactWrite(chunk);
+  const inbox = inboxPut(store.documentsTableName(), consumer, event.id, at);
   try {
-    await transactWrite([inboxPut(store.documentsTableName(), consumer, event.id, at), ...last]);
+    await transactWrite([inbox, ...last]);
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) return; // already applied
+    if (conditionFailed(error, inbox)) return; // already applied
     throw error;
   }
 }
@@ -478,17 +480,18 @@ export async function signResult(consumer: string, event: EventEnvelope, signer:
     signedAt: fields.signedAt,
     sha256: fields.sha256,
   };
+  const inbox = inboxPut(store.documentsTableName(), consumer, event.id, at);
+  const resultPut = store.putSignedResult(signed);
   try {
     await transactWrite([
-      inboxPut(store.documentsTableName(), consumer, event.id, at),
-      store.putSignedResult(signed),
+      inbox,
+      resultPut,
       store.putDocumentVersion(next, doc.version, at),
       store.putGrant(doc.documentId, { kind: 'citizen', idNumber: dossier.applicant.idNumber }, dossier.code, at),
       outboxPut(store.documentsTableName(), documentEvent('document.result_signed', next, data)),
     ]);
   } catch (error) {
-    const failed = failedConditions(error);
-    if (failed?.includes(0) || failed?.includes(1)) return; // this event, or this dossier's result, already done
+    if (conditionFailed(error, inbox, resultPut)) return; // this event, or this dossier's result, already done
     throw error; // the document changed meanwhile: the queue retries
   }
   logger.info('result signed', context);
@@ -549,14 +552,12 @@ export async function recordRequirements(
     contentTypes: r.contentTypes,
     maxBytes: r.maxBytes,
   }));
+  const inbox = inboxPut(store.documentsTableName(), consumer, event.id, at);
+  const requirementsPut = store.putRequirements(procedure.code, procedure.version, rules);
   try {
-    await transactWrite([
-      inboxPut(store.documentsTableName(), consumer, event.id, at),
-      store.putRequirements(procedure.code, procedure.version, rules),
-    ]);
+    await transactWrite([inbox, requirementsPut]);
   } catch (error) {
-    const failed = failedConditions(error);
-    if (failed?.includes(0) || failed?.includes(1)) return; // already applied, or an older version
+    if (conditionFailed(error, inbox, requirementsPut)) return; // already applied, or an older version
     throw error;
   }
 }

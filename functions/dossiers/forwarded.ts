@@ -10,7 +10,7 @@
  * context's read model (document.verified travels on another queue) makes the event fail and be retried.
  */
 import { toLocalDate } from '#calendar/index.ts';
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { failedItems, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { runIdempotent } from '#platform/idempotency.ts';
 import { logger } from '#platform/observability.ts';
@@ -103,9 +103,10 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
         },
         at,
       );
+      const dossierPut = store.dossierPut(stored, undefined);
       try {
         await transactWrite([
-          store.dossierPut(stored, undefined),
+          dossierPut,
           outboxPut(tableName, submitted),
           recordPut(outcome),
           ...usageItems(prepared.documents, code),
@@ -113,8 +114,9 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
         logger.info('forwarded dossier created', { nationalId: data.nationalId, code });
         return outcome;
       } catch (error) {
-        const failed = failedConditions(error);
-        if (failed?.length === 1 && failed[0] === 0) continue;
+        // Only the code taken (not a document's usage): draw another code.
+        const failed = failedItems(error);
+        if (failed?.length === 1 && failed[0] === dossierPut) continue;
         throw error;
       }
     }

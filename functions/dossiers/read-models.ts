@@ -21,7 +21,7 @@ import type {
 import type { DocumentEventData } from '#documents/events.ts';
 import { getAsCaller } from '#platform/caller-api.ts';
 import { now } from '#platform/clock.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { logger } from '#platform/observability.ts';
@@ -42,7 +42,7 @@ export async function applyOnce(
     await transactWrite([...effect, inboxPut(store.dossiersTableName(), consumer, event.id, at)]);
     return 'applied';
   } catch (error) {
-    if (failedConditions(error) !== undefined) return 'duplicate-or-stale';
+    if (conditionFailed(error)) return 'duplicate-or-stale'; // the inbox's or the effect's own condition
     throw error;
   }
 }
@@ -134,11 +134,12 @@ export async function knownDocuments(ids: readonly string[]): Promise<Map<string
     missing.map(async (id) => {
       const document = verifiedDocumentOf(await getAsCaller(`/documents/${encodeURIComponent(id)}`), id);
       if (!document) return;
+      const upsert = store.documentUpsert(document, 0);
       try {
-        await transactWrite([store.documentUpsert(document, 0)]);
+        await transactWrite([upsert]);
       } catch (error) {
         // Already there: the event arrived meanwhile.
-        if (failedConditions(error) === undefined) throw error;
+        if (!conditionFailed(error, upsert)) throw error;
       }
       logger.info('document confirmed through the documents API before its event', { documentId: id });
       known.set(id, { document, usedBy: [] });

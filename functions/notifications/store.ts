@@ -30,7 +30,13 @@ import {
 import type { CalendarYear } from '#calendar/calendar.ts';
 import type { DossierEventData } from '#dossiers/events.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
-import { failedConditions, isConditionalCheckFailed, transactWrite, ttlAfterDays } from '#platform/dynamo.ts';
+import {
+  conditionFailed,
+  isConditionalCheckFailed,
+  type TransactItem,
+  transactWrite,
+  ttlAfterDays,
+} from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { outboxPut } from '#platform/outbox.ts';
@@ -202,29 +208,28 @@ export async function openDossiersDueBefore(horizon: Date): Promise<{ dossiers: 
  */
 export async function recordDeadlineAlert(alert: DeadlineAlert, event: AlertEnvelope, at: Date): Promise<boolean> {
   const table = notificationsTableName();
+  const alertPut: TransactItem = {
+    Put: {
+      TableName: table,
+      Item: { ...alertItemKey(alert.key), ...alert, sentAt: at.toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+  const dossierMark: TransactItem = {
+    Update: {
+      TableName: table,
+      Key: dossierKey(alert.dossierCode),
+      UpdateExpression: `ADD alertKeys :key${alert.kind === 'overdue' ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+      ConditionExpression: 'appointmentAt = :appointment',
+      ExpressionAttributeValues: { ':key': new Set([alert.key]), ':appointment': alert.appointmentAt },
+    },
+  };
   try {
-    await transactWrite([
-      {
-        Put: {
-          TableName: table,
-          Item: { ...alertItemKey(alert.key), ...alert, sentAt: at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Update: {
-          TableName: table,
-          Key: dossierKey(alert.dossierCode),
-          UpdateExpression: `ADD alertKeys :key${alert.kind === 'overdue' ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
-          ConditionExpression: 'appointmentAt = :appointment',
-          ExpressionAttributeValues: { ':key': new Set([alert.key]), ':appointment': alert.appointmentAt },
-        },
-      },
-      outboxPut(table, event),
-    ]);
+    await transactWrite([alertPut, dossierMark, outboxPut(table, event)]);
     return true;
   } catch (error) {
-    if (failedConditions(error) !== undefined) return false;
+    // Already sent, or the appointment moved since the alert was decided: not sent now.
+    if (conditionFailed(error, alertPut, dossierMark)) return false;
     throw error;
   }
 }

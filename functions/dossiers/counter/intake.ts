@@ -11,7 +11,7 @@
  * are the applicant's verified documents, as for an online submission.
  */
 import { toLocalDate } from '#calendar/index.ts';
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { failedItems, transactWrite } from '#platform/dynamo.ts';
 import { ForbiddenError, ValidationError } from '#platform/errors.ts';
 import { runIdempotent } from '#platform/idempotency.ts';
 import type { Identity } from '#platform/identity.ts';
@@ -153,17 +153,18 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
             at,
           ),
         );
+        const dossierPut = store.dossierPut(stored, undefined);
         try {
           await transactWrite([
-            store.dossierPut(stored, undefined),
+            dossierPut,
             recordPut(response),
             ...events.map((event) => outboxPut(tableName, event)),
             ...usageItems(prepared.documents, code),
           ]);
           return response;
         } catch (error) {
-          const failed = failedConditions(error);
-          if (failed?.length === 1 && failed[0] === 0) {
+          const failed = failedItems(error);
+          if (failed?.length === 1 && failed[0] === dossierPut) {
             logger.warn('dossier code already taken; drawing another', { code });
             continue;
           }

@@ -6,7 +6,7 @@
  * the dossier and its version, so a retry after a lost write reuses the same shipment.
  */
 import { toLocalIso } from '#calendar/index.ts';
-import { transactWrite } from '#platform/dynamo.ts';
+import { lostRace, transactWrite } from '#platform/dynamo.ts';
 import {
   ConflictError,
   NotFoundError,
@@ -145,9 +145,8 @@ export async function recordDeliveryOutcome(
       outboxPut(store.dossiersTableName(), event),
     ]);
   } catch (error) {
-    if ((error as { name?: string }).name === 'TransactionCanceledException') {
-      throw new PreconditionFailedError();
-    }
+    // The dossier changed since it was read (its version) or was held by another writer: nothing was written.
+    if (lostRace(error)) throw new PreconditionFailedError();
     throw error;
   }
   return 'applied';

@@ -6,7 +6,7 @@
 import type { AgencyUpsertedData, ProcedurePublishedData, ProcedureRetiredData } from '#catalog/events.ts';
 import type { DocumentEventData } from '#documents/events.ts';
 import type { DossierEventData } from '#dossiers/events.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, failedItems, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { logger } from '#platform/observability.ts';
@@ -21,7 +21,7 @@ async function applyOnce(effect: TransactItem[], consumer: string, event: EventE
     await transactWrite([...effect, inboxPut(store.portalTableName(), consumer, event.id, at)]);
     return true;
   } catch (error) {
-    if (failedConditions(error) !== undefined) return false;
+    if (conditionFailed(error)) return false; // the inbox's (applied before) or the effect's own condition
     throw error;
   }
 }
@@ -86,17 +86,14 @@ async function updateForward(
     if (!f) return;
     const decided = change(f);
     if (!decided) return;
+    const forwardPut = store.putForwardVersion(decided.next, f.version);
     try {
-      await transactWrite([
-        store.putForwardVersion(decided.next, f.version),
-        ...decided.extra,
-        inboxPut(store.portalTableName(), consumer, event.id, at),
-      ]);
+      await transactWrite([forwardPut, ...decided.extra, inboxPut(store.portalTableName(), consumer, event.id, at)]);
       return;
     } catch (error) {
-      const failed = failedConditions(error);
+      const failed = failedItems(error);
       if (failed === undefined) throw error;
-      if (!failed.includes(0)) return; // only the inbox: applied before
+      if (!failed.includes(forwardPut)) return; // not the forward's version: applied before (the inbox)
     }
   }
   throw new Error(`forwarded dossier ${nationalId} kept changing; the event will be retried`);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { validateFormData } from '#catalog/contract.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import { logger } from '#platform/observability.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
@@ -92,10 +92,11 @@ export async function receiveForwarded(
       const known = existing.conflicts.some((c) => c.fingerprint === fingerprint);
       const next = known ? existing : withConflict(existing, verdict.conflict, iso);
       if (!known) {
+        const forwardPut = store.putForwardVersion(next, existing.version);
         try {
-          await transactWrite([store.putForwardVersion(next, existing.version)]);
+          await transactWrite([forwardPut]);
         } catch (error) {
-          if (failedConditions(error)?.includes(0)) continue;
+          if (conditionFailed(error, forwardPut)) continue;
           throw error;
         }
       }
@@ -378,13 +379,12 @@ export async function takeIn(
     }
   }
   next = { ...next, version: forward.version + 1 };
+  const forwardPut =
+    expectedVersion === undefined ? store.putNewForward(next) : store.putForwardVersion(next, expectedVersion);
   try {
-    await transactWrite([
-      expectedVersion === undefined ? store.putNewForward(next) : store.putForwardVersion(next, expectedVersion),
-      ...items,
-    ]);
+    await transactWrite([forwardPut, ...items]);
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) throw new LostRace();
+    if (conditionFailed(error, forwardPut)) throw new LostRace();
     throw error;
   }
   if (next.status === 'needs_attention') {

@@ -2,7 +2,7 @@
  * The admin's mapping of local procedures to national codes, the unmapped ones with name-similarity
  * suggestions from the pulled national catalog, and the national procedures no local one is mapped to.
  */
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, NotFoundError } from '#platform/errors.ts';
 import type { Identity } from '#platform/identity.ts';
 import { suggest } from '../domain/similarity.ts';
@@ -31,7 +31,8 @@ export async function mapProcedure(
   try {
     await transactWrite(store.mappingItems(mapping, previous?.nationalCode));
   } catch (error) {
-    if (failedConditions(error)?.includes(1)) {
+    // The national code's claim is the only conditional item: it failed when another procedure holds the code.
+    if (conditionFailed(error)) {
       const holder = await store.getMappingByNational(nationalCode);
       throw new ConflictError('national-code-taken', {
         vi: `Mã quốc gia ${nationalCode} đã gắn với thủ tục ${holder?.procedureCode ?? 'khác'}.`,

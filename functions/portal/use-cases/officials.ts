@@ -4,7 +4,7 @@
  */
 
 import type * as z from 'zod';
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '#platform/errors.ts';
 import type { Identity } from '#platform/identity.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
@@ -115,16 +115,17 @@ export async function rejectForwarded(
     rejectedBy: { sub: identity.sub, ...(identity.name ? { name: identity.name } : {}) },
     ...(f.hold ? { heldFor: f.hold.code } : {}),
   };
+  const forwardPut = store.putForwardVersion(next, f.version);
   try {
     await transactWrite([
-      store.putForwardVersion(next, f.version),
+      forwardPut,
       outboxPut(
         store.portalTableName(),
         envelope('portal', { type: 'portal.forward_rejected', subject: nationalId, sequence: next.version, data }, at),
       ),
     ]);
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) throw new PreconditionFailedError();
+    if (conditionFailed(error, forwardPut)) throw new PreconditionFailedError();
     throw error;
   }
   return forwardView(next);

@@ -1,6 +1,6 @@
 /**
  * Small helpers over the DynamoDB document client shared by every context's store: transactions that carry
- * the outbox and inbox items, recognising which condition failed. (Pagination cursors: cursor.ts.)
+ * the outbox and inbox items, recognising which item's condition failed. (Pagination cursors: cursor.ts.)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -15,12 +15,49 @@ export const MAX_TRANSACTION_ITEMS = 100;
 /**
  * Indexes (positions in the transaction) whose condition failed, or undefined if the failure was something
  * else (throttling, a conflicting concurrent transaction), which callers should let propagate for a retry.
+ * Prefer `conditionFailed(error, item)`, which names the item rather than counting positions.
  */
 export function failedConditions(error: unknown): number[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   const reasons = error.CancellationReasons ?? [];
   const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
   return failed.length > 0 ? failed : undefined;
+}
+
+/** The items of each cancelled `transactWrite`, so a failure can be read by item rather than by position. */
+const itemsOfCancelled = new WeakMap<object, readonly TransactItem[]>();
+
+/**
+ * The items whose condition cancelled the transaction, as the very objects given to `transactWrite`; undefined
+ * when no condition failed (throttling, a conflict that outlasted the retries: let those propagate).
+ */
+export function failedItems(error: unknown): TransactItem[] | undefined {
+  const positions = failedConditions(error);
+  const items = itemsOfCancelled.get(error as object);
+  if (positions === undefined || items === undefined) return undefined;
+  return positions.flatMap((i) => (items[i] === undefined ? [] : [items[i]]));
+}
+
+/**
+ * Whether `transactWrite` was cancelled by the condition of one of `items` (the objects it was given), e.g.
+ * `conditionFailed(error, inbox)`: the event was already applied. With no items: by any item's condition.
+ */
+export function conditionFailed(error: unknown, ...items: readonly TransactItem[]): boolean {
+  const failed = failedItems(error);
+  if (failed === undefined) return false;
+  return items.length === 0 || failed.some((item) => items.includes(item));
+}
+
+/**
+ * Whether a transaction lost a race: a condition failed (an item changed since it was read) or another
+ * transaction held an item through every retry. Either way nothing was written, and reading again may succeed.
+ */
+export function lostRace(error: unknown): boolean {
+  if (failedConditions(error) !== undefined) return true;
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
 }
 
 export function isConditionalCheckFailed(error: unknown): boolean {
@@ -47,6 +84,7 @@ export async function transactWrite(items: TransactItem[]): Promise<void> {
       await dynamoDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
       return;
     } catch (error) {
+      if (error instanceof TransactionCanceledException) itemsOfCancelled.set(error, items);
       if (attempt >= CONFLICT_ATTEMPTS || !isOnlyTransactionConflict(error)) throw error;
       await new Promise((r) => setTimeout(r, backoffDelayMs(attempt)));
     }

@@ -1,5 +1,5 @@
 import { now } from '#platform/clock.ts';
-import { failedConditions, transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
@@ -7,9 +7,10 @@ import { inboxPut } from '#platform/inbox.ts';
 /** Counts deliveries per consumer; the inbox item in the same transaction makes a redelivery a no-op. */
 export async function recordReceipt(consumer: string, event: EventEnvelope): Promise<void> {
   const table = tableName('probe');
+  const inbox = inboxPut(table, consumer, event.id, now());
   try {
     await transactWrite([
-      inboxPut(table, consumer, event.id, now()),
+      inbox,
       {
         Update: {
           TableName: table,
@@ -21,7 +22,7 @@ export async function recordReceipt(consumer: string, event: EventEnvelope): Pro
       },
     ]);
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) return; // already applied
+    if (conditionFailed(error, inbox)) return; // already applied
     throw error;
   }
 }

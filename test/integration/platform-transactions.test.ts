@@ -1,0 +1,83 @@
+/**
+ * Reading a cancelled transaction by item, on DynamoDB Local through the real SDK: which of the items given to
+ * `transactWrite` had its condition fail, told by the item itself rather than by its position.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { resetAwsClients } from '#platform/aws.ts';
+import { conditionFailed, failedItems, lostRace, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../packages/local-cloud/src/emulators.ts';
+
+const table = `tx${randomBytes(4).toString('hex')}`;
+let admin: DynamoDBClient;
+
+beforeAll(async () => {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamoEndpoint');
+  process.env.AWS_REGION = LOCAL_REGION;
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  resetAwsClients();
+  admin = new DynamoDBClient({});
+  await admin.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+});
+afterAll(async () => {
+  await admin?.send(new DeleteTableCommand({ TableName: table }));
+  admin?.destroy();
+});
+
+/** A put that succeeds only when the item does not exist yet. */
+const putNew = (pk: string): TransactItem => ({
+  Put: { TableName: table, Item: { pk, sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+async function cancellation(items: TransactItem[]): Promise<unknown> {
+  try {
+    await transactWrite(items);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the transaction was expected to be cancelled');
+}
+
+describe('a transaction cancelled by a condition', () => {
+  test('names the item whose condition failed, not the others', async () => {
+    await transactWrite([putNew('inbox#1')]);
+    const inbox = putNew('inbox#1');
+    const effect = putNew('effect#1');
+    const error = await cancellation([effect, inbox]);
+    expect(conditionFailed(error, inbox)).toBe(true);
+    expect(conditionFailed(error, effect)).toBe(false);
+    expect(conditionFailed(error, effect, inbox)).toBe(true);
+    expect(conditionFailed(error)).toBe(true);
+    expect(failedItems(error)).toEqual([inbox]);
+    expect(lostRace(error)).toBe(true);
+  });
+
+  test('an item equal in content but not the one given is not named', async () => {
+    await transactWrite([putNew('inbox#2')]);
+    const error = await cancellation([putNew('inbox#2')]);
+    expect(conditionFailed(error, putNew('inbox#2'))).toBe(false);
+    expect(conditionFailed(error)).toBe(true);
+  });
+
+  test('an error that is not a cancelled transaction names nothing', () => {
+    const other = new Error('throttled');
+    expect(failedItems(other)).toBeUndefined();
+    expect(conditionFailed(other)).toBe(false);
+    expect(lostRace(other)).toBe(false);
+  });
+});
