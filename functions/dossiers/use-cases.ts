@@ -663,7 +663,8 @@ export async function applyPaymentCompleted(
   try {
     decision = applyAction(
       d,
-      { type: 'payment-completed', paymentId: data.paymentId, amount: data.amount, paidOnline: true },
+      // Channel 0 is a fee taken at the desk (recorded by an official): paid, but not online (indicator 3.6).
+      { type: 'payment-completed', paymentId: data.paymentId, amount: data.amount, paidOnline: data.channelCode !== 0 },
       { now: at, actor: PAYMENTS_ACTOR, calendar },
     );
   } catch (error) {

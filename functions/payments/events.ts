@@ -1,14 +1,19 @@
 /** The payments context's published language. */
 import type { EventEnvelope } from '#platform/events.ts';
 
+/** The online gateways (each a plugin). */
 export type GatewayName = 'vnpay' | 'momo' | 'sandbox';
+/** Where a payment was taken: an online gateway, or the desk (`counter`, recorded by an official). */
+export type PaymentGateway = GatewayName | 'counter';
 export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
 
 export interface PaymentEventData {
   paymentId: string;
   dossierCode: string;
   payerIdNumber: string;
-  gateway: GatewayName;
+  gateway: PaymentGateway;
+  /** How a fee paid at the desk was paid; absent for online payments. */
+  method?: 'cash' | 'card';
   txnRef: string;
   amount: number;
   feeLines: { code: string; name: string; amount: number }[];
@@ -17,8 +22,11 @@ export interface PaymentEventData {
   bankCode?: string;
   paidAt?: string;
   receipt?: { number: string; issuedAt: string; url?: string };
-  /** 1 = national payment platform, 2 = the province's own gateway (sync field "paid online"). */
-  channelCode: 1 | 2;
+  /**
+   * 0 = at the desk (not paid online), 1 = national payment platform, 2 = the province's own gateway (the
+   * national sync's "paid online" field).
+   */
+  channelCode: 0 | 1 | 2;
   reason?: string;
   /**
    * The refunds recorded for the payment, when there are any. A `payment.completed` that already carries a

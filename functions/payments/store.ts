@@ -6,6 +6,7 @@
  * | payment               | PAYMENT#<id>                   | PAYMENT                              | PENDING / <exp>#<id> (*) |
  * | merchant reference    | TXNREF#<txnRef>                | TXNREF                               | —                        |
  * | dossier read model    | DOSSIER#<code>                 | DOSSIER                              | —                        |
+ * | dossier's payments    | DOSSIER#<code>                 | PAYMENT#<created, UTC>#<payment id>  | —                        |
  * | raw callback log      | CALLBACKS#<txnRef>             | <received>#<callback id>#raw|result  | —                        |
  * | receipt number series | RECEIPT_SEQ#<province>#<year>  | RECEIPT_SEQ                          | —                        |
  * | reconciliation day    | RECON#<YYYY-MM-DD>             | FINDING#<kind>#<subject> | RUN#… | TOTALS | —              |
@@ -27,7 +28,7 @@ import type { Finding, FindingKind, ReconcileResult } from './api/schemas.ts';
 import { type FeeLine, type Payment, paymentSchema } from './domain/payment.ts';
 import type { SandboxOutcome } from './domain/sandbox.ts';
 import { TXN_REF_PATTERN } from './domain/vnpay.ts';
-import type { GatewayName } from './events.ts';
+import type { PaymentGateway } from './events.ts';
 
 /** Physical name of the payments table (read at call time: the local runtime sets it after import). */
 export const paymentsTableName = (): string => tableName('payments');
@@ -116,7 +117,29 @@ export function paymentCreateItems(payment: Payment, redirectUrl: string): Trans
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    // Beside the dossier's copy, so one query lists the dossier's payments (GET /dossiers/{code}/payments).
+    { Put: { TableName: table, Item: { ...dossierPaymentKey(payment), paymentId: payment.paymentId } } },
   ];
+}
+
+const dossierPaymentKey = (payment: Pick<Payment, 'dossierCode' | 'createdAt' | 'paymentId'>) => ({
+  pk: `DOSSIER#${payment.dossierCode}`,
+  sk: `PAYMENT#${utc(payment.createdAt)}#${payment.paymentId}`,
+});
+
+/** Every payment of a dossier, online and at the desk, newest first. */
+export async function listDossierPayments(dossierCode: string, max = 100): Promise<Payment[]> {
+  const pointers = await queryAll(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `DOSSIER#${dossierCode}`, ':prefix': 'PAYMENT#' },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    },
+    max,
+  );
+  const payments = await Promise.all(pointers.map((item) => getPayment(String(item.paymentId))));
+  return payments.filter((payment): payment is Payment => payment !== undefined);
 }
 
 /** The payment as changed, on condition that it is still at the version the change was decided on. */
@@ -188,6 +211,8 @@ export interface DossierCopy {
   ownerName?: string;
   agencyCode: string;
   currentAgencyCode: string;
+  /** The desk that took the dossier in (counter and postal intake), when it is not the competent agency. */
+  receivingAgencyCode?: string;
   procedureCode: string;
   procedureName: string;
   status: string;
@@ -476,7 +501,7 @@ export interface NewFinding {
   subject: string;
   paymentId?: string;
   txnRef?: string;
-  gateway?: GatewayName;
+  gateway?: PaymentGateway;
   detail: string;
 }
 
@@ -515,7 +540,7 @@ export async function recordRun(result: ReconcileResult, at: Date): Promise<void
 /** Adds a payment or a refund to the day's totals of its gateway (in the transaction that records it). */
 export function totalsUpdate(
   localDate: string,
-  gateway: GatewayName,
+  gateway: PaymentGateway,
   kind: 'paid' | 'refunded',
   amount: number,
   shard: string,
@@ -573,7 +598,7 @@ export async function getReconciliationDay(localDate: string): Promise<Reconcili
       subject: String(item.subject),
       ...(typeof item.paymentId === 'string' ? { paymentId: item.paymentId } : {}),
       ...(typeof item.txnRef === 'string' ? { txnRef: item.txnRef } : {}),
-      ...(typeof item.gateway === 'string' ? { gateway: item.gateway as GatewayName } : {}),
+      ...(typeof item.gateway === 'string' ? { gateway: item.gateway as PaymentGateway } : {}),
       detail: String(item.detail ?? ''),
       firstSeenAt: String(item.firstSeenAt),
       lastSeenAt: String(item.lastSeenAt),

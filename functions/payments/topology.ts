@@ -8,8 +8,12 @@ import { DOSSIER_EVENT_TYPES } from '#dossiers/events.ts';
 import type { ContextTopology, FunctionDecl, RouteDecl } from '#topology/types.ts';
 import {
   callbackLogSchema,
+  counterPaymentBodySchema,
+  counterPaymentHeadersSchema,
   createdPaymentSchema,
   createPaymentBodySchema,
+  dossierParamsSchema,
+  dossierPaymentsSchema,
   idempotencyHeadersSchema,
   momoReturnQuerySchema,
   paymentParamsSchema,
@@ -76,6 +80,43 @@ export const routes = {
       params: paymentParamsSchema,
       query: receiptQuerySchema,
       responses: { 200: { description: 'the receipt', schema: receiptViewSchema } },
+    },
+  },
+  recordCounterPayment: {
+    id: 'recordCounterPayment',
+    method: 'POST',
+    path: '/dossiers/{code}/payments/counter',
+    function: 'payments-record-counter',
+    auth: 'user',
+    roles: ['officer', 'leader'],
+    summary: 'Record the fees the applicant paid at the desk (cash or card): a paid payment with its receipt',
+    description:
+      "Officials of an agency or desk on the dossier. If-Match is the dossier's version as the official sees it " +
+      '(428 without it, 412 when the dossier changed since). The amount must be exactly what is due (400); a ' +
+      'dossier already paid, closed, or with an online payment under way is refused (409). The receipt number is ' +
+      "taken from the province's series in the same write; a retry of the same request (same version, or the " +
+      'same Idempotency-Key) answers the same payment.',
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      headers: counterPaymentHeadersSchema,
+      body: counterPaymentBodySchema,
+      responses: { 201: { description: 'the payment, paid, with its receipt', schema: paymentViewSchema } },
+    },
+  },
+  listDossierPayments: {
+    id: 'listDossierPayments',
+    method: 'GET',
+    path: '/dossiers/{code}/payments',
+    function: 'payments-list-for-dossier',
+    auth: 'user',
+    roles: ['citizen', 'officer', 'leader', 'admin'],
+    summary: 'Every payment of a dossier, online and at the desk, newest first',
+    description: "The dossier's owner, officials of an agency or desk on it, and admins.",
+    tags,
+    schemas: {
+      params: dossierParamsSchema,
+      responses: { 200: { description: 'the payments', schema: dossierPaymentsSchema } },
     },
   },
   listCallbacks: {
@@ -255,6 +296,7 @@ export const topology: ContextTopology = {
       accessPatterns: [
         'Payment by id: pk=PAYMENT#<id>, sk=PAYMENT — the whole payment (status, fee lines, refunds, receipt), version.',
         'Merchant reference → payment (and its uniqueness): pk=TXNREF#<txnRef>, sk=TXNREF.',
+        "A dossier's payments, newest last: pk=DOSSIER#<code>, sk=PAYMENT#<created, UTC ISO>#<payment id> (a pointer).",
         'Dossier read model (from dossier.* events): pk=DOSSIER#<code>, sk=DOSSIER — owner, agency, fees, status, ' +
           'payment status, the dossier version applied; plus the active pending payment and the paid payment.',
         'Raw callback log (append only): pk=CALLBACKS#<txnRef>, sk=<received, UTC ISO>#<callback id>#raw|result.',
@@ -270,6 +312,8 @@ export const topology: ContextTopology = {
     fn('payments-create', 'create-payment', 'http', readwrite, { secrets: GATEWAY_SECRETS }),
     fn('payments-get', 'get-payment', 'http', read),
     fn('payments-get-receipt', 'get-receipt', 'http', read),
+    fn('payments-record-counter', 'record-counter-payment', 'http', readwrite),
+    fn('payments-list-for-dossier', 'list-dossier-payments', 'http', read),
     fn('payments-list-callbacks', 'list-callbacks', 'http', read),
     fn('payments-vnpay-ipn', 'vnpay-ipn', 'http', readwrite, { secrets: GATEWAY_SECRETS }),
     fn('payments-momo-ipn', 'momo-ipn', 'http', readwrite, { secrets: GATEWAY_SECRETS }),

@@ -13,8 +13,16 @@ import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
 import { getAsCaller } from '#platform/caller-api.ts';
 import { now } from '#platform/clock.ts';
 import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ValidationError,
+} from '#platform/errors.ts';
 import type { EventEnvelope } from '#platform/events.ts';
+import { parseIfMatch } from '#platform/http.ts';
 import { runIdempotent, type StoredResponse } from '#platform/idempotency.ts';
 import { hasRole, type Identity, isOfficialOf } from '#platform/identity.ts';
 import { inboxPut } from '#platform/inbox.ts';
@@ -22,8 +30,10 @@ import { logger } from '#platform/observability.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
 import type {
   CallbackLogEntry,
+  CounterPaymentBody,
   CreatedPayment,
   CreatePaymentBody,
+  DossierPayments,
   FindingKind,
   PaymentView,
   ReceiptView,
@@ -44,6 +54,7 @@ import {
   applyQueryResult,
   applyVerifiedCallback,
   attachReceipt,
+  counterPayment,
   createRequestFor,
   DEFAULT_PAYMENT_TTL_MINUTES,
   type FeeLine,
@@ -56,7 +67,7 @@ import {
 } from './domain/payment.ts';
 import { buildSandboxOutcome, readSandboxCheckout } from './domain/sandbox.ts';
 import { parseFormQuery, parseVnpayDate, vnpayAnswer, vnpayMerchantCodeOf } from './domain/vnpay.ts';
-import type { PaymentEventType } from './events.ts';
+import type { GatewayName, PaymentEventType } from './events.ts';
 import { apiBaseUrl, gatewayRegistry, sandboxSettings, vnpayIpnUrl } from './gateways.ts';
 import { issueReceiptNumber, RECEIPT_SERIES_COUNT, type ReceiptNumberClaim, seriesSymbol } from './receipts.ts';
 import * as store from './store.ts';
@@ -125,6 +136,7 @@ const dossierEventDataSchema = z.looseObject({
     procedureName: z.string(),
     agencyCode: z.string().min(1),
     currentAgencyCode: z.string().optional(),
+    receivingAgencyCode: z.string().optional(),
     applicant: z.looseObject({ idNumber: z.string().min(1), fullName: z.string().optional() }),
     status: z.string().min(1),
     fees: z.array(feeLineInput),
@@ -148,6 +160,7 @@ export function dossierCopyOf(data: unknown): store.DossierCopy {
     feeTotal: dossier.feeTotal,
   };
   if (dossier.applicant.fullName) copy.ownerName = dossier.applicant.fullName;
+  if (dossier.receivingAgencyCode) copy.receivingAgencyCode = dossier.receivingAgencyCode;
   if (dossier.paymentStatus) copy.paymentStatus = dossier.paymentStatus;
   return copy;
 }
@@ -305,16 +318,17 @@ export async function createPayment(input: CreatePaymentInput): Promise<StoredRe
         );
         payment.merchantCode = created.merchantCode;
         const response: StoredResponse = { status: 201, body: createdView(payment, created.redirectUrl) };
+        const items = [
+          ...store.paymentCreateItems(payment, created.redirectUrl),
+          store.activePaymentUpdate(record, payment.paymentId),
+          recordPut(response),
+        ];
         try {
-          await transactWrite([
-            ...store.paymentCreateItems(payment, created.redirectUrl),
-            store.activePaymentUpdate(record, payment.paymentId),
-            recordPut(response),
-          ]);
+          await transactWrite(items);
           return response;
         } catch (error) {
-          // The idempotency record (index 3) was written by a concurrent twin: its answer is replayed.
-          if (failedConditions(error)?.includes(3)) throw error;
+          // The idempotency record (the last item) was written by a concurrent twin: its answer is replayed.
+          if (failedConditions(error)?.includes(items.length - 1)) throw error;
           if (!lostRace(error)) throw error;
         }
       }
@@ -331,7 +345,8 @@ function createdView(payment: Payment, redirectUrl: string): CreatedPayment {
     redirectUrl,
     expiresAt: payment.expiresAt,
     dossierCode: payment.dossierCode,
-    gateway: payment.gateway,
+    // Only the online gateways create pending payments; a counter payment is recorded paid.
+    gateway: payment.gateway as GatewayName,
     status: 'pending',
     feeLines: payment.feeLines.map((line) => ({ ...line })),
   };
@@ -352,9 +367,173 @@ export async function paymentFor(who: Identity, paymentId: string): Promise<Paym
   }
   if (hasRole(who, 'admin')) return payment;
   const record = await store.getDossier(payment.dossierCode);
-  const agencies = record ? [record.dossier.agencyCode, record.dossier.currentAgencyCode] : [];
-  if (agencies.some((agency) => isOfficialOf(who, agency))) return payment;
+  if (record && isOfficialOfDossier(who, record)) return payment;
   throw new ForbiddenError();
+}
+
+/** An official of an agency on the dossier: the competent one, the one holding it now, or the receiving desk. */
+function isOfficialOfDossier(who: Identity, record: store.DossierRecord): boolean {
+  const { agencyCode, currentAgencyCode, receivingAgencyCode } = record.dossier;
+  return [agencyCode, currentAgencyCode, receivingAgencyCode].some(
+    (agency) => agency !== undefined && isOfficialOf(who, agency),
+  );
+}
+
+/** GET /dossiers/{code}/payments: the owner, officials of an agency on the dossier, and admins. */
+export async function dossierPayments(who: Identity, code: string): Promise<DossierPayments> {
+  const record = (await store.getDossier(code)) ?? (await confirmDossier(code, now()));
+  if (!record) throw dossierNotFound(code);
+  const allowed =
+    who.issuer === 'citizen'
+      ? record.dossier.ownerIdNumber === who.sub
+      : hasRole(who, 'admin') || isOfficialOfDossier(who, record);
+  if (!allowed) throw new ForbiddenError();
+  const payments = await store.listDossierPayments(code);
+  return { dossierCode: code, items: payments.map(paymentView) };
+}
+
+const dossierNotFound = (code: string): NotFoundError =>
+  new NotFoundError({ vi: `Không tìm thấy hồ sơ ${code}.`, en: `Dossier ${code} was not found.` });
+
+// ---------------------------------------------------------------------------------------------------------
+// Fees paid at the desk
+
+export interface CounterPaymentInput {
+  dossierCode: string;
+  body: CounterPaymentBody;
+  official: Identity;
+  ifMatch: string | undefined;
+  idempotencyKey: string | undefined;
+}
+
+/**
+ * POST /dossiers/{code}/payments/counter: the official records a fee taken at the desk (cash or card). The
+ * payment is created paid with a receipt number from the same gapless series as online payments, and the same
+ * `payment.completed` event moves the dossier past its payment step (as an online payment does). If-Match names
+ * the dossier version the official is looking at, so a fee is never recorded against a screen that is out of
+ * date; a retry of the same request for the same version gets the same answer (Idempotency-Key optional).
+ */
+export async function recordCounterPayment(
+  input: CounterPaymentInput,
+): Promise<StoredResponse & { replayed: boolean }> {
+  const at = now();
+  const { body, official, dossierCode } = input;
+  if (input.ifMatch === undefined) throw new PreconditionRequiredError();
+  const expected = parseIfMatch(input.ifMatch);
+  if (!Number.isInteger(expected)) {
+    throw new ValidationError([{ path: 'if-match', message: 'An ETag of GET /dossiers/{code}, e.g. "7"' }]);
+  }
+  return runIdempotent(
+    {
+      tableName: store.paymentsTableName(),
+      scope: `counter-payment#${dossierCode}`,
+      key: input.idempotencyKey ?? `version-${expected}`,
+      body,
+      at,
+    },
+    async (recordPut) => {
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        let record = await store.getDossier(dossierCode);
+        // The copy follows the dossier's events a moment later: a version it has not seen yet is read through
+        // the dossiers API (as the official, so its access rules apply) before it is called stale.
+        if (!record || record.version < (expected as number)) record = await confirmDossier(dossierCode, at);
+        if (!record) throw dossierNotFound(dossierCode);
+        if (!isOfficialOfDossier(official, record) || hasRole(official, 'admin')) {
+          throw new ForbiddenError({
+            vi: 'Chỉ công chức của cơ quan, bộ phận một cửa đang giữ hồ sơ được ghi nhận thu phí tại quầy.',
+            en: 'Only officials of an agency or desk on the dossier may record a fee paid at the counter.',
+          });
+        }
+        if (record.version !== expected) throw new PreconditionFailedError(record.version);
+        if (CLOSED_STATUSES.has(record.dossier.status)) {
+          throw new ConflictError('dossier-not-payable', {
+            vi: 'Hồ sơ đã kết thúc; không thể thu phí.',
+            en: 'The dossier is closed; no fee can be taken.',
+          });
+        }
+        const feeLines = outstandingFeeLines(record);
+        if (feeLines.length === 0) {
+          throw new ConflictError('nothing-to-pay', {
+            vi: 'Hồ sơ không còn khoản phí, lệ phí nào phải thanh toán.',
+            en: 'The dossier has no fees left to pay.',
+          });
+        }
+        if (record.activePaymentId) {
+          const active = await store.getPayment(record.activePaymentId);
+          // An online payment the applicant may be completing right now would make this a double payment.
+          if (active?.status === 'pending' && Date.parse(active.expiresAt) > at.getTime()) {
+            throw paymentInProgress(active);
+          }
+        }
+        const payment = counterPayment(
+          {
+            paymentId: randomUUID(),
+            dossierCode,
+            payerIdNumber: record.dossier.ownerIdNumber,
+            ...(record.dossier.ownerName ? { payerName: record.dossier.ownerName } : {}),
+            txnRef: newTxnRef(at, randomBase36),
+            feeLines,
+            amount: body.amount,
+            method: body.method,
+            recordedBy: {
+              sub: official.sub,
+              agencyCode: official.agencyCode ?? '',
+              ...(official.name ? { name: official.name } : {}),
+            },
+          },
+          at,
+        );
+        const lostSeries = new Set<string>();
+        for (let round = 1; round <= RECEIPT_ROUNDS; round++) {
+          const claim = await issueReceiptNumber(at, lostSeries);
+          const paid = attachReceipt(
+            payment,
+            {
+              number: claim.number,
+              issuedAt: claim.issuedAt,
+              url: `${apiBaseUrl()}/payments/${payment.paymentId}/receipt`,
+            },
+            at,
+          ).payment;
+          const response: StoredResponse = { status: 201, body: paymentView(paid) };
+          const published = envelope(
+            'payments',
+            {
+              type: 'payment.completed',
+              subject: paid.paymentId,
+              sequence: paid.version,
+              data: paymentEventData(paid),
+            },
+            at,
+          );
+          const items: TransactItem[] = [
+            ...store.paymentCreateItems(paid, ''),
+            store.paidPaymentUpdate(record, paid.paymentId),
+            store.totalsUpdate(toLocalDate(at), 'counter', 'paid', paid.amount, claim.series),
+            outboxPut(store.paymentsTableName(), published),
+            claim.takeItem,
+            recordPut(response),
+          ];
+          const receiptIndex = items.length - 2;
+          try {
+            await transactWrite(items);
+            return response;
+          } catch (error) {
+            const contended = contendedPositions(error);
+            if (contended.includes(items.length - 1)) throw error; // a twin recorded it: replayed
+            if (contended.length > 0 && contended.every((i) => i === receiptIndex)) {
+              lostSeries.add(claim.series);
+              continue;
+            }
+            if (!lostRace(error)) throw error;
+            break; // the dossier's copy changed: decide again on what it is now
+          }
+        }
+        await backOff(attempt);
+      }
+      throw busy();
+    },
+  );
 }
 
 export function receiptView(payment: Payment): ReceiptView | undefined {
@@ -373,6 +552,7 @@ export function receiptView(payment: Payment): ReceiptView | undefined {
   if (payment.paidAt) view.paidAt = payment.paidAt;
   if (payment.gatewayTransactionNo) view.gatewayTransactionNo = payment.gatewayTransactionNo;
   if (payment.bankCode) view.bankCode = payment.bankCode;
+  if (payment.method) view.method = payment.method;
   return view;
 }
 

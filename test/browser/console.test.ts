@@ -24,6 +24,7 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 const DESK = '000.00.15.H19'; // Sở Tư pháp
 const PROCEDURE = '1.999101';
 const APPLICANT = { idNumber: '001099077001', fullName: 'Trần Văn Khải' };
+const COUNTER_APPLICANT = { idNumber: '001099077002', fullName: 'Phạm Thị Quầy' };
 const OFFICER_NAME = 'Ngô Thị Yến'; // the seeded officer of the desk (config/seed/dong-nai/officials.json)
 
 /** A one-page PDF, enough for the documents context's checks and the browser's viewer. */
@@ -37,6 +38,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let dossierCode: string;
+let counterCode = '';
 const consoleErrors: string[] = [];
 
 async function uploadAs(token: string, body: Record<string, unknown>): Promise<string> {
@@ -159,7 +161,8 @@ afterAll(async () => {
 describe('an official works a dossier in the console', () => {
   test('signs in by picking a seeded official', async () => {
     await page.goto(`${cloud.url}/console/`);
-    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập cổng cán bộ' }).count()).toBe(1);
+    // The first load waits for the cold API (GET /agencies) on a busy machine: wait for the page, not a poll's 1 s.
+    await page.getByRole('heading', { name: 'Đăng nhập cổng cán bộ' }).waitFor();
     await expectAccessible('01-sign-in');
     const picker = page.getByLabel('Danh tính mẫu');
     const option = await picker.locator('option', { hasText: OFFICER_NAME }).first().getAttribute('value');
@@ -189,7 +192,7 @@ describe('an official works a dossier in the console', () => {
     await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
     await page.getByRole('button', { name: 'Xác nhận' }).click();
     await page.locator('.dossier-badges .badge', { hasText: 'Đã tiếp nhận' }).waitFor();
-    await page.getByText('Hẹn trả kết quả').waitFor();
+    await page.getByRole('heading', { name: 'Hẹn trả kết quả' }).waitFor();
   });
 
   test('requests a supplement with a reason; the applicant supplements', async () => {
@@ -237,7 +240,7 @@ describe('an official works a dossier in the console', () => {
     await page.locator('.dossier-badges .badge', { hasText: 'Có kết quả' }).waitFor();
     await page.getByText('125/QĐ-STP').first().waitFor();
 
-    await page.getByRole('button', { name: 'Trả kết quả' }).click();
+    await page.getByRole('button', { name: 'Trả kết quả', exact: true }).click();
     await page.getByRole('button', { name: 'Xác nhận' }).click();
     await page.locator('.dossier-badges .badge', { hasText: 'Đã trả kết quả' }).waitFor();
     await expectAccessible('06-dossier-returned');
@@ -251,6 +254,135 @@ describe('an official works a dossier in the console', () => {
     expect(await page.getByRole('alert').textContent()).toMatch(/not found/i);
     expectConsoleErrorsOfStatus(404);
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  });
+
+  test('registers a paper dossier at the counter and opens its receipt slip', async () => {
+    await page.getByRole('link', { name: 'Tiếp nhận tại quầy', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tiếp nhận hồ sơ tại Bộ phận Một cửa' }).waitFor();
+    await page.getByLabel('Tìm thủ tục theo mã, tên hoặc lĩnh vực').fill(PROCEDURE);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await page.getByLabel('Thủ tục hành chính').selectOption(PROCEDURE);
+    // The form's inputs come from the procedure's schema, under the schema's titles.
+    await page.getByLabel('Họ tên người yêu cầu').fill(COUNTER_APPLICANT.fullName);
+    await page.getByLabel('Mục đích sử dụng').fill('Nộp tại quầy');
+    await page.getByLabel('Số định danh').fill(COUNTER_APPLICANT.idNumber);
+    await page.getByLabel('Họ tên', { exact: true }).fill(COUNTER_APPLICANT.fullName);
+    await page.getByLabel('Điện thoại').fill('0987654321');
+    await page
+      .getByLabel('Tờ khai đề nghị')
+      .setInputFiles({ name: 'to-khai-giay.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await expectAccessible('14-counter-intake');
+    await page.getByRole('button', { name: 'Đăng ký hồ sơ' }).click();
+    await page.getByRole('heading', { name: 'Đã đăng ký hồ sơ' }).waitFor();
+    counterCode = (await page.locator('.notice a').textContent()) ?? '';
+    expect(counterCode).toMatch(/^000\.00\.15\.H19-\d{6}-\d{4}$/);
+    expect(await page.locator('.notice').textContent()).toContain('Đã tiếp nhận');
+
+    await page.getByRole('button', { name: 'Mở: Giấy tiếp nhận hồ sơ và hẹn trả kết quả' }).click();
+    await page.locator('iframe.preview[src^="blob:"]').waitFor();
+    const download = page.getByRole('link', { name: /Tải về .*tiep-nhan\.pdf/ });
+    expect(await download.getAttribute('href')).toMatch(/^blob:/);
+    await expectAccessible('15-counter-receipt');
+
+    // What the desk typed is what the dossier holds: counter channel, the scan digitized for the applicant.
+    const official = await cloud.token({ sub: 'lead-000.00.15.H19', roles: ['leader'], agencyCode: DESK });
+    const stored = await cloud.fetch(`/dossiers/${counterCode}`, { token: official });
+    expect(stored.json).toMatchObject({
+      channel: 'in_person',
+      status: 'received',
+      applicant: { idNumber: COUNTER_APPLICANT.idNumber, fullName: COUNTER_APPLICANT.fullName, phone: '0987654321' },
+      formData: { hoTen: COUNTER_APPLICANT.fullName, mucDich: 'Nộp tại quầy' },
+    });
+    expect(stored.json.documents).toMatchObject([{ requirementCode: 'TO_KHAI', digitized: true }]);
+  });
+
+  test('the dossier page offers the slips that apply', async () => {
+    await page.locator('.notice a').click();
+    await page.getByRole('heading', { name: `Hồ sơ ${counterCode}` }).waitFor();
+    const slips = page.getByRole('region', { name: 'Phiếu, biểu mẫu' });
+    await slips.getByRole('button', { name: 'Mở: Phiếu kiểm soát quá trình giải quyết hồ sơ' }).click();
+    await slips.locator('iframe.preview[src^="blob:"]').waitFor();
+    // Not refused, no supplement asked: those slips are not offered (the API would answer 409).
+    expect(await slips.getByRole('button', { name: /Phiếu từ chối/ }).count()).toBe(0);
+    expect(await slips.getByRole('button', { name: /yêu cầu bổ sung/ }).count()).toBe(0);
+    await expectAccessible('16-dossier-slips');
+  });
+
+  test('takes the fee at the counter: the receipt number is shown and the dossier is paid', async () => {
+    const fees = page.getByRole('form', { name: 'Thu phí, lệ phí tại quầy' });
+    expect(await fees.textContent()).toContain('30.000');
+    await fees.getByLabel('Hình thức nộp').selectOption('card');
+    await fees.getByRole('button', { name: 'Ghi nhận đã thu' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'Đã thu phí; số biên lai' });
+    await status.waitFor();
+    const receiptNumber = ((await status.textContent()) ?? '').split(':').at(-1)?.trim() ?? '';
+    expect(receiptNumber).toMatch(/^[A-Z]\d{2}-\d{4}-\d{2}-\d{6,}$/);
+    await fees.waitFor({ state: 'detached' });
+    const listed = page.getByRole('table', { name: 'Các khoản thanh toán của hồ sơ' });
+    await listed.getByText(receiptNumber, { exact: false }).waitFor();
+    expect(await listed.textContent()).toContain('Thẻ tại quầy');
+    await expectAccessible('17a-counter-payment');
+    await cloud.settle();
+    const official = await cloud.token({ sub: 'lead-000.00.15.H19', roles: ['leader'], agencyCode: DESK });
+    const stored = await cloud.fetch(`/dossiers/${counterCode}`, { token: official });
+    expect(stored.json).toMatchObject({ paymentStatus: 'paid', paidOnline: false });
+  });
+
+  test('the desk’s day shows the counter dossier, and the tracking book downloads', async () => {
+    await page.getByRole('link', { name: 'Ngày làm việc của quầy', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Ngày làm việc của Bộ phận Một cửa/ }).waitFor();
+    const received = page.getByRole('region', { name: 'Tiếp nhận trong ngày' });
+    await received.getByRole('link', { name: counterCode }).waitFor();
+    const perOfficial = page.getByRole('region', { name: 'Số hồ sơ tiếp nhận theo cán bộ' });
+    expect(await perOfficial.textContent()).toContain(OFFICER_NAME);
+    await expectAccessible('17-desk-day');
+
+    const book = page.getByRole('form', { name: 'Sổ theo dõi hồ sơ (Mẫu 06)' });
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      book.getByRole('button', { name: 'Tải về' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^so-theo-doi-000\.00\.15\.H19-.*\.csv$/);
+    const path = await file.path();
+    expect(readFileSync(path, 'utf8')).toContain(counterCode);
+  });
+
+  test('a dossier the national portal forwarded for an unmapped procedure is listed and refused', async () => {
+    const forwarded = await cloud.fetch('/dev/national-portal/dossiers', {
+      body: {
+        MaTTHC: '9.999999',
+        DonViXuLy: DESK,
+        ChuHoSo: 'Lê Văn Cổng',
+        SoDinhDanh: '001099077003',
+        SoDienThoai: '0912345678',
+        DuLieuBieuMau: { hoTen: 'Lê Văn Cổng' },
+        files: [],
+      },
+    });
+    expect(forwarded.status, forwarded.text).toBe(201);
+    const nationalId = forwarded.json.id as string;
+    await cloud.settle();
+
+    await page.getByRole('link', { name: 'Hồ sơ từ Cổng quốc gia cần xử lý', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ từ Cổng Dịch vụ công quốc gia cần xử lý' }).waitFor();
+    const item = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: new RegExp(nationalId) }) });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Thủ tục chưa được ánh xạ');
+    await expectAccessible('18-needs-attention');
+
+    await item.getByRole('button', { name: `Từ chối: ${nationalId}` }).click();
+    await item.getByLabel('Lý do').fill('Thủ tục không thuộc thẩm quyền của tỉnh');
+    await item.getByRole('button', { name: 'Xác nhận' }).click();
+    await item.waitFor({ state: 'detached' });
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const after = await cloud.fetch(`/portal/forwarded/${encodeURIComponent(nationalId)}`, { token: admin });
+    expect(after.json).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'Thủ tục không thuộc thẩm quyền của tỉnh' },
+    });
+    expect(consoleErrors).toEqual([]);
   });
 
   test('opens the reports and the national index dashboard', async () => {

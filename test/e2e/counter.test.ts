@@ -393,3 +393,92 @@ describe('who may use the counter', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('fees paid at the desk', () => {
+  let code: string;
+  let version: number;
+
+  const payAtCounter = (token: string, body: unknown, headers: Record<string, string>) =>
+    cloud.fetch(`/dossiers/${code}/payments/counter`, { method: 'POST', token, body, headers });
+
+  beforeAll(async () => {
+    await setClock('2026-12-10T09:30:00+07:00');
+    const res = await register(desk, intake({}, documents));
+    expect(res.status, res.text).toBe(201);
+    code = res.json.code;
+    const read = await cloud.fetch(`/dossiers/${code}`, { token: desk });
+    version = Number(JSON.parse(read.headers.get('etag') ?? '""'));
+    expect(version).toBe(res.json.version);
+  });
+
+  test('without If-Match it is 428; with a stale one 412; a wrong amount 400; a citizen 403; nothing is taken', async () => {
+    const body = { amount: 50_000, method: 'cash' };
+    expect((await payAtCounter(desk, body, {})).status).toBe(428);
+    const stale = await payAtCounter(desk, body, { 'if-match': String(version - 1) });
+    expect(stale.status, stale.text).toBe(412);
+    const short = await payAtCounter(desk, { amount: 40_000, method: 'cash' }, { 'if-match': String(version) });
+    expect(short.status, short.text).toBe(400);
+    expect(short.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(short.text).toContain('50000');
+    const unknownMethod = await payAtCounter(
+      desk,
+      { amount: 50_000, method: 'cheque' },
+      { 'if-match': String(version) },
+    );
+    expect(unknownMethod.status).toBe(400);
+    const mine = await payAtCounter(citizen, body, { 'if-match': String(version) });
+    expect(mine.status).toBe(403);
+    const stranger = await payAtCounter(otherDesk, body, { 'if-match': String(version) });
+    expect([403, 404]).toContain(stranger.status);
+    const listed = await cloud.fetch(`/dossiers/${code}/payments`, { token: desk });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.items).toEqual([]);
+  });
+
+  test('the desk takes the fee in cash: a paid payment with its receipt number, the same answer on a retry', async () => {
+    const headers = { 'if-match': String(version) };
+    const paid = await payAtCounter(desk, { amount: 50_000, method: 'cash' }, headers);
+    expect(paid.status, paid.text).toBe(201);
+    expect(paid.json).toMatchObject({
+      dossierCode: code,
+      gateway: 'counter',
+      method: 'cash',
+      status: 'paid',
+      amount: 50_000,
+      settledBy: 'counter',
+      recordedBy: { sub: 'cb-tb-01', agencyCode: COMMUNE, name: 'Lê Thị Hồng' },
+      feeLines: [expect.objectContaining({ code: 'LE_PHI', amount: 50_000 })],
+    });
+    const receiptNumber = paid.json.receipt.number as string;
+    expect(receiptNumber).toMatch(/\d/);
+    expect(paid.headers.get('location')).toBe(`/payments/${paid.json.paymentId}`);
+    // The official's second click (a lost answer, a double tap) is the same payment, not a second one.
+    const again = await payAtCounter(desk, { amount: 50_000, method: 'cash' }, headers);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json.paymentId).toBe(paid.json.paymentId);
+
+    const page = await cloud.fetch(`/payments/${paid.json.paymentId}/receipt?format=html`, { token: citizen });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(receiptNumber);
+    expect(page.text).toContain('Tiền mặt tại quầy');
+
+    await cloud.settle();
+    const dossier = await cloud.fetch(`/dossiers/${code}`, { token: desk });
+    expect(dossier.json).toMatchObject({ paymentStatus: 'paid', paidOnline: false });
+    const listed = await cloud.fetch(`/dossiers/${code}/payments`, { token: citizen });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.items.map((p: { paymentId: string }) => p.paymentId)).toEqual([paid.json.paymentId]);
+    const foreign = await cloud.fetch(`/dossiers/${code}/payments`, { token: otherDesk });
+    expect(foreign.status).toBe(403);
+  });
+
+  test('once paid, nothing more is taken (409), whatever the version', async () => {
+    const read = await cloud.fetch(`/dossiers/${code}`, { token: desk });
+    const now = Number(JSON.parse(read.headers.get('etag') ?? '""'));
+    const twice = await payAtCounter(desk, { amount: 50_000, method: 'card' }, { 'if-match': String(now) });
+    expect(twice.status, twice.text).toBe(409);
+    const listed = await cloud.fetch(`/dossiers/${code}/payments`, { token: desk });
+    expect(listed.json.items).toHaveLength(1);
+  });
+});

@@ -110,6 +110,12 @@ function row(vi: string, en: string, valueHtml: string): string {
   return `<tr><th>${bilingual(vi, en)}</th><td>${valueHtml}</td></tr>`;
 }
 
+/** How a fee paid at the desk was taken, as the receipt says it. */
+const COUNTER_METHOD_LABEL = {
+  cash: ['Tiền mặt tại quầy', 'Cash at the counter'],
+  card: ['Thẻ tại quầy', 'Card at the counter'],
+} as const;
+
 /** The electronic receipt as a printable page. */
 export function receiptPage(receipt: ReceiptView, provinceCode: string): HttpResult {
   const lines = receipt.feeLines
@@ -125,7 +131,15 @@ ${row('Ngày lập', 'Issued', escapeHtml(receipt.issuedAt))}
 ${row('Người nộp', 'Payer', escapeHtml(`${receipt.payer.fullName ?? ''} (${receipt.payer.idNumber})`.trim()))}
 ${row('Hồ sơ', 'Dossier', escapeHtml(receipt.dossierCode))}
 ${row('Thời điểm thanh toán', 'Paid at', escapeHtml(receipt.paidAt ?? ''))}
-${row('Cổng thanh toán', 'Gateway', escapeHtml(`${receipt.gateway} — ${receipt.gatewayTransactionNo ?? receipt.txnRef}`))}
+${
+  receipt.gateway === 'counter'
+    ? row('Hình thức nộp', 'Paid by', escapeHtml(COUNTER_METHOD_LABEL[receipt.method ?? 'cash'].join(' / ')))
+    : row(
+        'Cổng thanh toán',
+        'Gateway',
+        escapeHtml(`${receipt.gateway} — ${receipt.gatewayTransactionNo ?? receipt.txnRef}`),
+      )
+}
 </table>
 <table><tr><th>${bilingual('Khoản thu', 'Fee')}</th><th class="num">${bilingual('Số tiền', 'Amount')}</th></tr>
 ${lines}<tr><th>${bilingual('Tổng cộng', 'Total')}</th><th class="num">${escapeHtml(vnd(receipt.amount))}</th></tr></table>`,

@@ -8,6 +8,12 @@ import * as z from 'zod';
 const wholeVnd = z.number().int().nonnegative();
 const isoInstant = z.string().describe('ISO 8601 with offset');
 const gatewayName = z.enum(['vnpay', 'momo', 'sandbox']);
+/** Where a payment was taken: an online gateway, or `counter` (at the desk, recorded by an official). */
+const paymentGateway = z.enum(['vnpay', 'momo', 'sandbox', 'counter']);
+const counterMethod = z.enum(['cash', 'card']).describe('at the desk: cash, or a card on the desk’s terminal');
+const recordedBySchema = z
+  .object({ sub: z.string(), name: z.string().optional(), agencyCode: z.string() })
+  .describe('the official who took a counter payment, and their desk');
 const paymentStatus = z.enum(['pending', 'paid', 'failed', 'expired', 'refunded']);
 
 export const feeLineViewSchema = z.object({ code: z.string(), name: z.string(), amount: wholeVnd });
@@ -60,7 +66,9 @@ export const receiptViewSchema = z.object({
   feeLines: z.array(feeLineViewSchema),
   amount: wholeVnd,
   paidAt: isoInstant.optional(),
-  gateway: gatewayName,
+  gateway: paymentGateway,
+  method: counterMethod.optional(),
+  recordedBy: recordedBySchema.optional(),
   txnRef: z.string(),
   gatewayTransactionNo: z.string().optional(),
   bankCode: z.string().optional(),
@@ -81,7 +89,9 @@ export const paymentViewSchema = z.object({
   paymentId: z.string(),
   dossierCode: z.string(),
   payerIdNumber: z.string(),
-  gateway: gatewayName,
+  gateway: paymentGateway,
+  method: counterMethod.optional(),
+  recordedBy: recordedBySchema.optional(),
   txnRef: z.string(),
   amount: wholeVnd,
   feeLines: z.array(feeLineViewSchema),
@@ -94,7 +104,7 @@ export const paymentViewSchema = z.object({
   bankCode: z.string().optional(),
   responseCode: z.string().optional(),
   failureReason: z.string().optional(),
-  settledBy: z.enum(['callback', 'query', 'expiry']).optional(),
+  settledBy: z.enum(['callback', 'query', 'expiry', 'counter']).optional(),
   refunds: z.array(refundViewSchema),
   receipt: receiptViewSchema.optional(),
   version: z.number().int().positive(),
@@ -189,7 +199,7 @@ export const findingSchema = z.object({
     ),
   paymentId: z.string().optional(),
   txnRef: z.string().optional(),
-  gateway: gatewayName.optional(),
+  gateway: paymentGateway.optional(),
   detail: z.string(),
   firstSeenAt: isoInstant,
   lastSeenAt: isoInstant,
@@ -232,5 +242,43 @@ export const reconcileResultSchema = z.object({
   errors: z.number().int().nonnegative(),
 });
 export type ReconcileResult = z.infer<typeof reconcileResultSchema>;
+
+export const dossierParamsSchema = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,64}$/)
+    .describe('the dossier code'),
+});
+
+export const counterPaymentHeadersSchema = z.object({
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'The dossier version (ETag of GET /dossiers/{code}) the official is looking at. Required (428 without it).',
+    ),
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 characters [A-Za-z0-9._:-]')
+    .optional()
+    .describe('Optional: the request is already idempotent per dossier version; a key makes retries explicit.'),
+});
+
+export const counterPaymentBodySchema = z.object({
+  amount: z
+    .number()
+    .int('a whole number of VND')
+    .positive()
+    .describe('what was taken, in VND; it must be exactly what is due'),
+  method: counterMethod,
+});
+export type CounterPaymentBody = z.infer<typeof counterPaymentBodySchema>;
+
+export const dossierPaymentsSchema = z.object({
+  dossierCode: z.string(),
+  items: z.array(paymentViewSchema).describe('every payment of the dossier, online and at the desk, newest first'),
+});
+export type DossierPayments = z.infer<typeof dossierPaymentsSchema>;
 
 export const checkoutChoiceSchema = z.object({ choice: z.enum(['pay', 'cancel']) });

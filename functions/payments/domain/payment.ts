@@ -16,6 +16,12 @@ import { PAYMENT_STATUSES, transitionOf } from './transitions.ts';
 import { sanitizeOrderInfo } from './vnpay.ts';
 
 const wholeVnd = z.number().int().nonnegative();
+
+/** Where a payment is taken: the online gateways, and the desk. */
+export const PAYMENT_GATEWAYS = ['vnpay', 'momo', 'sandbox', 'counter'] as const;
+/** How a fee is paid at the desk. */
+export const COUNTER_METHODS = ['cash', 'card'] as const;
+export type CounterMethod = (typeof COUNTER_METHODS)[number];
 const isoInstant = z.iso.datetime({ offset: true });
 
 export const feeLineSchema = z.object({ code: z.string().min(1), name: z.string().min(1), amount: wholeVnd });
@@ -41,7 +47,12 @@ export const paymentSchema = z.object({
   payerIdNumber: z.string().min(1),
   /** The payer's name as the dossier gave it, printed on the receipt. */
   payerName: z.string().optional(),
-  gateway: z.enum(['vnpay', 'momo', 'sandbox']),
+  /** An online gateway, or `counter`: paid in cash or by card at the desk and recorded by the official. */
+  gateway: z.enum(PAYMENT_GATEWAYS),
+  /** How a counter payment was made; absent for online payments. */
+  method: z.enum(COUNTER_METHODS).optional(),
+  /** The official who recorded a counter payment, and their desk. */
+  recordedBy: z.object({ sub: z.string().min(1), name: z.string().optional(), agencyCode: z.string() }).optional(),
   /** The merchant code the payment was created under; callbacks for another merchant do not match. */
   merchantCode: z.string().optional(),
   txnRef: z.string().min(1).max(100),
@@ -58,7 +69,7 @@ export const paymentSchema = z.object({
   responseCode: z.string().optional(),
   failureReason: z.string().optional(),
   /** How the payment left `pending`: a gateway callback, a status query, or our own expiry. */
-  settledBy: z.enum(['callback', 'query', 'expiry']).optional(),
+  settledBy: z.enum(['callback', 'query', 'expiry', 'counter']).optional(),
   receipt: receiptSchema.optional(),
   version: z.number().int().positive(),
   /** Gateway callbacks that changed this payment (0 for one settled by a query or expiry). */
@@ -122,6 +133,61 @@ export function newPayment(input: NewPaymentInput, now: Date): Payment {
     refunds: [],
   };
   if (input.merchantCode !== undefined) payment.merchantCode = input.merchantCode;
+  if (input.payerName !== undefined) payment.payerName = input.payerName;
+  return payment;
+}
+
+export interface CounterPaymentInput {
+  paymentId: string;
+  dossierCode: string;
+  payerIdNumber: string;
+  payerName?: string;
+  txnRef: string;
+  /** What is due (the dossier's outstanding fee lines). */
+  feeLines: FeeLine[];
+  /** What the official says was taken; it must be exactly what is due. */
+  amount: number;
+  method: CounterMethod;
+  recordedBy: { sub: string; name?: string; agencyCode: string };
+}
+
+/**
+ * A fee paid at the desk, recorded by the official who took it. It is created paid: the money is already in
+ * the official's hands, so there is no pending state, no expiry and no gateway to ask. The amount taken must
+ * be exactly what is due (partial payments at the desk are not a thing the fee rules know).
+ */
+export function counterPayment(input: CounterPaymentInput, now: Date): Payment {
+  const due = input.feeLines.reduce((sum, line) => sum + line.amount, 0);
+  if (!(due > 0)) throw new ValidationError([{ path: 'amount', message: 'There is nothing to pay' }]);
+  if (input.amount !== due) {
+    throw new ValidationError([
+      {
+        path: 'amount',
+        message: `The amount due is ${due} VND (Số tiền phải nộp là ${due} đồng); ${input.amount} was given`,
+      },
+    ]);
+  }
+  const at = toLocalIso(wholeSeconds(now));
+  const payment: Payment = {
+    paymentId: input.paymentId,
+    dossierCode: input.dossierCode,
+    payerIdNumber: input.payerIdNumber,
+    gateway: 'counter',
+    method: input.method,
+    recordedBy: { ...input.recordedBy },
+    txnRef: input.txnRef,
+    amount: due,
+    feeLines: input.feeLines.map((line) => ({ ...line })),
+    status: 'paid',
+    createdAt: at,
+    // Nothing expires; the field is kept equal to the creation so every payment has one.
+    expiresAt: at,
+    paidAt: at,
+    settledBy: 'counter',
+    version: 1,
+    callbacks: 0,
+    refunds: [],
+  };
   if (input.payerName !== undefined) payment.payerName = input.payerName;
   return payment;
 }
@@ -373,7 +439,10 @@ export function attachReceipt(payment: Payment, receipt: Receipt, now: Date): Pa
   return { payment: next, changed: true };
 }
 
-/** The event payload for a payment; the province's own gateways are channel 2 ("paid online", not national). */
+/**
+ * The event payload for a payment; the province's own gateways are channel 2 ("paid online", not national),
+ * the desk is channel 0 (not paid online).
+ */
 export function paymentEventData(payment: Payment, reason?: string): PaymentEventData {
   const data: PaymentEventData = {
     paymentId: payment.paymentId,
@@ -384,8 +453,9 @@ export function paymentEventData(payment: Payment, reason?: string): PaymentEven
     amount: payment.amount,
     feeLines: payment.feeLines.map((line) => ({ ...line })),
     status: payment.status,
-    channelCode: 2,
+    channelCode: payment.gateway === 'counter' ? 0 : 2,
   };
+  if (payment.method) data.method = payment.method;
   if (payment.gatewayTransactionNo) data.gatewayTransactionNo = payment.gatewayTransactionNo;
   if (payment.bankCode) data.bankCode = payment.bankCode;
   if (payment.paidAt) data.paidAt = payment.paidAt;
@@ -406,11 +476,9 @@ export function paymentEventData(payment: Payment, reason?: string): PaymentEven
 // ---------------------------------------------------------------------------------------------------------
 // References and numbers
 
-const VN_OFFSET_MS = 7 * 3_600_000;
-
 /** A merchant reference: `MC` + yyMMddHHmmss (GMT+7) + 6 random base-36 characters, e.g. MC261122101530K3Z9QA. */
 export function newTxnRef(now: Date, random: () => string): string {
-  const stamp = new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(2, 19).replace(/[-T:]/g, '');
+  const stamp = toLocalIso(now).slice(2, 19).replace(/[-T:]/g, '');
   const suffix = random()
     .toUpperCase()
     .replace(/[^0-9A-Z]/g, '')

@@ -23,7 +23,7 @@ const dossierEventData = z.object({
 const paymentEventData = z.looseObject({
   dossierCode: z.string().min(1),
   paymentId: z.string().min(1),
-  channelCode: z.union([z.literal(1), z.literal(2)]),
+  channelCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
 });
 
 export const handler = eventConsumer(PROJECTION_CONSUMER, async (event) => {

@@ -195,11 +195,11 @@ export async function markSyncedStub(code: string, sequence: number): Promise<vo
   );
 }
 
-/** Online payment details of a dossier (payment.completed), for the sync record's payment channel. */
+/** Payment details of a dossier (payment.completed), for the sync record's payment channel (0: at the desk). */
 export interface PaymentRecord {
   dossierCode: string;
   paymentId: string;
-  channelCode: 1 | 2;
+  channelCode: 0 | 1 | 2;
   amount: number;
   paidAt?: string;
 }

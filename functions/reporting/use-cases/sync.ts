@@ -99,7 +99,7 @@ export async function noteDossierEvent(data: DossierEventData, sequence: number)
       unitCode,
       documentUrl: (documentId) => `${apiUrl}/documents/${documentId}/content`,
       portalKnowsDossier: false,
-      ...(payment ? { paymentChannel: payment.channelCode } : {}),
+      ...(payment && payment.channelCode !== 0 ? { paymentChannel: payment.channelCode } : {}),
     }),
     progress: toProgressRecord(snapshot, data.entry, { unitCode }),
     notedAt: now().toISOString(),

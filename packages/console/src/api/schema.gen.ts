@@ -485,6 +485,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dossiers/{code}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every payment of a dossier, online and at the desk, newest first
+         * @description The dossier's owner, officials of an agency or desk on it, and admins.
+         */
+        get: operations["listDossierPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dossiers/{code}/payments/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the fees the applicant paid at the desk (cash or card): a paid payment with its receipt
+         * @description Officials of an agency or desk on the dossier. If-Match is the dossier's version as the official sees it (428 without it, 412 when the dossier changed since). The amount must be exactly what is due (400); a dossier already paid, closed, or with an online payment under way is refused (409). The receipt number is taken from the province's series in the same write; a retry of the same request (same version, or the same Idempotency-Key) answers the same payment.
+         */
+        post: operations["recordCounterPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dossiers/{code}/slips/{kind}": {
         parameters: {
             query?: never;
@@ -3717,6 +3757,269 @@ export interface operations {
             };
         };
     };
+    listDossierPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the dossier code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the payments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dossierCode: string;
+                        /** @description every payment of the dossier, online and at the desk, newest first */
+                        items: {
+                            amount: number;
+                            bankCode?: string;
+                            /** @description ISO 8601 with offset */
+                            createdAt: string;
+                            dossierCode: string;
+                            /** @description ISO 8601 with offset */
+                            expiresAt: string;
+                            failureReason?: string;
+                            feeLines: {
+                                amount: number;
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                            gatewayTransactionNo?: string;
+                            /**
+                             * @description at the desk: cash, or a card on the desk’s terminal
+                             * @enum {string}
+                             */
+                            method?: "cash" | "card";
+                            /** @description ISO 8601 with offset */
+                            paidAt?: string;
+                            payerIdNumber: string;
+                            paymentId: string;
+                            receipt?: {
+                                amount: number;
+                                bankCode?: string;
+                                dossierCode: string;
+                                feeLines: {
+                                    amount: number;
+                                    code: string;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                                gatewayTransactionNo?: string;
+                                /** @description ISO 8601 with offset */
+                                issuedAt: string;
+                                /**
+                                 * @description at the desk: cash, or a card on the desk’s terminal
+                                 * @enum {string}
+                                 */
+                                method?: "cash" | "card";
+                                /** @description <province code>-<year>-<sequence within the year> */
+                                number: string;
+                                /** @description ISO 8601 with offset */
+                                paidAt?: string;
+                                payer: {
+                                    fullName?: string;
+                                    idNumber: string;
+                                };
+                                /** @description the official who took a counter payment, and their desk */
+                                recordedBy?: {
+                                    agencyCode: string;
+                                    name?: string;
+                                    sub: string;
+                                };
+                                txnRef: string;
+                                url?: string;
+                            };
+                            /** @description the official who took a counter payment, and their desk */
+                            recordedBy?: {
+                                agencyCode: string;
+                                name?: string;
+                                sub: string;
+                            };
+                            refunds: {
+                                amount: number;
+                                gatewayRefundNo?: string;
+                                reason?: string;
+                                refundId: string;
+                                /** @description ISO 8601 with offset */
+                                requestedAt: string;
+                                /** @description ISO 8601 with offset */
+                                settledAt?: string;
+                                /** @enum {string} */
+                                status: "succeeded" | "pending" | "failed";
+                            }[];
+                            responseCode?: string;
+                            /** @enum {string} */
+                            settledBy?: "callback" | "query" | "expiry" | "counter";
+                            /** @enum {string} */
+                            status: "pending" | "paid" | "failed" | "expired" | "refunded";
+                            txnRef: string;
+                            /** @description ISO 8601 with offset */
+                            updatedAt?: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCounterPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the request is already idempotent per dossier version; a key makes retries explicit. */
+                "idempotency-key"?: string;
+                /** @description The dossier version (ETag of GET /dossiers/{code}) the official is looking at. Required (428 without it). */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description the dossier code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what was taken, in VND; it must be exactly what is due */
+                    amount: number;
+                    /**
+                     * @description at the desk: cash, or a card on the desk’s terminal
+                     * @enum {string}
+                     */
+                    method: "cash" | "card";
+                };
+            };
+        };
+        responses: {
+            /** @description the payment, paid, with its receipt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amount: number;
+                        bankCode?: string;
+                        /** @description ISO 8601 with offset */
+                        createdAt: string;
+                        dossierCode: string;
+                        /** @description ISO 8601 with offset */
+                        expiresAt: string;
+                        failureReason?: string;
+                        feeLines: {
+                            amount: number;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {string} */
+                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                        gatewayTransactionNo?: string;
+                        /**
+                         * @description at the desk: cash, or a card on the desk’s terminal
+                         * @enum {string}
+                         */
+                        method?: "cash" | "card";
+                        /** @description ISO 8601 with offset */
+                        paidAt?: string;
+                        payerIdNumber: string;
+                        paymentId: string;
+                        receipt?: {
+                            amount: number;
+                            bankCode?: string;
+                            dossierCode: string;
+                            feeLines: {
+                                amount: number;
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                            gatewayTransactionNo?: string;
+                            /** @description ISO 8601 with offset */
+                            issuedAt: string;
+                            /**
+                             * @description at the desk: cash, or a card on the desk’s terminal
+                             * @enum {string}
+                             */
+                            method?: "cash" | "card";
+                            /** @description <province code>-<year>-<sequence within the year> */
+                            number: string;
+                            /** @description ISO 8601 with offset */
+                            paidAt?: string;
+                            payer: {
+                                fullName?: string;
+                                idNumber: string;
+                            };
+                            /** @description the official who took a counter payment, and their desk */
+                            recordedBy?: {
+                                agencyCode: string;
+                                name?: string;
+                                sub: string;
+                            };
+                            txnRef: string;
+                            url?: string;
+                        };
+                        /** @description the official who took a counter payment, and their desk */
+                        recordedBy?: {
+                            agencyCode: string;
+                            name?: string;
+                            sub: string;
+                        };
+                        refunds: {
+                            amount: number;
+                            gatewayRefundNo?: string;
+                            reason?: string;
+                            refundId: string;
+                            /** @description ISO 8601 with offset */
+                            requestedAt: string;
+                            /** @description ISO 8601 with offset */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "succeeded" | "pending" | "failed";
+                        }[];
+                        responseCode?: string;
+                        /** @enum {string} */
+                        settledBy?: "callback" | "query" | "expiry" | "counter";
+                        /** @enum {string} */
+                        status: "pending" | "paid" | "failed" | "expired" | "refunded";
+                        txnRef: string;
+                        /** @description ISO 8601 with offset */
+                        updatedAt?: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getSlip: {
         parameters: {
             query?: never;
@@ -4146,13 +4449,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description ok */
+            /** @description ok, with what needs an operator (the working-day calendar of this year and the next) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        details: {
+                            calendar: {
+                                checked: number[];
+                                missing: number[];
+                                provisional: number[];
+                                /** @enum {string} */
+                                status: "ok" | "warning";
+                                warnings: string[];
+                            };
+                        };
                         /** @constant */
                         status: "ok";
                     };
@@ -4696,8 +5009,13 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox";
+                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
                         gatewayTransactionNo?: string;
+                        /**
+                         * @description at the desk: cash, or a card on the desk’s terminal
+                         * @enum {string}
+                         */
+                        method?: "cash" | "card";
                         /** @description ISO 8601 with offset */
                         paidAt?: string;
                         payerIdNumber: string;
@@ -4712,10 +5030,15 @@ export interface operations {
                                 name: string;
                             }[];
                             /** @enum {string} */
-                            gateway: "vnpay" | "momo" | "sandbox";
+                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
                             gatewayTransactionNo?: string;
                             /** @description ISO 8601 with offset */
                             issuedAt: string;
+                            /**
+                             * @description at the desk: cash, or a card on the desk’s terminal
+                             * @enum {string}
+                             */
+                            method?: "cash" | "card";
                             /** @description <province code>-<year>-<sequence within the year> */
                             number: string;
                             /** @description ISO 8601 with offset */
@@ -4724,8 +5047,20 @@ export interface operations {
                                 fullName?: string;
                                 idNumber: string;
                             };
+                            /** @description the official who took a counter payment, and their desk */
+                            recordedBy?: {
+                                agencyCode: string;
+                                name?: string;
+                                sub: string;
+                            };
                             txnRef: string;
                             url?: string;
+                        };
+                        /** @description the official who took a counter payment, and their desk */
+                        recordedBy?: {
+                            agencyCode: string;
+                            name?: string;
+                            sub: string;
                         };
                         refunds: {
                             amount: number;
@@ -4741,7 +5076,7 @@ export interface operations {
                         }[];
                         responseCode?: string;
                         /** @enum {string} */
-                        settledBy?: "callback" | "query" | "expiry";
+                        settledBy?: "callback" | "query" | "expiry" | "counter";
                         /** @enum {string} */
                         status: "pending" | "paid" | "failed" | "expired" | "refunded";
                         txnRef: string;
@@ -4849,10 +5184,15 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox";
+                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
                         gatewayTransactionNo?: string;
                         /** @description ISO 8601 with offset */
                         issuedAt: string;
+                        /**
+                         * @description at the desk: cash, or a card on the desk’s terminal
+                         * @enum {string}
+                         */
+                        method?: "cash" | "card";
                         /** @description <province code>-<year>-<sequence within the year> */
                         number: string;
                         /** @description ISO 8601 with offset */
@@ -4860,6 +5200,12 @@ export interface operations {
                         payer: {
                             fullName?: string;
                             idNumber: string;
+                        };
+                        /** @description the official who took a counter payment, and their desk */
+                        recordedBy?: {
+                            agencyCode: string;
+                            name?: string;
+                            sub: string;
                         };
                         txnRef: string;
                         url?: string;
@@ -4969,7 +5315,7 @@ export interface operations {
                             /** @description ISO 8601 with offset */
                             firstSeenAt: string;
                             /** @enum {string} */
-                            gateway?: "vnpay" | "momo" | "sandbox";
+                            gateway?: "vnpay" | "momo" | "sandbox" | "counter";
                             /** @enum {string} */
                             kind: "invalid_signature" | "unknown_payment" | "amount_mismatch" | "paid_after_expiry" | "duplicate_payment" | "paid_after_dossier_closed" | "gateway_still_pending" | "query_failed" | "gateway_unavailable" | "refund_failed" | "manual_refund_required";
                             /** @description ISO 8601 with offset */

@@ -65,7 +65,6 @@ export function CounterPage() {
         <>
           <form
             className="filters"
-            aria-label={t('counterProcedure')}
             onSubmit={(e) => {
               e.preventDefault();
               setQuery(search.trim());

@@ -10,6 +10,7 @@ import type { paths } from '../api/schema.gen.ts';
 import { useApp } from '../app-context.ts';
 import { ActionPanel } from '../components/action-panel.tsx';
 import { PageTitle, Show, StatusBadge, TimelinessBadge } from '../components/common.tsx';
+import { CounterPayment } from '../components/counter-payment.tsx';
 import { DocumentItem } from '../components/document-preview.tsx';
 import { FormData } from '../components/form-data.tsx';
 import { Slips } from '../components/slips.tsx';
@@ -243,6 +244,7 @@ function DossierView({
                 <span className={`badge payment-${d.paymentStatus}`}>{tv('payment', d.paymentStatus)}</span>
               </p>
             ) : null}
+            <CounterPayment dossier={d} onChanged={onChanged} />
           </section>
 
           {d.supplements.length > 0 ? (
