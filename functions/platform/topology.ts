@@ -11,7 +11,28 @@ export const routes = {
     auth: 'public',
     summary: 'Liveness check',
     tags: ['platform'],
-    schemas: { responses: { 200: { description: 'ok', schema: z.object({ status: z.literal('ok') }) } } },
+    schemas: {
+      responses: {
+        200: {
+          description: 'ok, with what needs an operator (the working-day calendar of this year and the next)',
+          schema: z.object({
+            status: z.literal('ok'),
+            details: z.object({
+              calendar: z.object({
+                status: z.enum(['ok', 'warning']),
+                /** This GMT+7 year and the next. */
+                checked: z.array(z.int()),
+                /** Years without data: deadlines in them fail (calendar-year-missing) until loaded. */
+                missing: z.array(z.int()),
+                /** Years with the legally implied days, not yet the official announcement. */
+                provisional: z.array(z.int()),
+                warnings: z.array(z.string()),
+              }),
+            }),
+          }),
+        },
+      },
+    },
   },
   openapi: {
     id: 'getOpenApi',

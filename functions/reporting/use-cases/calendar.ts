@@ -5,7 +5,7 @@
  * the next) is logged as a warning.
  */
 import { type CalendarYear, calendarCoverage, createWorkingCalendar } from '#calendar/calendar.ts';
-import { VIETNAM_CALENDAR_2025_2027 } from '#calendar/seed.ts';
+import { VIETNAM_CALENDAR_2025_2027, withNationalYears } from '#calendar/seed.ts';
 import type { TimelinessRules } from '#calendar/timeliness.ts';
 import { now } from '#platform/clock.ts';
 import { logger } from '#platform/observability.ts';
@@ -15,10 +15,9 @@ import { listCalendarYears } from '../store/catalog.ts';
 const CACHE_MS = 60_000;
 let cached: { loadedAt: number; rules: TimelinessRules } | undefined;
 
-/** The calendar years to use: the province's, then the national defaults for the years it lacks. */
+/** The calendar years to use: the province's, then the national defaults for the years it lacks (the kernel's). */
 export function mergeCalendarYears(province: readonly CalendarYear[]): CalendarYear[] {
-  const covered = new Set(province.map((year) => year.year));
-  return [...province, ...VIETNAM_CALENDAR_2025_2027.filter((year) => !covered.has(year.year))];
+  return withNationalYears(province);
 }
 
 /** The working calendar and office hours every fact is computed with. */

@@ -155,6 +155,32 @@ export function calendarCoverage(
   };
 }
 
+/** What `/health` says about the calendar: its coverage, and a warning per year that needs the province. */
+export interface CalendarHealth extends CalendarCoverage {
+  status: 'ok' | 'warning';
+  warnings: string[];
+}
+
+/**
+ * The calendar's health as of `now`: a warning for this GMT+7 year or the next without data (deadlines in it fail
+ * with `calendar-year-missing` until it is loaded) and for one still provisional (the legally implied days, not
+ * the Prime Minister's announcement).
+ */
+export function calendarHealth(cal: Pick<WorkingCalendar, 'years' | 'provisionalYears'>, now: Date): CalendarHealth {
+  const coverage = calendarCoverage(cal, now);
+  const warnings = [
+    ...coverage.missing.map(
+      (year) =>
+        `No working-day calendar for ${year}: deadlines in ${year} fail (calendar-year-missing) until the year is loaded (PUT /calendar/${year}).`,
+    ),
+    ...coverage.provisional.map(
+      (year) =>
+        `The ${year} calendar is provisional (legally implied days): replace it with the official announcement (PUT /calendar/${year}).`,
+    ),
+  ];
+  return { status: warnings.length === 0 ? 'ok' : 'warning', ...coverage, warnings };
+}
+
 /**
  * Builds a working calendar from per-year data: Monday–Friday are working days except holidays; Saturday and
  * Sunday are not, except the listed working weekend days. A date in a year with no data is an error

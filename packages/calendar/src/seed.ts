@@ -119,3 +119,15 @@ const YEAR_2027: CalendarYear = {
 
 /** Public holidays and swapped working days for 2025, 2026 and 2027 (2027 not yet announced: legally implied). */
 export const VIETNAM_CALENDAR_2025_2027: CalendarYear[] = [YEAR_2025, YEAR_2026, YEAR_2027];
+
+/**
+ * The years deadlines are computed with: the ones the province published through the catalog, with the built-in
+ * national years filling the years it has not published (a published year replaces the built-in one). The one
+ * merge, so the dossiers, reporting and `/health` see the same calendar.
+ */
+export function withNationalYears(published: readonly CalendarYear[]): CalendarYear[] {
+  const byYear = new Map<number, CalendarYear>();
+  for (const year of VIETNAM_CALENDAR_2025_2027) byYear.set(year.year, year);
+  for (const year of published) byYear.set(year.year, year);
+  return [...byYear.values()].sort((a, b) => a.year - b.year);
+}
