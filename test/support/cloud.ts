@@ -33,7 +33,10 @@ export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): 
     emulators: { dynamoEndpoint: inject('dynamoEndpoint'), fauxqsEndpoint: inject('fauxqsEndpoint') },
     prefix: `t${randomBytes(4).toString('hex')}`,
     schedules: false,
-    log: () => undefined,
+    // Quiet, except what became a 500 at the gateway: a failing test should say why.
+    log: (line: string) => {
+      if (line.startsWith('gateway: ')) console.error(line);
+    },
     ...options,
   });
   const doFetch: TestCloud['fetch'] = async (path, init = {}) => {

@@ -8,12 +8,15 @@
 export type CsvValue = string | number | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text that reads as guarded: apostrophes before a formula start. Text already like that is guarded again, so
+ * unguarding takes exactly one apostrophe off and `'-1` survives a round trip as `'-1`, not as `-1`. */
+const GUARDED = /^'+[=+\-@\t\r]/;
 
 /** One cell: numbers as they are, text guarded against formulas and quoted when it must be. */
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = FORMULA_START.test(value) || GUARDED.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -25,5 +28,5 @@ export function csvDocument(rows: readonly (readonly CsvValue[])[], options: { b
 
 /** The cell's text as it was before `csvCell` guarded it (for reading our own exports back). */
 export function unguardFormula(cell: string): string {
-  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return GUARDED.test(cell) ? cell.slice(1) : cell;
 }
