@@ -274,6 +274,64 @@ const STEPS: [string, Step][] = [
   ],
 ];
 
+/** The actions at which the growth row reports a transition's units (issue #16: flat from the 1st to the 50th). */
+const GROWTH_CHECKPOINTS = [1, 10, 50];
+
+/**
+ * Write units of one transition as a dossier's history grows: one dossier, received, then asked for a supplement
+ * and supplemented in turn, 50 actions; each action metered on its own (the API call and every consumer of its
+ * event), reported at the checkpoints.
+ */
+async function transitionGrowth(
+  l: Lifecycle,
+  meter: { records: MeterRecord[] },
+  settle: () => Promise<void>,
+): Promise<{ action: number; type: string; writeUnits: number; dossiersWriteUnits: number }[]> {
+  l.documentId = await uploadVerifiedDocument(l.bench, l.citizenToken);
+  l.body = {
+    ...l.body,
+    documents: [{ requirementCode: l.body.documents[0]!.requirementCode, documentId: l.documentId }],
+  };
+  l.code = (await submitDossier(l.bench, l.citizenToken, l.body, randomUUID())).code;
+  await officerActs(l, { type: 'receive', note: 'Đủ thành phần' });
+  const rows: { action: number; type: string; writeUnits: number; dossiersWriteUnits: number }[] = [];
+  const last = GROWTH_CHECKPOINTS.at(-1)!;
+  for (let action = 1; action <= last; action++) {
+    await settle();
+    const before = meter.records.length;
+    const type = action % 2 === 1 ? 'request-supplement' : 'supplement';
+    if (type === 'request-supplement') {
+      await officerActs(l, { type, reason: `Bổ sung lần ${Math.ceil(action / 2)}: bản sao chứng thực` });
+    } else {
+      const view = await l.bench.fetch(`/dossiers/${l.code}`, { token: l.citizenToken });
+      expectStatus(view, 200, `GET /dossiers/${l.code}`);
+      const done = await l.bench.fetch(`/dossiers/${l.code}/supplement`, {
+        method: 'POST',
+        token: l.citizenToken,
+        body: { note: `Đã bổ sung lần ${action / 2}` },
+        headers: { 'if-match': `"${view.json.version}"` },
+      });
+      expectStatus(done, 200, 'supplement');
+    }
+    await settle();
+    if (!GROWTH_CHECKPOINTS.includes(action)) continue;
+    const seen = meter.records.slice(before).filter((r) => !r.localOnly && r.service === 'dynamodb');
+    rows.push({
+      action,
+      type,
+      writeUnits: round(
+        seen.reduce((sum, r) => sum + r.writeUnits, 0),
+        1,
+      ),
+      dossiersWriteUnits: round(
+        seen.filter((r) => r.caller.startsWith('dossiers-')).reduce((sum, r) => sum + r.writeUnits, 0),
+        1,
+      ),
+    });
+  }
+  return rows;
+}
+
 function add(into: LifecycleCost, from: LifecycleCost, factor = 1): void {
   for (const key of Object.keys(into) as (keyof LifecycleCost)[]) into[key] += from[key] * factor;
 }
@@ -404,8 +462,44 @@ export async function costBenchmark(options: { lifecycles?: number } = {}) {
       price: 'us-east-1 on-demand list prices',
       usdPer1000Dossiers: round(usdTotal, 4),
     });
+    const growth = await transitionGrowth(
+      {
+        bench,
+        citizenToken,
+        officerToken,
+        agencyCode: citizen.agencyCode,
+        body: submissionBody(citizen, 'pending'),
+      },
+      meter,
+      () => bench.cloud.settle(60_000),
+    );
+    console.log('\nWrite units of one transition as the history grows (the action and every consumer of its event):');
+    console.table(growth);
+
+    // The figures issue #16 sets targets for, side by side with them. Infrastructure excludes messages (e-mail, SMS).
+    const infrastructureUsd = usdTotal - (usd['SES (e-mail)'] ?? 0) * 1000;
+    const first = growth[0]!;
+    const lastRow = growth.at(-1)!;
+    const targets = [
+      { figure: 'DynamoDB write units per lifecycle', measured: round(total.dynamoWriteUnits, 1), target: '≤ 150' },
+      {
+        figure: 'infrastructure USD per 1,000 lifecycles (messages apart)',
+        measured: round(infrastructureUsd, 4),
+        target: '≤ 0.10',
+      },
+      {
+        figure: `WRU of action ${lastRow.action} vs action ${first.action} (flat = 1.0)`,
+        measured: round(lastRow.writeUnits / first.writeUnits, 2),
+        target: '≤ 1.1',
+      },
+    ];
+    console.log('\nAgainst the targets:');
+    console.table(targets);
+
     writeDetail('cost', {
       lifecycles,
+      growth,
+      targets,
       prices: PRICES_USD,
       steps: stepRows,
       functions: functionRows,

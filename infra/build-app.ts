@@ -26,7 +26,7 @@ export interface BuiltApp {
 
 /** The gateways a province offers, from its config (the payments functions get them as PAYMENT_GATEWAYS). */
 export const enabledGateways = (province: ProvinceConfig): string[] =>
-  (['vnpay', 'momo'] as const).filter((g) => province.gateways[g]?.enabled === true);
+  (['vnpay', 'momo', 'paygov'] as const).filter((g) => province.gateways[g]?.enabled === true);
 
 export function buildApp(
   app: App,
@@ -52,6 +52,7 @@ export function buildApp(
     PAYMENT_GATEWAYS: enabledGateways(province).join(','),
     PAYMENT_EXPIRY_MINUTES: String(province.gateways.paymentExpiryMinutes),
     PROVINCE_OFFICE_HOURS: JSON.stringify(province.timeliness.officeHours),
+    PROVINCE_ACCESS_SCOPE: JSON.stringify(province.access),
     CITIZEN_ISSUER: province.identity.citizens.issuer,
     CITIZEN_AUDIENCE: province.identity.citizens.audience,
     CITIZEN_JWKS_URI: province.identity.citizens.jwksUri,
@@ -70,6 +71,14 @@ export function buildApp(
       ? { VNPAY_PAYMENT_URL: province.gateways.vnpay.paymentUrl, VNPAY_API_URL: province.gateways.vnpay.apiUrl }
       : {}),
     ...(province.gateways.momo ? { MOMO_ENDPOINT: province.gateways.momo.endpoint } : {}),
+    ...(province.gateways.paygov?.enabled
+      ? {
+          PAYGOV_PAYMENT_URL: province.gateways.paygov.paymentUrl,
+          PAYGOV_API_URL: province.gateways.paygov.apiUrl,
+          PAYGOV_BENEFICIARY: JSON.stringify(province.gateways.paygov.beneficiary),
+          PAYGOV_BILL_TTL_MINUTES: String(province.gateways.paygov.billTtlMinutes),
+        }
+      : {}),
   };
 
   const contexts = allTopologies().map(

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CalendarYear } from '#calendar/calendar.ts';
 import { addLocalDays } from '#calendar/time.ts';
 import { now } from '#platform/clock.ts';
+import { invalidCursor } from '#platform/cursor.ts';
 import { lostRace, MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import { canonicalJson } from '#platform/idempotency.ts';
@@ -487,6 +488,10 @@ export async function exportCatalog(
   kind: CatalogKind,
   cursor: string | undefined,
 ): Promise<store.Page<Agency | Procedure>> {
-  if (kind === 'agencies') return { items: await store.listAgencies() };
+  if (kind === 'agencies') {
+    // One page, so no cursor is ever one of ours: a 400 like any other list's foreign cursor, not ignored.
+    if (cursor !== undefined) throw invalidCursor();
+    return { items: await store.listAgencies() };
+  }
   return store.pagePublishedProcedures(cursor, 50);
 }

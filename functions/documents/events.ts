@@ -3,7 +3,10 @@ import type { EventEnvelope } from '#platform/events.ts';
 
 export interface DocumentEventData {
   documentId: string;
+  /** The citizen whose store it is in (absent for an official's scan not in the applicant's store yet). */
   ownerIdNumber?: string;
+  /** The applicant an official digitized it for (`onBehalfOf`). */
+  onBehalfOf?: string;
   ownerAgencyCode?: string;
   fileName: string;
   contentType: string;

@@ -20,6 +20,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client, s3PresignClient } from '#platform/aws.ts';
 import { clockOffsetMs } from '#platform/clock.ts';
 import { bucketName, isLocal } from '#platform/env.ts';
+import { stripVietnameseMarks } from '#platform/text.ts';
 import { normalizeEtag, type ObjectFacts } from './domain/document.ts';
 
 export const documentsBucketName = (): string => bucketName('documents');
@@ -61,12 +62,7 @@ export async function presignUpload(input: {
 
 /** RFC 6266 / 5987: an ASCII fallback and the exact UTF-8 name (Vietnamese file names). */
 export function contentDisposition(fileName: string): string {
-  const fallback = fileName
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const fallback = stripVietnameseMarks(fileName).replace(/[^\x20-\x7e]|["\\]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -32,7 +32,9 @@ export const routes = {
     description:
       'The form accepts exactly the declared size and type under the returned key, for 5 minutes; the file lands ' +
       'in quarantine. Citizens upload their own documents; officials upload for their agency, or with digitized and ' +
-      "onBehalfOf a scan that goes to the applicant's store. Types: application/pdf, image/jpeg, image/png (or what " +
+      "onBehalfOf a scan for an applicant: into the applicant's store only for a dossier of the official's agency " +
+      '(dossierCode, else once such a dossier carries it; 403 for a dossier the agency is not on). ' +
+      'Types: application/pdf, image/jpeg, image/png (or what ' +
       'the requirement of procedureCode lists); at most 20 MB.',
     tags,
     schemas: {

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DossierEventData } from '#dossiers/events.ts';
+import { mayOversee } from '#platform/agency-scope.ts';
+import { getAsCaller } from '#platform/caller-api.ts';
 import { conditionFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { isLocal } from '#platform/env.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts';
@@ -17,9 +19,11 @@ import {
   type Caller,
   canComplete,
   canRead,
+  type Grant,
   handlingAgencies,
   isOwner,
   mayBeCarriedBy,
+  mayDigitizeFor,
   ownershipOfUpload,
 } from './domain/access.ts';
 import {
@@ -34,6 +38,7 @@ import {
   isUsable,
   onScanned,
   onVerified,
+  placeInStore,
   quarantineKey,
   type ScanVerdict,
   type Transition,
@@ -89,6 +94,7 @@ export function toView(doc: DocumentRecord): DocumentView {
     ...(doc.procedureCode !== undefined ? { procedureCode: doc.procedureCode } : {}),
     ...(doc.dossierCode !== undefined ? { dossierCode: doc.dossierCode } : {}),
     ...(doc.ownerIdNumber !== undefined ? { ownerIdNumber: doc.ownerIdNumber } : {}),
+    ...(doc.onBehalfOf !== undefined ? { onBehalfOf: doc.onBehalfOf } : {}),
     ...(doc.ownerAgencyCode !== undefined ? { ownerAgencyCode: doc.ownerAgencyCode } : {}),
     createdAt: doc.createdAt,
     ...(doc.verifiedAt !== undefined ? { verifiedAt: doc.verifiedAt } : {}),
@@ -110,6 +116,7 @@ function documentEventData(doc: DocumentRecord): DocumentEventData {
   return {
     documentId: doc.documentId,
     ...(doc.ownerIdNumber !== undefined ? { ownerIdNumber: doc.ownerIdNumber } : {}),
+    ...(doc.onBehalfOf !== undefined ? { onBehalfOf: doc.onBehalfOf } : {}),
     ...(doc.ownerAgencyCode !== undefined ? { ownerAgencyCode: doc.ownerAgencyCode } : {}),
     fileName: doc.fileName,
     contentType: doc.contentType,
@@ -204,6 +211,24 @@ async function requirementFor(body: CreateDocumentBody): Promise<RequirementRule
   return requirement;
 }
 
+/** The applicant and the agencies of a dossier, from its view in the dossiers API (undefined: not shown). */
+function dossierFromView(view: unknown): { applicantIdNumber: string; agencies: string[] } | undefined {
+  const v = view as
+    | {
+        applicant?: { idNumber?: unknown };
+        agencyCode?: unknown;
+        currentAgencyCode?: unknown;
+        receivingAgencyCode?: unknown;
+      }
+    | undefined;
+  const idNumber = v?.applicant?.idNumber;
+  if (typeof idNumber !== 'string') return undefined;
+  const agencies = [v?.agencyCode, v?.currentAgencyCode, v?.receivingAgencyCode].filter(
+    (code): code is string => typeof code === 'string',
+  );
+  return { applicantIdNumber: idNumber, agencies };
+}
+
 /** Opens an upload slot: the document in `pending`, and a presigned POST form into quarantine. */
 export async function createUpload(who: Caller, body: CreateDocumentBody, at: Date): Promise<CreatedUpload> {
   const ownership = ownershipOfUpload(who, body);
@@ -226,6 +251,19 @@ export async function createUpload(who: Caller, body: CreateDocumentBody, at: Da
   const rule = uploadRuleFor(await requirementFor(body));
   const errors = checkDeclaredUpload(body, rule);
   if (errors.length > 0) throw new ValidationError(errors);
+  let ownerIdNumber = ownership.ownerIdNumber;
+  if (ownership.onBehalfOf !== undefined && body.dossierCode !== undefined) {
+    // Into the applicant's store at once: only for a dossier of theirs the official's agency is on, as the
+    // dossiers context shows it to this official (its access rules apply).
+    const dossier = dossierFromView(await getAsCaller(`/dossiers/${encodeURIComponent(body.dossierCode)}`));
+    if (!dossier || !mayDigitizeFor(who, ownership.onBehalfOf, dossier)) {
+      throw new ForbiddenError({
+        vi: 'Chỉ cán bộ của cơ quan giải quyết hoặc tiếp nhận hồ sơ của người nộp mới số hóa tài liệu vào kho của họ.',
+        en: "Only officials of an agency on the applicant's dossier digitize documents into the applicant's store.",
+      });
+    }
+    ownerIdNumber = ownership.onBehalfOf;
+  }
 
   const documentId = randomUUID();
   const key = quarantineKey(documentId);
@@ -241,7 +279,8 @@ export async function createUpload(who: Caller, body: CreateDocumentBody, at: Da
     contentType: body.contentType,
     size: body.size,
     ...(body.sha256 !== undefined ? { declaredSha256: body.sha256 } : {}),
-    ...(ownership.ownerIdNumber !== undefined ? { ownerIdNumber: ownership.ownerIdNumber } : {}),
+    ...(ownerIdNumber !== undefined ? { ownerIdNumber } : {}),
+    ...(ownership.onBehalfOf !== undefined ? { onBehalfOf: ownership.onBehalfOf } : {}),
     ...(ownership.ownerAgencyCode !== undefined ? { ownerAgencyCode: ownership.ownerAgencyCode } : {}),
     uploadedBy: { sub: who.sub, kind: who.issuer, ...(who.agencyCode ? { agencyCode: who.agencyCode } : {}) },
     digitized: ownership.digitized,
@@ -325,9 +364,20 @@ const logEntry = (who: Caller, action: AccessLogEntry['action'], at: Date): Acce
   by: { sub: who.sub, kind: who.issuer, ...(who.agencyCode ? { agencyCode: who.agencyCode } : {}) },
 });
 
+/**
+ * Whether `who` may read it: its owner, an official of an agency of a dossier carrying it (canRead), or a leader
+ * of an agency above one of those (#platform/agency-scope.ts; admins get no blanket access to people's documents).
+ */
+async function mayRead(who: Caller, doc: DocumentRecord, grants: readonly Grant[]): Promise<boolean> {
+  if (canRead(who, doc, grants)) return true;
+  if (who.issuer !== 'official') return false;
+  const agencies = [doc.ownerAgencyCode, ...grants.map((g) => (g.kind === 'agency' ? g.agencyCode : undefined))];
+  return mayOversee({ ...who, roles: who.roles.filter((role) => role !== 'admin') }, agencies);
+}
+
 async function readable(who: Caller, documentId: string): Promise<DocumentRecord> {
   const found = await store.getDocumentWithGrants(documentId);
-  if (!found || !canRead(who, found.doc, found.grants)) throw notFound();
+  if (!found || !(await mayRead(who, found.doc, found.grants))) throw notFound();
   return found.doc;
 }
 
@@ -358,7 +408,7 @@ export async function contentUrl(who: Caller, documentId: string, at: Date): Pro
 /** The access log, for the document's owner only. */
 export async function listAccesses(who: Caller, documentId: string, limit: number, cursor: string | undefined) {
   const found = await store.getDocumentWithGrants(documentId);
-  if (!found || !canRead(who, found.doc, found.grants)) throw notFound();
+  if (!found || !(await mayRead(who, found.doc, found.grants))) throw notFound();
   if (!isOwner(who, found.doc)) throw new ForbiddenError();
   return store.listAccessLog(documentId, limit, cursor);
 }
@@ -377,6 +427,7 @@ export async function grantDossierAccess(consumer: string, event: EventEnvelope,
   const agencies = handlingAgencies({
     agencyCode: dossier.agencyCode,
     currentAgencyCode: dossier.currentAgencyCode,
+    ...(dossier.receivingAgencyCode ? { receivingAgencyCode: dossier.receivingAgencyCode } : {}),
     ...(details?.toAgencyCode ? { toAgencyCode: details.toAgencyCode } : {}),
   });
   const docs = await store.getDocuments(dossier.documents.map((d) => d.documentId));
@@ -388,6 +439,11 @@ export async function grantDossierAccess(consumer: string, event: EventEnvelope,
       dossierCode: dossier.code,
       eventId: event.id,
     });
+  }
+  // Scans its agencies digitized for the applicant go into the applicant's store now (once; each its own write).
+  for (const doc of carried) {
+    if (doc.ownerIdNumber !== undefined || doc.onBehalfOf !== dossier.applicant.idNumber) continue;
+    await transitionDocument(doc.documentId, async (current) => placeInStore(current, dossier.applicant.idNumber), at);
   }
   const grants = carried.flatMap((doc) =>
     agencies.map((agencyCode) => store.putGrant(doc.documentId, { kind: 'agency', agencyCode }, dossier.code, at)),

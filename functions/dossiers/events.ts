@@ -224,3 +224,30 @@ export interface DossierEventData {
 }
 
 export type DossierEvent = EventEnvelope<DossierEventData, DossierEventType>;
+
+/**
+ * The answer to a supplement the citizen gave on the national portal (portal.supplement_forwarded), for the
+ * portal context only: not lifecycle events (no snapshot; the lifecycle event of an applied supplement is the
+ * usual dossier.supplemented, written in the same transaction).
+ * - `dossier.forwarded_supplement_applied`: the supplement action was applied to the dossier.
+ * - `dossier.forwarded_supplement_refused`: it could not be (`reason.code`: unknown-dossier, the dossier is not
+ *   waiting for a supplement, or the documents do not answer the procedure), and nothing changed.
+ */
+export const FORWARDED_SUPPLEMENT_EVENT_TYPES = [
+  'dossier.forwarded_supplement_applied',
+  'dossier.forwarded_supplement_refused',
+] as const;
+export type ForwardedSupplementEventType = (typeof FORWARDED_SUPPLEMENT_EVENT_TYPES)[number];
+
+export interface ForwardedSupplementOutcomeData {
+  /** The portal's ids of the dossier (MaHoSo) and of the round (HoSoBoSungId), as the portal event named them. */
+  nationalId: string;
+  supplementId: string;
+  dossierCode: string;
+  /** Refused: why. */
+  reason?: {
+    code: 'unknown-dossier' | 'not-awaiting-supplement' | 'invalid-data';
+    detail: string;
+    errors?: { field: string; message: string }[];
+  };
+}

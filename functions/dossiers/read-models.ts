@@ -115,6 +115,7 @@ export async function applyDocumentEvent(event: EventEnvelope, consumer: string,
     sha256: data.sha256,
     digitized: data.digitized,
     ...(data.ownerIdNumber === undefined ? {} : { ownerIdNumber: data.ownerIdNumber }),
+    ...(data.onBehalfOf === undefined ? {} : { onBehalfOf: data.onBehalfOf }),
     ...(data.ownerAgencyCode === undefined ? {} : { ownerAgencyCode: data.ownerAgencyCode }),
   };
   return applyOnce([store.documentUpsert(document, event.sequence)], consumer, event, at);
@@ -164,6 +165,7 @@ function verifiedDocumentOf(view: unknown, id: string): store.VerifiedDocument |
     sha256: v.sha256,
     digitized: v.digitized,
     ...(typeof v.ownerIdNumber === 'string' ? { ownerIdNumber: v.ownerIdNumber } : {}),
+    ...(typeof v.onBehalfOf === 'string' ? { onBehalfOf: v.onBehalfOf } : {}),
     ...(typeof v.ownerAgencyCode === 'string' ? { ownerAgencyCode: v.ownerAgencyCode } : {}),
   };
 }

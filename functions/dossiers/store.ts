@@ -4,7 +4,7 @@
  *
  * | item                 | pk                           | sk              | indexes                                  |
  * |----------------------|------------------------------|-----------------|------------------------------------------|
- * | dossier              | DOSSIER#<code>               | DOSSIER         | gsi1 owner, gsi2 open work queue, gsi3 by status |
+ * | dossier              | DOSSIER#<code>               | DOSSIER         | gsi1 owner, gsi2 queue, gsi3 status, gsi4 desk |
  * | daily code counter   | COUNTER#<agency>#<YYYY-MM-DD>| COUNTER         | —                                        |
  * | procedure version    | PROCEDURE#<code>             | VERSION#<10 digits> | —                                    |
  * | agency               | AGENCY#<code>                | AGENCY          | —                                        |
@@ -19,6 +19,8 @@
  * - gsi2pk `QUEUE#<currentAgencyCode>`, gsi2sk `<appointmentAt>#<code>` — only while unfinished (a sparse
  *   index): the agency's work queue by appointment date; dossiers without one sort last (`~<submittedAt>`).
  * - gsi3pk `AGENCY#<currentAgencyCode>#<status>`, gsi3sk as gsi2sk — one status of an agency, by appointment.
+ * - gsi4pk `DESK#<intake desk>`, gsi4sk `<submittedAt>#<code>` — what a desk took in (its day, its tracking book).
+ * The four indexes project only the item's `listing` (domain/listing.ts), so lists read listings, not dossiers.
  *
  * Read models (procedure versions, agencies, calendar years, verified documents) are fed by other contexts'
  * events; their writes are returned as transaction items so the consumer can add its inbox record.
@@ -31,12 +33,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CalendarYear } from '#calendar/calendar.ts';
+import { startOfLocalDay } from '#calendar/time.ts';
 import type { Agency, Procedure } from '#catalog/contract.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { assertItemFits } from '#platform/bounds.ts';
 import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
 import { type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
+import { type DossierListing, listingOf } from './domain/listing.ts';
 import type { Dossier } from './domain/model.ts';
 import { isFinal } from './domain/model.ts';
 import type { DossierStatus } from './events.ts';
@@ -98,6 +102,8 @@ function dossierItem(stored: StoredDossier): Record<string, unknown> {
     version: d.version,
     status: d.status,
     dossier: d,
+    // The only attribute the list indexes project (domain/listing.ts: why).
+    listing: listingOf(d),
     ...(stored.applicantAddress !== undefined ? { applicantAddress: stored.applicantAddress } : {}),
     gsi1pk: ownerPartition(d.applicant.idNumber),
     gsi1sk: `${utc(d.submittedAt)}#${d.code}`,
@@ -107,6 +113,16 @@ function dossierItem(stored: StoredDossier): Record<string, unknown> {
     gsi4pk: deskPartition(intakeDeskOf(d)),
     gsi4sk: `${utc(d.submittedAt)}#${d.code}`,
   };
+}
+
+/**
+ * The listing of an item read from a list index. A table provisioned before the indexes projected only the
+ * listing (a local `.local/` kept from an earlier version) may hold items written without one: those still
+ * carry the whole dossier there, and the listing is made from it.
+ */
+function listedDossier(item: Record<string, unknown>): DossierListing {
+  if (item.listing !== undefined) return item.listing as DossierListing;
+  return listingOf(item.dossier as Dossier);
 }
 
 function storedDossier(item: Record<string, unknown>): StoredDossier {
@@ -159,7 +175,7 @@ export async function nextSequence(agencyCode: string, localDate: string): Promi
       ExpressionAttributeNames: { '#seq': 'seq' },
       ExpressionAttributeValues: {
         ':one': 1,
-        ':expiresAt': ttlAfterDays(new Date(`${localDate}T00:00:00+07:00`), COUNTER_RETENTION_DAYS + 1),
+        ':expiresAt': ttlAfterDays(startOfLocalDay(localDate), COUNTER_RETENTION_DAYS + 1),
       },
       ReturnValues: 'UPDATED_NEW',
     }),
@@ -183,7 +199,7 @@ async function queryPage(
   limit: number,
   cursor: string | undefined,
   options: { sortBefore?: string; sortBetween?: [string, string]; newestFirst?: boolean } = {},
-): Promise<Page<StoredDossier>> {
+): Promise<Page<DossierListing>> {
   const between = options.sortBetween;
   const input: QueryCommandInput = {
     TableName: dossiersTableName(),
@@ -213,7 +229,7 @@ async function queryPage(
   const last = page.at(-1);
   const nextCursor =
     items.length > limit && last ? encodePageCursor(last, indexCursorShape(index, partition)) : undefined;
-  return { items: page.map(storedDossier), ...(nextCursor ? { nextCursor } : {}) };
+  return { items: page.map(listedDossier), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /** The applicant's dossiers, newest submission first. */
@@ -221,7 +237,7 @@ export function queryOwnerDossiers(
   idNumber: string,
   limit: number,
   cursor: string | undefined,
-): Promise<Page<StoredDossier>> {
+): Promise<Page<DossierListing>> {
   return queryPage('gsi1', ownerPartition(idNumber), limit, cursor, { newestFirst: true });
 }
 
@@ -234,7 +250,7 @@ export function queryAgencyDossiers(
   filter: { status?: DossierStatus; dueBefore?: Date },
   limit: number,
   cursor: string | undefined,
-): Promise<Page<StoredDossier>> {
+): Promise<Page<DossierListing>> {
   const sortBefore = filter.dueBefore?.toISOString();
   return filter.status === undefined
     ? queryPage('gsi2', queuePartition(agencyCode), limit, cursor, sortBefore ? { sortBefore } : {})
@@ -250,7 +266,7 @@ export function queryDeskDossiers(
   range: { from: Date; to: Date },
   limit: number,
   cursor: string | undefined,
-): Promise<Page<StoredDossier>> {
+): Promise<Page<DossierListing>> {
   // Keys are `<instant>#<code>`; `~` sorts after `#`, so `<to − 1 ms>~` is above every key before `to`.
   return queryPage('gsi4', deskPartition(deskCode), limit, cursor, {
     sortBetween: [range.from.toISOString(), `${new Date(range.to.getTime() - 1).toISOString()}~`],
@@ -362,6 +378,8 @@ export async function listCalendarYears(): Promise<CalendarYear[]> {
 export interface VerifiedDocument {
   documentId: string;
   ownerIdNumber?: string;
+  /** An official's scan: the applicant it was digitized for (theirs once a dossier of the agency carries it). */
+  onBehalfOf?: string;
   ownerAgencyCode?: string;
   fileName: string;
   contentType: string;

@@ -27,7 +27,7 @@ import {
   trackingBookQuerySchema,
   withdrawBodySchema,
 } from './api/schemas.ts';
-import { DOSSIER_EVENT_TYPES } from './events.ts';
+import { DOSSIER_EVENT_TYPES, FORWARDED_SUPPLEMENT_EVENT_TYPES } from './events.ts';
 
 const tags = ['dossiers'];
 const OFFICIALS = ['officer', 'leader', 'admin'] as const;
@@ -259,6 +259,9 @@ export const routes = {
   },
 } as const satisfies Record<string, RouteDecl>;
 
+/** The list indexes hold only the dossier's listing (domain/listing.ts): a transition rewrites ~1 KB in each. */
+const LISTING = ['listing'] as const;
+
 const read = [{ table: 'dossiers', access: 'read' as const }];
 const readwrite = [{ table: 'dossiers', access: 'readwrite' as const }];
 
@@ -292,7 +295,7 @@ const queue = (name: string, fn: string, eventTypes: string[]): ConsumerDecl => 
 
 export const topology: ContextTopology = {
   context: 'dossiers',
-  publishes: DOSSIER_EVENT_TYPES,
+  publishes: [...DOSSIER_EVENT_TYPES, ...FORWARDED_SUPPLEMENT_EVENT_TYPES],
   tables: [
     {
       name: 'dossiers',
@@ -305,6 +308,7 @@ export const topology: ContextTopology = {
           name: 'gsi1',
           partitionKey: 'gsi1pk',
           sortKey: 'gsi1sk',
+          projects: LISTING,
           accessPattern:
             "A citizen's dossiers, newest first (GET /me/dossiers): gsi1pk=OWNER#<idNumber>, " +
             'gsi1sk=<submittedAt UTC ISO>#<code>, queried backwards.',
@@ -313,6 +317,7 @@ export const topology: ContextTopology = {
           name: 'gsi2',
           partitionKey: 'gsi2pk',
           sortKey: 'gsi2sk',
+          projects: LISTING,
           accessPattern:
             "An agency's work queue by appointment date (GET /agencies/{code}/dossiers without status): sparse, only " +
             'unfinished dossiers; gsi2pk=QUEUE#<currentAgencyCode>, gsi2sk=<appointmentAt UTC ISO>#<code>, or ' +
@@ -322,6 +327,7 @@ export const topology: ContextTopology = {
           name: 'gsi3',
           partitionKey: 'gsi3pk',
           sortKey: 'gsi3sk',
+          projects: LISTING,
           accessPattern:
             'One status of an agency by appointment date (GET /agencies/{code}/dossiers?status=): ' +
             'gsi3pk=AGENCY#<currentAgencyCode>#<status>, gsi3sk as gsi2sk.',
@@ -330,6 +336,7 @@ export const topology: ContextTopology = {
           name: 'gsi4',
           partitionKey: 'gsi4pk',
           sortKey: 'gsi4sk',
+          projects: LISTING,
           accessPattern:
             "A desk's intake in a time range (GET /agencies/{code}/desk, /tracking-book): gsi4pk=DESK#<receiving " +
             'desk, else the competent agency>, gsi4sk=<submittedAt UTC ISO>#<code>; BETWEEN two instants.',
@@ -382,7 +389,10 @@ export const topology: ContextTopology = {
     ]),
     queue('dossiers-from-documents', 'dossiers-on-document-event', ['document.verified']),
     queue('dossiers-from-payments', 'dossiers-on-payment-event', ['payment.completed']),
-    queue('dossiers-from-portal', 'dossiers-on-portal-event', ['portal.dossier_forwarded']),
+    queue('dossiers-from-portal', 'dossiers-on-portal-event', [
+      'portal.dossier_forwarded',
+      'portal.supplement_forwarded',
+    ]),
   ],
   schedules: [],
 };

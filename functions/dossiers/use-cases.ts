@@ -8,7 +8,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { startOfLocalDay, toLocalDate, type WorkingCalendar } from '#calendar/index.ts';
 import { assessFees, type FeeLine, type Procedure, quantitiesFromForm, validateFormData } from '#catalog/contract.ts';
 import type { PaymentEventData } from '#payments/events.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import { mayOversee } from '#platform/agency-scope.ts';
+import { conditionFailed, failedItems, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import {
   ConflictError,
   type FieldError,
@@ -22,7 +23,7 @@ import {
 import type { EventEnvelope } from '#platform/events.ts';
 import { parseIfMatch } from '#platform/http.ts';
 import { runIdempotent } from '#platform/idempotency.ts';
-import { type Identity, isOfficialOf } from '#platform/identity.ts';
+import type { Identity } from '#platform/identity.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { logger } from '#platform/observability.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
@@ -31,6 +32,7 @@ import type { SubmitBody } from './api/schemas.ts';
 import { dossierSummary, dossierView, publicStatus } from './api/views.ts';
 import { formatDossierCode, parseDossierCode } from './domain/codes.ts';
 import { applyAction, createDossier, type Decision } from './domain/decide.ts';
+import type { DossierListing } from './domain/listing.ts';
 import type { ActorRole, Dossier, DossierAction, PlannedStep } from './domain/model.ts';
 import { allowedActions, blockedReason } from './domain/transitions.ts';
 import type { Actor, DossierStatus, SubmittedDocument } from './events.ts';
@@ -72,11 +74,12 @@ function ownerActor(identity: Identity, d: Dossier): Actor {
 const isOwner = (identity: Identity, d: Dossier): boolean =>
   identity.issuer === 'citizen' && identity.sub === d.applicant.idNumber;
 
-/** An official of the agency that received the dossier or of the one holding it now (or an admin). */
-export const isOfficialOfDossier = (identity: Identity, d: Dossier): boolean =>
-  isOfficialOf(identity, d.agencyCode) ||
-  isOfficialOf(identity, d.currentAgencyCode) ||
-  (d.receivingAgencyCode !== undefined && isOfficialOf(identity, d.receivingAgencyCode));
+/**
+ * An official in scope of an agency on the dossier — the competent one, the one holding it now, the receiving desk:
+ * its officers, leaders of it or of an agency above it, admins (#platform/agency-scope.ts).
+ */
+export const isOfficialOfDossier = (identity: Identity, d: Dossier): Promise<boolean> =>
+  mayOversee(identity, [d.agencyCode, d.currentAgencyCode, d.receivingAgencyCode]);
 
 /**
  * The caller's lifecycle role on the dossier, for the actions offered: the owner, or an official of the
@@ -96,7 +99,7 @@ export async function loadVisible(identity: Identity, code: string): Promise<sto
   const stored = await store.getDossier(code);
   if (!stored) throw notFound();
   const d = stored.dossier;
-  if (!isOwner(identity, d) && !isOfficialOfDossier(identity, d)) throw notFound();
+  if (!isOwner(identity, d) && !(await isOfficialOfDossier(identity, d))) throw notFound();
   return stored;
 }
 
@@ -136,17 +139,21 @@ export function decideInBody(decide: () => Decision): Decision {
 // ---------------------------------------------------------------------------------------------------------
 // Writing a decision
 
-/**
- * Writes the decided dossier (only if still at the version it was decided on) and its event in one
- * transaction, with `extra` items after them (indexes 2…). Failures are left to the caller.
- */
-async function commitDecision(
+/** The items that commit a decision, and the stored dossier they make. */
+interface DecisionWrite {
+  next: store.StoredDossier;
+  /** The decided dossier, written only if still at the version it was decided on: its condition is a lost race. */
+  dossierPut: TransactItem;
+  /** Its event (outbox). */
+  eventPut: TransactItem;
+}
+
+function decisionWrite(
   stored: store.StoredDossier,
   decision: Decision,
   at: Date,
-  extra: TransactItem[],
   correlationId: string | undefined,
-): Promise<store.StoredDossier> {
+): DecisionWrite {
   const next: store.StoredDossier = { ...stored, dossier: decision.dossier };
   const event = envelope(
     'dossiers',
@@ -159,12 +166,11 @@ async function commitDecision(
     },
     at,
   );
-  await transactWrite([
-    store.dossierPut(next, stored.dossier.version),
-    outboxPut(store.dossiersTableName(), event),
-    ...extra,
-  ]);
-  return next;
+  return {
+    next,
+    dossierPut: store.dossierPut(next, stored.dossier.version),
+    eventPut: outboxPut(store.dossiersTableName(), event),
+  };
 }
 
 /** Commits a decision taken for a caller; a lost race (another change got there first) is a 412. */
@@ -175,10 +181,12 @@ export async function writeDecision(
   extra: TransactItem[] = [],
   correlationId?: string,
 ): Promise<store.StoredDossier> {
+  const write = decisionWrite(stored, decision, at, correlationId);
   try {
-    return await commitDecision(stored, decision, at, extra, correlationId);
+    await transactWrite([write.dossierPut, write.eventPut, ...extra]);
+    return write.next;
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) throw new PreconditionFailedError();
+    if (conditionFailed(error, write.dossierPut)) throw new PreconditionFailedError();
     throw error;
   }
 }
@@ -200,7 +208,14 @@ function checkDocuments(
   procedure: Procedure,
   refs: readonly { requirementCode: string; documentId: string }[],
   known: Map<string, store.StoredDocument>,
-  context: { applicantIdNumber: string; dossierCode?: string; requireAll: boolean; language: Language },
+  context: {
+    applicantIdNumber: string;
+    dossierCode?: string;
+    /** Counter intake: the desk, whose scans for the applicant (not in their store yet) it may carry. */
+    receivingDesk?: string;
+    requireAll: boolean;
+    language: Language;
+  },
 ): DocumentCheck {
   const { language } = context;
   const errors: FieldError[] = [];
@@ -228,8 +243,17 @@ function checkDocuments(
     }
     seen.add(ref.requirementCode);
     const stored = known.get(ref.documentId);
-    // Someone else's document and an unknown one get the same answer: ids of others' files are not confirmed.
-    if (!stored || stored.document.ownerIdNumber !== context.applicantIdNumber) {
+    // The applicant's own; or, at the counter, a scan the desk digitized for the applicant (a dossier of another
+    // agency cannot carry it into the applicant's store). Someone else's document and an unknown one get the same
+    // answer: ids of others' files are not confirmed.
+    const applicants =
+      stored !== undefined &&
+      (stored.document.ownerIdNumber === context.applicantIdNumber ||
+        (context.receivingDesk !== undefined &&
+          stored.document.ownerIdNumber === undefined &&
+          stored.document.onBehalfOf === context.applicantIdNumber &&
+          stored.document.ownerAgencyCode === context.receivingDesk));
+    if (!stored || !applicants) {
       errors.push({
         path: `${at}.documentId`,
         message: say(language, {
@@ -328,12 +352,15 @@ export interface PreparedSubmission {
   fees: FeeLine[];
 }
 
-/** `atCounter`: an official takes the dossier in at a desk, so a procedure not offered online is accepted too. */
+/**
+ * `atCounter`: an official takes the dossier in at a desk, so a procedure not offered online is accepted too;
+ * `receivingDesk`: that desk, whose scans for the applicant the dossier may carry.
+ */
 export async function prepareSubmission(
   body: SubmitBody,
   language: Language,
   at: Date,
-  options: { atCounter?: boolean } = {},
+  options: { atCounter?: boolean; receivingDesk?: string } = {},
 ): Promise<PreparedSubmission> {
   const today = toLocalDate(at);
   const [procedure, agency, known] = await Promise.all([
@@ -386,6 +413,7 @@ export async function prepareSubmission(
   errors.push(...validateFormData(procedure.formSchema, body.formData, { pathPrefix: 'body.formData' }));
   const checked = checkDocuments(procedure, body.documents, known, {
     applicantIdNumber: body.applicant.idNumber,
+    ...(options.receivingDesk !== undefined ? { receivingDesk: options.receivingDesk } : {}),
     requireAll: true,
     language,
   });
@@ -475,18 +503,19 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
           },
           at,
         );
+        const dossierPut = store.dossierPut(stored, undefined);
         try {
           await transactWrite([
-            store.dossierPut(stored, undefined),
+            dossierPut,
             outboxPut(tableName, event),
             recordPut(response),
             ...usageItems(prepared.documents, code),
           ]);
           return response;
         } catch (error) {
-          const failed = failedConditions(error);
+          const failed = failedItems(error);
           // Only the code was taken (a counter lost and restarted): draw the next number.
-          if (failed?.length === 1 && failed[0] === 0) {
+          if (failed?.length === 1 && failed[0] === dossierPut) {
             logger.warn('dossier code already taken; drawing another', { code });
             continue;
           }
@@ -580,46 +609,56 @@ async function ownerAction(
   return { view: dossierView(next, 'owner', input.at, calendar), version: next.dossier.version };
 }
 
+export interface SupplementBody {
+  documents: { requirementCode: string; documentId: string }[];
+  formData?: Record<string, unknown>;
+  note?: string;
+}
+
+/**
+ * The supplement action for a dossier, checked against the procedure version the dossier was submitted under:
+ * each document a verified document of the applicant answering a requirement (once), with an accepted type and
+ * size; form changes merged must pass the procedure's schema (400 otherwise). With the items that record the
+ * documents' use. Shared by the owner's route and a supplement given on the national portal (forwarded.ts).
+ */
+export async function supplementAction(
+  d: Dossier,
+  body: SupplementBody,
+  language: Language,
+): Promise<{ action: DossierAction; extra: TransactItem[] }> {
+  const [procedure, known] = await Promise.all([
+    store.getProcedureVersion(d.procedureCode, d.procedureVersion),
+    knownDocuments(body.documents.map((ref) => ref.documentId)),
+  ]);
+  if (!procedure) throw new Error(`Procedure ${d.procedureCode} v${d.procedureVersion} is missing from the read model`);
+  const checked = checkDocuments(procedure, body.documents, known, {
+    applicantIdNumber: d.applicant.idNumber,
+    dossierCode: d.code,
+    requireAll: false,
+    language,
+  });
+  const errors = [...checked.errors];
+  if (body.formData !== undefined) {
+    const merged = { ...d.formData, ...body.formData };
+    errors.push(...validateFormData(procedure.formSchema, merged, { pathPrefix: 'body.formData' }));
+  }
+  if (errors.length > 0) throw new ValidationError(errors, INVALID_DOSSIER);
+  const action: DossierAction = {
+    type: 'supplement',
+    documents: checked.documents,
+    ...(body.formData === undefined ? {} : { formData: body.formData }),
+    ...(body.note === undefined ? {} : { note: body.note }),
+  };
+  return { action, extra: usageItems(checked.documents, d.code) };
+}
+
 /**
  * The owner supplements: corrected or added documents (verified, the applicant's, answering the procedure's
  * requirements) and form changes (the merged form must pass the procedure's schema). The clock resumes and the
  * appointment moves by the paused working time.
  */
-export function supplementDossier(
-  input: OwnerInput,
-  body: {
-    documents: { requirementCode: string; documentId: string }[];
-    formData?: Record<string, unknown>;
-    note?: string;
-  },
-): Promise<DossierResult> {
-  return ownerAction(input, 'supplement', async ({ dossier: d }) => {
-    const [procedure, known] = await Promise.all([
-      store.getProcedureVersion(d.procedureCode, d.procedureVersion),
-      knownDocuments(body.documents.map((ref) => ref.documentId)),
-    ]);
-    if (!procedure)
-      throw new Error(`Procedure ${d.procedureCode} v${d.procedureVersion} is missing from the read model`);
-    const checked = checkDocuments(procedure, body.documents, known, {
-      applicantIdNumber: d.applicant.idNumber,
-      dossierCode: d.code,
-      requireAll: false,
-      language: input.language,
-    });
-    const errors = [...checked.errors];
-    if (body.formData !== undefined) {
-      const merged = { ...d.formData, ...body.formData };
-      errors.push(...validateFormData(procedure.formSchema, merged, { pathPrefix: 'body.formData' }));
-    }
-    if (errors.length > 0) throw new ValidationError(errors, INVALID_DOSSIER);
-    const action: DossierAction = {
-      type: 'supplement',
-      documents: checked.documents,
-      ...(body.formData === undefined ? {} : { formData: body.formData }),
-      ...(body.note === undefined ? {} : { note: body.note }),
-    };
-    return { action, extra: usageItems(checked.documents, d.code) };
-  });
+export function supplementDossier(input: OwnerInput, body: SupplementBody): Promise<DossierResult> {
+  return ownerAction(input, 'supplement', ({ dossier: d }) => supplementAction(d, body, input.language));
 }
 
 export function withdrawDossier(input: OwnerInput, body: { reason?: string } | undefined): Promise<DossierResult> {
@@ -678,13 +717,14 @@ export async function applyPaymentCompleted(
     }
     throw error;
   }
+  const write = decisionWrite(stored, decision, at, event.correlationId);
   const inbox = inboxPut(store.dossiersTableName(), consumer, event.id, at);
   try {
-    await commitDecision(stored, decision, at, [inbox], event.correlationId);
+    await transactWrite([write.dossierPut, write.eventPut, inbox]);
   } catch (error) {
-    // Index 2 is the inbox record: this event was applied already. Any other failure (the dossier changed
+    // The inbox record's condition: this event was applied already. Any other failure (the dossier changed
     // meanwhile) is retried by the queue, and the retry decides on the dossier as it is then.
-    if (failedConditions(error)?.includes(2)) return 'no-op';
+    if (conditionFailed(error, inbox)) return 'no-op';
     throw error;
   }
   return 'applied';
@@ -710,9 +750,9 @@ export interface ListQuery {
 
 const DEFAULT_LIMIT = 20;
 
-function summaries(page: store.Page<store.StoredDossier>, at: Date, calendar: WorkingCalendar) {
+function summaries(page: store.Page<DossierListing>, at: Date, calendar: WorkingCalendar) {
   return {
-    items: page.items.map((s) => dossierSummary(s.dossier, at, calendar)),
+    items: page.items.map((listing) => dossierSummary(listing, at, calendar)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 }
@@ -738,10 +778,10 @@ export async function listAgencyDossiers(
   query: ListQuery & { status?: DossierStatus; dueBefore?: string },
   at: Date,
 ) {
-  if (!isOfficialOf(identity, agencyCode)) {
+  if (!(await mayOversee(identity, [agencyCode]))) {
     throw new ForbiddenError({
-      vi: 'Chỉ cán bộ của cơ quan này được xem danh sách hồ sơ của cơ quan.',
-      en: "Only the agency's own officials may list its dossiers.",
+      vi: 'Chỉ cán bộ của cơ quan này, lãnh đạo của cơ quan hoặc của cơ quan cấp trên được xem danh sách hồ sơ.',
+      en: "Only the agency's own officials and the leaders of it or of an agency above it may list its dossiers.",
     });
   }
   const filter: { status?: DossierStatus; dueBefore?: Date } = {};

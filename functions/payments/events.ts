@@ -1,8 +1,8 @@
 /** The payments context's published language. */
 import type { EventEnvelope } from '#platform/events.ts';
 
-/** The online gateways (each a plugin). */
-export type GatewayName = 'vnpay' | 'momo' | 'sandbox';
+/** The online gateways (each a plugin); `paygov` is the national payment platform on DVCQG. */
+export type GatewayName = 'vnpay' | 'momo' | 'sandbox' | 'paygov';
 /** Where a payment was taken: an online gateway, or the desk (`counter`, recorded by an official). */
 export type PaymentGateway = GatewayName | 'counter';
 export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';

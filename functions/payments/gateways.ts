@@ -10,15 +10,28 @@
  *   secret does not exist, is not offered.
  *   PAYMENT_GATEWAYS (comma-separated) limits the gateways offered; VNPAY_PAYMENT_URL, VNPAY_API_URL and
  *   MOMO_ENDPOINT name the production endpoints (VNPay's sandbox and MoMo's test endpoint by default).
+ * - The national payment platform (`paygov`): PAYGOV_SECRET_NAME ({partnerCode, secretKey, paymentUrl?, apiUrl?})
+ *   on AWS, PAYGOV_PARTNER_CODE / PAYGOV_SECRET_KEY locally (development defaults), PAYGOV_PAYMENT_URL and
+ *   PAYGOV_API_URL for the endpoints (locally the stand-in national portal's platform), PAYGOV_BENEFICIARY (JSON,
+ *   the treasury account fees are collected into, from the province config) and PAYGOV_BILL_TTL_MINUTES.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { now } from '#platform/clock.ts';
 import { isLocal, optionalEnv, requiredEnv } from '#platform/env.ts';
 import { logger } from '#platform/observability.ts';
+import { paygovBeneficiarySchema } from '#platform/province.ts';
 import { readJsonSecret } from '#platform/secrets.ts';
 import { type GatewayPlugin, GatewayRegistry, type HttpClient } from './domain/gateway.ts';
 import { createMomoGateway, MOMO_TEST_ENDPOINT } from './domain/momo.ts';
+import {
+  createPaygovGateway,
+  isPaygovPlugin,
+  PAYGOV_DEFAULT_URLS,
+  PAYGOV_LOCAL_DEFAULTS,
+  type PaygovBeneficiary,
+  type PaygovPlugin,
+} from './domain/paygov.ts';
 import { createSandboxGateway, SANDBOX_DEFAULTS } from './domain/sandbox.ts';
 import { apiResponseSignData, createVnpayGateway, formatVnpayDate, VNPAY_SANDBOX_URLS } from './domain/vnpay.ts';
 import type { GatewayName } from './events.ts';
@@ -74,6 +87,45 @@ const vnpaySecretSchema = z.object({
   paymentUrl: z.string().url().optional(),
   apiUrl: z.string().url().optional(),
 });
+const paygovSecretSchema = z.object({
+  partnerCode: z.string().min(1),
+  secretKey: z.string().min(1),
+  paymentUrl: z.string().url().optional(),
+  apiUrl: z.string().url().optional(),
+});
+
+/** A local development account; a real province's comes from its config (gateways.paygov.beneficiary). */
+const LOCAL_BENEFICIARY: PaygovBeneficiary = {
+  accountNumber: '3511.0.1234567',
+  bankCode: 'KBNN',
+  accountName: 'Kho bạc Nhà nước (tài khoản thử nghiệm)',
+  treasury: 'KBNN thử nghiệm',
+  budgetAccount: '3511',
+};
+
+/**
+ * The account the national payment platform is told to collect fees into (PAYGOV_BENEFICIARY, JSON, set from
+ * the province config); locally a development account when none is set.
+ */
+export function paygovBeneficiary(): PaygovBeneficiary | undefined {
+  const raw = process.env.PAYGOV_BENEFICIARY;
+  if (!raw) return isLocal() ? LOCAL_BENEFICIARY : undefined;
+  const parsed = paygovBeneficiarySchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new Error('PAYGOV_BENEFICIARY is not a beneficiary account');
+  const { decisionBody, decisionNumber, ...account } = parsed.data;
+  return {
+    ...account,
+    ...(decisionBody ? { decisionBody } : {}),
+    ...(decisionNumber ? { decisionNumber } : {}),
+  };
+}
+
+/** How long a bill on the national payment platform stays payable: PAYGOV_BILL_TTL_MINUTES, default 3 days. */
+export function paygovBillTtlMinutes(): number {
+  const minutes = Number(process.env.PAYGOV_BILL_TTL_MINUTES);
+  return Number.isInteger(minutes) && minutes > 0 ? minutes : 3 * 24 * 60;
+}
+
 const momoSecretSchema = z.object({
   partnerCode: z.string().min(1),
   accessKey: z.string().min(1),
@@ -96,9 +148,9 @@ function enabledGateways(): Set<GatewayName> {
   const names = listed
     ? listed.split(',').map((n) => n.trim())
     : isLocal()
-      ? ['vnpay', 'momo', 'sandbox']
-      : ['vnpay', 'momo'];
-  const known = new Set<GatewayName>(['vnpay', 'momo', 'sandbox']);
+      ? ['vnpay', 'momo', 'sandbox', 'paygov']
+      : ['vnpay', 'momo', 'paygov'];
+  const known = new Set<GatewayName>(['vnpay', 'momo', 'sandbox', 'paygov']);
   // The sandbox holds no money and answers from a local record: it must never be offered on AWS.
   return new Set(names.filter((n): n is GatewayName => known.has(n as GatewayName) && (n !== 'sandbox' || isLocal())));
 }
@@ -153,6 +205,32 @@ async function momoPlugin(local: boolean): Promise<GatewayPlugin | undefined> {
   });
 }
 
+async function paygovPlugin(local: boolean): Promise<GatewayPlugin | undefined> {
+  const secret = local
+    ? {
+        partnerCode: optionalEnv('PAYGOV_PARTNER_CODE', PAYGOV_LOCAL_DEFAULTS.partnerCode),
+        secretKey: optionalEnv('PAYGOV_SECRET_KEY', PAYGOV_LOCAL_DEFAULTS.secretKey),
+      }
+    : await readConfiguredSecret('PAYGOV_SECRET_NAME', paygovSecretSchema);
+  if (!secret) return undefined;
+  // Locally the platform is the stand-in national portal's, reached over HTTP like the real one.
+  const fallback = local
+    ? {
+        paymentUrl: `${apiBaseUrl()}${PAYGOV_LOCAL_DEFAULTS.paymentPath}`,
+        apiUrl: `${apiBaseUrl()}${PAYGOV_LOCAL_DEFAULTS.apiPath}`,
+      }
+    : PAYGOV_DEFAULT_URLS;
+  return createPaygovGateway({
+    partnerCode: secret.partnerCode,
+    secretKey: secret.secretKey,
+    paymentUrl:
+      process.env.PAYGOV_PAYMENT_URL || ('paymentUrl' in secret ? secret.paymentUrl : undefined) || fallback.paymentUrl,
+    apiUrl: process.env.PAYGOV_API_URL || ('apiUrl' in secret ? secret.apiUrl : undefined) || fallback.apiUrl,
+    http: fetchHttp,
+    now,
+  });
+}
+
 function sandboxPlugin(): GatewayPlugin {
   const settings = sandboxSettings();
   return createSandboxGateway({
@@ -165,15 +243,18 @@ function sandboxPlugin(): GatewayPlugin {
 async function buildRegistry(): Promise<GatewayRegistry> {
   const local = isLocal();
   const enabled = enabledGateways();
-  const [vnpay, momo] = await Promise.all([
+  const [vnpay, momo, paygov] = await Promise.all([
     enabled.has('vnpay') ? vnpayPlugin(local) : undefined,
     enabled.has('momo') ? momoPlugin(local) : undefined,
+    enabled.has('paygov') ? paygovPlugin(local) : undefined,
   ]);
   const registry = new GatewayRegistry();
   if (vnpay) registry.register(vnpay);
   else if (enabled.has('vnpay')) logger.warn('VNPay is enabled but has no credentials; not offered');
   if (momo) registry.register(momo);
   else if (enabled.has('momo')) logger.warn('MoMo is enabled but has no credentials; not offered');
+  if (paygov) registry.register(paygov);
+  else if (enabled.has('paygov')) logger.warn('The national payment platform is enabled but has no credentials');
   if (enabled.has('sandbox')) registry.register(sandboxPlugin());
   return registry;
 }
@@ -190,6 +271,13 @@ export function gatewayRegistry(): Promise<GatewayRegistry> {
     });
   }
   return registry;
+}
+
+/** The national payment platform's plugin, when the province offers it. */
+export async function nationalPlatform(): Promise<PaygovPlugin | undefined> {
+  const registry = await gatewayRegistry();
+  const plugin = registry.has('paygov') ? registry.get('paygov') : undefined;
+  return isPaygovPlugin(plugin) ? plugin : undefined;
 }
 
 /** Forgets the registry (tests that change the environment). */

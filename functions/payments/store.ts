@@ -39,6 +39,7 @@ const paymentKey = (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' });
 const txnRefKey = (txnRef: string) => ({ pk: `TXNREF#${txnRef}`, sk: 'TXNREF' });
 const dossierKey = (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' });
 const reconPk = (date: string) => `RECON#${date}`;
+const lookupKey = (lookupCode: string) => ({ pk: `LOOKUP#${lookupCode}`, sk: 'LOOKUP' });
 const sandboxKey = (txnRef: string) => ({ pk: `SANDBOX#${txnRef}`, sk: 'OUTCOME' });
 
 const PENDING_LIST = 'PENDING';
@@ -219,6 +220,8 @@ export interface DossierCopy {
   fees: FeeLine[];
   feeTotal: number;
   paymentStatus?: string;
+  /** The national portal's id of a dossier it forwarded (its MaHoSo), named on the platform's bills. */
+  nationalDossierId?: string;
 }
 
 export interface DossierRecord {
@@ -238,6 +241,20 @@ export async function getDossier(code: string): Promise<DossierRecord | undefine
   if (typeof item.activePaymentId === 'string') record.activePaymentId = item.activePaymentId;
   if (typeof item.paidPaymentId === 'string') record.paidPaymentId = item.paidPaymentId;
   return record;
+}
+
+/**
+ * The pointer from a dossier's lookup code on the national payment platform to the dossier (the code is a hash
+ * of the dossier code, `paymentLookupCode`). Unconditional: writing it again writes the same item.
+ */
+export function lookupPointerPut(lookupCode: string, dossierCode: string): TransactItem {
+  return { Put: { TableName: paymentsTableName(), Item: { ...lookupKey(lookupCode), dossierCode } } };
+}
+
+/** The dossier a lookup code names, if the read model has it. */
+export async function dossierCodeByLookup(lookupCode: string): Promise<string | undefined> {
+  const item = await getItem(lookupKey(lookupCode));
+  return typeof item?.dossierCode === 'string' ? item.dossierCode : undefined;
 }
 
 /** The dossier's copy, replaced only by a newer version (stale and repeated events change nothing). */

@@ -191,6 +191,38 @@ export const routes = {
       responses: { 200: html('a page in Vietnamese and English'), 400: html('the signature does not verify') },
     },
   },
+  paygovBill: {
+    id: 'paygovBillLookup',
+    method: 'POST',
+    path: '/payments/paygov/bills',
+    function: 'payments-paygov',
+    auth: 'webhook',
+    summary: 'The national payment platform looks up the bill of a lookup code (MaTraCuuTT): what is due, to whom',
+    description:
+      'JSON {MaDoiTac, MaTraCuuTT, ThoiGianGui, ChuKy} (HMAC-SHA256 with the province key). Always HTTP 200 with ' +
+      '{error_code, message, MaTraCuuTT, MaThamChieu, TongTien, data, ChuKy}: 0 the bill (MaHoSo, MaTTHC, MaDonVi, ' +
+      'PhiLePhi[], TKThuHuong, MaNHThuHuong, TenTKThuHuong, KhoBac, TaiKhoanThuNSNN, MaCoQuanQD, SoQD, ' +
+      'NoiDungThanhToan, HoTenNguoiNop, SoCMNDNguoiNop, DiaChiNguoiNop, DSKhoanNop[], HanThanhToan), 01 unknown code, ' +
+      '03 nothing due, 05 dossier closed, 06 a payment through another channel is under way, 97 invalid signature, ' +
+      '99 try again. The bill is a pending payment; looking it up again answers the same one until it expires.',
+    tags,
+    schemas: { responses: { 200: { description: "the platform's answer format" } } },
+  },
+  paygovConfirm: {
+    id: 'paygovConfirm',
+    method: 'POST',
+    path: '/payments/paygov/confirm',
+    function: 'payments-paygov',
+    auth: 'webhook',
+    summary: 'The national payment platform confirms a payment (or its failure) of a bill',
+    description:
+      'JSON {MaDoiTac, MaTraCuuTT, MaThamChieu, MaGiaoDich, SoTien, TrangThai (00 paid, 01 failed), ' +
+      'ThoiGianThanhToan, KenhThanhToan, ChuKy}. Stored raw in the callback log before it is applied, once. Always ' +
+      'HTTP 200 with {error_code, message, ChuKy}: 0 recorded, 02 already confirmed, 01 no such bill, 04 amount ' +
+      'differs, 97 invalid signature, 99 send again later.',
+    tags,
+    schemas: { responses: { 200: { description: "the platform's answer format" } } },
+  },
   getReconciliation: {
     id: 'getPaymentReconciliation',
     method: 'GET',
@@ -253,9 +285,9 @@ const read = [{ table: TABLE, access: 'read' as const }];
 const readwrite = [{ table: TABLE, access: 'readwrite' as const }];
 /**
  * Logical gateway secrets: the deployment resolves each to the province's `gateways.<name>.secretName` and
- * passes it as VNPAY_SECRET_NAME / MOMO_SECRET_NAME (gateways.ts reads them once per container).
+ * passes it as VNPAY_SECRET_NAME / MOMO_SECRET_NAME / PAYGOV_SECRET_NAME (gateways.ts reads them once per container).
  */
-const GATEWAY_SECRETS = ['vnpay', 'momo'];
+const GATEWAY_SECRETS = ['vnpay', 'momo', 'paygov'];
 
 const fn = (
   name: string,
@@ -303,6 +335,7 @@ export const topology: ContextTopology = {
         'Receipt number series: pk=RECEIPT_SEQ#<province code>#<year>, sk=RECEIPT_SEQ — the last number issued.',
         'Reconciliation of a day (GMT+7): pk=RECON#<YYYY-MM-DD>, sk=FINDING#<kind>#<subject> | RUN#<at> | TOTALS.',
         'Local sandbox outcomes: pk=SANDBOX#<txnRef>, sk=OUTCOME (what the checkout page recorded).',
+        'A lookup code on the national payment platform → its dossier: pk=LOOKUP#<MaTraCuuTT>, sk=LOOKUP.',
         'Idempotency records, inbox and outbox items of the platform, expiring by TTL (expiresAt).',
       ],
     },
@@ -317,6 +350,8 @@ export const topology: ContextTopology = {
     fn('payments-list-callbacks', 'list-callbacks', 'http', read),
     fn('payments-vnpay-ipn', 'vnpay-ipn', 'http', readwrite, { secrets: GATEWAY_SECRETS }),
     fn('payments-momo-ipn', 'momo-ipn', 'http', readwrite, { secrets: GATEWAY_SECRETS }),
+    // The national payment platform's two calls (bill lookup, confirmation): one function, told apart by path.
+    fn('payments-paygov', 'paygov', 'http', readwrite, { secrets: GATEWAY_SECRETS }),
     fn('payments-vnpay-return', 'vnpay-return', 'http', read, { secrets: GATEWAY_SECRETS }),
     fn('payments-momo-return', 'momo-return', 'http', read, { secrets: GATEWAY_SECRETS }),
     fn('payments-reconciliation-report', 'reconciliation-report', 'http', read),

@@ -10,9 +10,17 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { isLocalDate, toLocalDate, toLocalIso } from '#calendar/time.ts';
+import { mayOversee } from '#platform/agency-scope.ts';
 import { getAsCaller } from '#platform/caller-api.ts';
 import { now } from '#platform/clock.ts';
-import { failedConditions, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import {
+  conditionFailed,
+  contendedItems,
+  contendedOnlyOn,
+  lostRace,
+  type TransactItem,
+  transactWrite,
+} from '#platform/dynamo.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -50,6 +58,7 @@ import type {
   VerifiedCallback,
 } from './domain/gateway.ts';
 import { momoAnswer, momoPartnerCodeOf } from './domain/momo.ts';
+import { paygovPartnerCodeOf, paygovUnsignedAnswer, paymentLookupCode } from './domain/paygov.ts';
 import {
   applyQueryResult,
   applyVerifiedCallback,
@@ -68,37 +77,35 @@ import {
 import { buildSandboxOutcome, readSandboxCheckout } from './domain/sandbox.ts';
 import { parseFormQuery, parseVnpayDate, vnpayAnswer, vnpayMerchantCodeOf } from './domain/vnpay.ts';
 import type { GatewayName, PaymentEventType } from './events.ts';
-import { apiBaseUrl, gatewayRegistry, sandboxSettings, vnpayIpnUrl } from './gateways.ts';
+import {
+  apiBaseUrl,
+  gatewayRegistry,
+  nationalPlatform,
+  paygovBillTtlMinutes,
+  sandboxSettings,
+  vnpayIpnUrl,
+} from './gateways.ts';
 import { issueReceiptNumber, RECEIPT_SERIES_COUNT, type ReceiptNumberClaim, seriesSymbol } from './receipts.ts';
 import * as store from './store.ts';
 
 /** A totals shard for a change that takes no receipt number (a refund). */
 const totalsShard = (): string => seriesSymbol(randomInt(RECEIPT_SERIES_COUNT));
 
-const ATTEMPTS = 8;
+/** How many times a decision is taken again after losing a race. */
+export const ATTEMPTS = 8;
 /** The consumer name its inbox items are filed under. */
 export const DOSSIER_CONSUMER = 'payments-on-dossier-event';
 
 /** Dossier statuses in which nothing more may be paid. */
-const CLOSED_STATUSES = new Set(['rejected', 'withdrawn', 'stopped', 'returned']);
+export const CLOSED_STATUSES = new Set(['rejected', 'withdrawn', 'stopped', 'returned']);
 /** Dossier statuses that give back what was paid. */
 const REFUNDING_STATUSES = new Set(['rejected', 'withdrawn']);
 
-/** A condition failed (someone changed an item since it was read) or another transaction held an item. */
-function lostRace(error: unknown): boolean {
-  if (failedConditions(error) !== undefined) return true;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (
-    (error as { name?: string }).name === 'TransactionCanceledException' &&
-    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
-  );
-}
-
 /** A short, jittered pause before deciding again after a lost race (receipt numbers are contended). */
-const backOff = (attempt: number): Promise<void> =>
+export const backOff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, attempt * 15 + Math.floor(Math.random() * 25)));
 
-function busy(): ConflictError {
+export function busy(): ConflictError {
   return new ConflictError('concurrent-change', {
     vi: 'Khoản thanh toán đang được cập nhật đồng thời; vui lòng thử lại.',
     en: 'The payment is being changed concurrently; please try again.',
@@ -111,7 +118,7 @@ function expiryMinutes(): number {
 }
 
 /** 13 base-36 characters of randomness for merchant references. */
-const randomBase36 = (): string =>
+export const randomBase36 = (): string =>
   BigInt(`0x${randomBytes(8).toString('hex')}`)
     .toString(36)
     .padStart(13, '0');
@@ -142,6 +149,7 @@ const dossierEventDataSchema = z.looseObject({
     fees: z.array(feeLineInput),
     feeTotal: z.number().int(),
     paymentStatus: z.string().optional(),
+    nationalDossierId: z.string().optional(),
   }),
 });
 
@@ -162,6 +170,7 @@ export function dossierCopyOf(data: unknown): store.DossierCopy {
   if (dossier.applicant.fullName) copy.ownerName = dossier.applicant.fullName;
   if (dossier.receivingAgencyCode) copy.receivingAgencyCode = dossier.receivingAgencyCode;
   if (dossier.paymentStatus) copy.paymentStatus = dossier.paymentStatus;
+  if (dossier.nationalDossierId) copy.nationalDossierId = dossier.nationalDossierId;
   return copy;
 }
 
@@ -174,15 +183,18 @@ export async function applyDossierEvent(event: EventEnvelope): Promise<'applied'
   const at = now();
   const copy = dossierCopyOf(event.data);
   let applied: 'applied' | 'duplicate' | 'stale' = 'applied';
+  // The lookup code's pointer is written when the dossier is taken in and when payment is asked for (not on every
+  // event: it never changes); it is unconditional.
+  const pointer =
+    copy.feeTotal > 0 && (event.type === 'dossier.submitted' || event.type === 'dossier.payment_requested')
+      ? [store.lookupPointerPut(paymentLookupCode(copy.code), copy.code)]
+      : [];
+  const inbox = inboxPut(store.paymentsTableName(), DOSSIER_CONSUMER, event.id, at);
   try {
-    await transactWrite([
-      store.dossierCopyUpdate(copy, event.sequence, at),
-      inboxPut(store.paymentsTableName(), DOSSIER_CONSUMER, event.id, at),
-    ]);
+    await transactWrite([store.dossierCopyUpdate(copy, event.sequence, at), inbox, ...pointer]);
   } catch (error) {
-    const failed = failedConditions(error);
-    if (!failed) throw error;
-    applied = failed.includes(1) ? 'duplicate' : 'stale';
+    if (!conditionFailed(error)) throw error;
+    applied = conditionFailed(error, inbox) ? 'duplicate' : 'stale';
   }
   if (event.type === 'dossier.rejected' || event.type === 'dossier.withdrawn') {
     await refundIfDossierClosed(copy.code);
@@ -208,11 +220,14 @@ async function confirmDossier(code: string, at: Date): Promise<store.DossierReco
   }
   if (copy.code !== code) return undefined;
   try {
-    await transactWrite([store.dossierCopyUpdate(copy, parsed.data.version, at)]);
+    await transactWrite([
+      store.dossierCopyUpdate(copy, parsed.data.version, at),
+      ...(copy.feeTotal > 0 ? [store.lookupPointerPut(paymentLookupCode(copy.code), copy.code)] : []),
+    ]);
     logger.info('dossier confirmed through the dossiers API before its event', { dossierCode: code });
   } catch (error) {
     // The event arrived meanwhile: the copy it made is read below.
-    if (failedConditions(error) === undefined) throw error;
+    if (!conditionFailed(error)) throw error;
   }
   return store.getDossier(code);
 }
@@ -268,10 +283,11 @@ export async function createPayment(input: CreatePaymentInput): Promise<StoredRe
             en: `Dossier ${body.dossierCode} was not found.`,
           });
         }
+        // Another's dossier is answered as an unknown one: its existence is not confirmed to strangers.
         if (record.dossier.ownerIdNumber !== payer.sub) {
-          throw new ForbiddenError({
-            vi: 'Chỉ người nộp hồ sơ được thanh toán hồ sơ này.',
-            en: 'Only the applicant may pay for this dossier.',
+          throw new NotFoundError({
+            vi: `Không tìm thấy hồ sơ ${body.dossierCode}.`,
+            en: `Dossier ${body.dossierCode} was not found.`,
           });
         }
         if (CLOSED_STATUSES.has(record.dossier.status)) {
@@ -303,7 +319,8 @@ export async function createPayment(input: CreatePaymentInput): Promise<StoredRe
             txnRef: newTxnRef(at, randomBase36),
             feeLines,
             merchantCode: plugin.merchantCode,
-            ttlMinutes: expiryMinutes(),
+            // A bill on the national payment platform stays payable for days; a checkout for minutes.
+            ttlMinutes: plugin.protocol === 'paygov' ? paygovBillTtlMinutes() : expiryMinutes(),
           },
           at,
         );
@@ -314,21 +331,22 @@ export async function createPayment(input: CreatePaymentInput): Promise<StoredRe
             ...(body.bankCode && plugin.protocol === 'vnpay' ? { bankCode: body.bankCode } : {}),
             // MoMo shows the text as is; VNPay's gets reduced to plain ASCII by the plugin.
             ...(plugin.protocol === 'momo' ? { orderInfo: `Thanh toán phí, lệ phí hồ sơ ${payment.dossierCode}` } : {}),
+            ...(plugin.protocol === 'paygov' ? { lookupCode: paymentLookupCode(payment.dossierCode) } : {}),
           }),
         );
         payment.merchantCode = created.merchantCode;
         const response: StoredResponse = { status: 201, body: createdView(payment, created.redirectUrl) };
-        const items = [
-          ...store.paymentCreateItems(payment, created.redirectUrl),
-          store.activePaymentUpdate(record, payment.paymentId),
-          recordPut(response),
-        ];
+        const idempotencyRecord = recordPut(response);
         try {
-          await transactWrite(items);
+          await transactWrite([
+            ...store.paymentCreateItems(payment, created.redirectUrl),
+            store.activePaymentUpdate(record, payment.paymentId),
+            idempotencyRecord,
+          ]);
           return response;
         } catch (error) {
-          // The idempotency record (the last item) was written by a concurrent twin: its answer is replayed.
-          if (failedConditions(error)?.includes(items.length - 1)) throw error;
+          // The idempotency record was written by a concurrent twin: its answer is replayed.
+          if (conditionFailed(error, idempotencyRecord)) throw error;
           if (!lostRace(error)) throw error;
         }
       }
@@ -355,45 +373,61 @@ function createdView(payment: Payment, redirectUrl: string): CreatedPayment {
 // ---------------------------------------------------------------------------------------------------------
 // Reading payments
 
-/** The payment, if `who` may see it: the payer, or officials of the dossier's agency (admins too). */
+const paymentNotFound = (): NotFoundError =>
+  new NotFoundError({ vi: 'Không tìm thấy khoản thanh toán.', en: 'Payment not found.' });
+
+/**
+ * The payment, if `who` may see it: the payer, or officials in scope of an agency on the dossier (admins too).
+ * Anyone else is told it does not exist, as for an unknown id.
+ */
 export async function paymentFor(who: Identity, paymentId: string): Promise<Payment> {
   const payment = await store.getPayment(paymentId);
-  if (!payment) {
-    throw new NotFoundError({ vi: 'Không tìm thấy khoản thanh toán.', en: 'Payment not found.' });
-  }
+  if (!payment) throw paymentNotFound();
   if (who.issuer === 'citizen') {
     if (payment.payerIdNumber === who.sub) return payment;
-    throw new ForbiddenError();
+    throw paymentNotFound();
   }
-  if (hasRole(who, 'admin')) return payment;
   const record = await store.getDossier(payment.dossierCode);
-  if (record && isOfficialOfDossier(who, record)) return payment;
-  throw new ForbiddenError();
+  if (await oversees(who, record)) return payment;
+  throw paymentNotFound();
 }
 
-/** An official of an agency on the dossier: the competent one, the one holding it now, or the receiving desk. */
-function isOfficialOfDossier(who: Identity, record: store.DossierRecord): boolean {
-  const { agencyCode, currentAgencyCode, receivingAgencyCode } = record.dossier;
-  return [agencyCode, currentAgencyCode, receivingAgencyCode].some(
-    (agency) => agency !== undefined && isOfficialOf(who, agency),
-  );
-}
+/** The agencies on the dossier: the competent one, the one holding it now, the receiving desk. */
+const dossierAgencies = (record: store.DossierRecord | undefined): (string | undefined)[] =>
+  record ? [record.dossier.agencyCode, record.dossier.currentAgencyCode, record.dossier.receivingAgencyCode] : [];
 
-/** GET /dossiers/{code}/payments: the owner, officials of an agency on the dossier, and admins. */
+/** An official in scope of an agency on the dossier (its officers, leaders of it or above it, admins). */
+const oversees = (who: Identity, record: store.DossierRecord | undefined): Promise<boolean> =>
+  mayOversee(who, dossierAgencies(record));
+
+/** An officer or leader of an agency on the dossier: who may take a fee for it (not admins). */
+const actsFor = (who: Identity, record: store.DossierRecord): boolean =>
+  !hasRole(who, 'admin') && dossierAgencies(record).some((agency) => agency !== undefined && isOfficialOf(who, agency));
+
+/** GET /dossiers/{code}/payments: the owner, officials in scope of an agency on the dossier, and admins. */
 export async function dossierPayments(who: Identity, code: string): Promise<DossierPayments> {
   const record = (await store.getDossier(code)) ?? (await confirmDossier(code, now()));
   if (!record) throw dossierNotFound(code);
-  const allowed =
-    who.issuer === 'citizen'
-      ? record.dossier.ownerIdNumber === who.sub
-      : hasRole(who, 'admin') || isOfficialOfDossier(who, record);
-  if (!allowed) throw new ForbiddenError();
+  const allowed = who.issuer === 'citizen' ? record.dossier.ownerIdNumber === who.sub : await oversees(who, record);
+  if (!allowed) throw dossierNotFound(code);
   const payments = await store.listDossierPayments(code);
-  return { dossierCode: code, items: payments.map(paymentView) };
+  const answer: DossierPayments = { dossierCode: code, items: payments.map(paymentView) };
+  const platform = await nationalPlatform();
+  if (platform && !CLOSED_STATUSES.has(record.dossier.status) && outstandingFeeLines(record).length > 0) {
+    const lookupCode = paymentLookupCode(code);
+    answer.nationalPlatform = { lookupCode, paymentUrl: platform.paymentPage(lookupCode) };
+  }
+  return answer;
 }
 
 const dossierNotFound = (code: string): NotFoundError =>
   new NotFoundError({ vi: `Không tìm thấy hồ sơ ${code}.`, en: `Dossier ${code} was not found.` });
+
+const counterRefused = (): ForbiddenError =>
+  new ForbiddenError({
+    vi: 'Chỉ công chức của cơ quan, bộ phận một cửa đang giữ hồ sơ được ghi nhận thu phí tại quầy.',
+    en: 'Only officials of an agency or desk on the dossier may record a fee paid at the counter.',
+  });
 
 // ---------------------------------------------------------------------------------------------------------
 // Fees paid at the desk
@@ -423,6 +457,13 @@ export async function recordCounterPayment(
   if (!Number.isInteger(expected)) {
     throw new ValidationError([{ path: 'if-match', message: 'An ETag of GET /dossiers/{code}, e.g. "7"' }]);
   }
+  // Who may, first: a stored answer is replayed only to a caller who could have had it (the key is guessable).
+  {
+    let record = await store.getDossier(dossierCode);
+    if (!record || record.version < (expected as number)) record = (await confirmDossier(dossierCode, at)) ?? record;
+    if (!record || !(await oversees(official, record))) throw dossierNotFound(dossierCode);
+    if (!actsFor(official, record)) throw counterRefused();
+  }
   return runIdempotent(
     {
       tableName: store.paymentsTableName(),
@@ -438,12 +479,7 @@ export async function recordCounterPayment(
         // the dossiers API (as the official, so its access rules apply) before it is called stale.
         if (!record || record.version < (expected as number)) record = await confirmDossier(dossierCode, at);
         if (!record) throw dossierNotFound(dossierCode);
-        if (!isOfficialOfDossier(official, record) || hasRole(official, 'admin')) {
-          throw new ForbiddenError({
-            vi: 'Chỉ công chức của cơ quan, bộ phận một cửa đang giữ hồ sơ được ghi nhận thu phí tại quầy.',
-            en: 'Only officials of an agency or desk on the dossier may record a fee paid at the counter.',
-          });
-        }
+        if (!actsFor(official, record)) throw counterRefused();
         if (record.version !== expected) throw new PreconditionFailedError(record.version);
         if (CLOSED_STATUSES.has(record.dossier.status)) {
           throw new ConflictError('dossier-not-payable', {
@@ -506,22 +542,21 @@ export async function recordCounterPayment(
             },
             at,
           );
+          const idempotencyRecord = recordPut(response);
           const items: TransactItem[] = [
             ...store.paymentCreateItems(paid, ''),
             store.paidPaymentUpdate(record, paid.paymentId),
             store.totalsUpdate(toLocalDate(at), 'counter', 'paid', paid.amount, claim.series),
             outboxPut(store.paymentsTableName(), published),
             claim.takeItem,
-            recordPut(response),
+            idempotencyRecord,
           ];
-          const receiptIndex = items.length - 2;
           try {
             await transactWrite(items);
             return response;
           } catch (error) {
-            const contended = contendedPositions(error);
-            if (contended.includes(items.length - 1)) throw error; // a twin recorded it: replayed
-            if (contended.length > 0 && contended.every((i) => i === receiptIndex)) {
+            if (contendedItems(error).includes(idempotencyRecord)) throw error; // a twin recorded it: replayed
+            if (contendedOnlyOn(error, claim.takeItem)) {
               lostSeries.add(claim.series);
               continue;
             }
@@ -626,14 +661,6 @@ const nextRefundId = (payment: Payment): string => `${payment.txnRef}R${payment.
 /** How many series a confirmation tries before it gives up on the receipt numbers (each loss is another series). */
 const RECEIPT_ROUNDS = 24;
 
-/** The positions a failed transaction's reasons name (a failed condition, or another transaction holding it). */
-function contendedPositions(error: unknown): number[] {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.flatMap((reason, i) =>
-    reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict' ? [i] : [],
-  );
-}
-
 /**
  * Writes `next` over `previous` (which must still be stored), with its event. A payment that became paid
  * gets its receipt number here and, when its dossier is closed or already paid, a refund recorded at once.
@@ -654,12 +681,8 @@ async function commitChange(
     try {
       await transactWrite(attempt.items);
     } catch (error) {
-      const contended = contendedPositions(error);
-      const onlyTheReceipt =
-        attempt.receiptIndex !== undefined &&
-        contended.length > 0 &&
-        contended.every((i) => i === attempt.receiptIndex);
-      if (!claim || !onlyTheReceipt || round >= RECEIPT_ROUNDS) throw error;
+      // Only the receipt number was taken first (the payment's own condition held): claim another series.
+      if (!claim || !contendedOnlyOn(error, claim.takeItem) || round >= RECEIPT_ROUNDS) throw error;
       lostSeries.add(claim.series);
       continue;
     }
@@ -672,8 +695,6 @@ interface ChangeItems {
   items: TransactItem[];
   final: Payment;
   refundDue: RefundDue | undefined;
-  /** Where the receipt number's item is in `items`, when one is taken. */
-  receiptIndex?: number;
 }
 
 async function changeItems(
@@ -686,7 +707,6 @@ async function changeItems(
   const items: TransactItem[] = [];
   let final = next;
   let refundDue: RefundDue | undefined;
-  let receiptIndex: number | undefined;
   // Totals are kept in as many shards as there are receipt series: no confirmation waits on another's.
   const shard = claim?.series ?? totalsShard();
   if (event === 'payment.completed') {
@@ -716,10 +736,7 @@ async function changeItems(
     items.push(store.totalsUpdate(toLocalDate(at), final.gateway, 'refunded', refunded, shard));
   }
   items.unshift(store.paymentUpdateItem(final, previous.version));
-  if (claim) {
-    receiptIndex = items.length;
-    items.push(claim.takeItem);
-  }
+  if (claim) items.push(claim.takeItem);
   if (event) {
     const data = paymentEventData(final);
     const published = envelope(
@@ -729,7 +746,7 @@ async function changeItems(
     );
     items.push(outboxPut(store.paymentsTableName(), published));
   }
-  return { items, final, refundDue, ...(receiptIndex === undefined ? {} : { receiptIndex }) };
+  return { items, final, refundDue };
 }
 
 async function noteChange(
@@ -771,7 +788,7 @@ async function noteChange(
 // Gateway callbacks
 
 export interface IncomingCallback {
-  protocol: 'vnpay' | 'momo';
+  protocol: 'vnpay' | 'momo' | 'paygov';
   /** The route that received it, for the log. */
   route: string;
   method: 'GET' | 'POST';
@@ -781,14 +798,16 @@ export interface IncomingCallback {
   userAgent?: string;
 }
 
-function defaultAnswer(protocol: 'vnpay' | 'momo', outcome: CallbackOutcome): HttpAnswer {
+function defaultAnswer(protocol: IncomingCallback['protocol'], outcome: CallbackOutcome): HttpAnswer {
+  if (protocol === 'paygov') return paygovUnsignedAnswer(outcome);
   return protocol === 'vnpay' ? vnpayAnswer(outcome) : momoAnswer(outcome);
 }
 
 function claimedTxnRef(callback: IncomingCallback): string | undefined {
   if (callback.protocol === 'vnpay') return parseFormQuery(callback.rawQuery)?.vnp_TxnRef;
   try {
-    const orderId = (JSON.parse(callback.rawBody) as { orderId?: unknown } | null)?.orderId;
+    const body = JSON.parse(callback.rawBody) as { orderId?: unknown; MaThamChieu?: unknown } | null;
+    const orderId = callback.protocol === 'paygov' ? body?.MaThamChieu : body?.orderId;
     return typeof orderId === 'string' ? orderId : undefined;
   } catch {
     return undefined;
@@ -881,7 +900,11 @@ export async function receiveCallback(
   try {
     const registry = await gatewayRegistry();
     const merchant =
-      callback.protocol === 'vnpay' ? vnpayMerchantCodeOf(callback.rawQuery) : momoPartnerCodeOf(callback.rawBody);
+      callback.protocol === 'vnpay'
+        ? vnpayMerchantCodeOf(callback.rawQuery)
+        : callback.protocol === 'paygov'
+          ? paygovPartnerCodeOf(callback.rawBody)
+          : momoPartnerCodeOf(callback.rawBody);
     plugin = registry.forMerchant(callback.protocol, merchant);
     cb = plugin
       ? plugin.verifyCallback({ method: callback.method, rawQuery: callback.rawQuery, rawBody: callback.rawBody })

@@ -8,8 +8,13 @@
  * - `portal.dossier_forwarded`: every file is a verified document; the dossiers context creates the dossier
  *   through its submission rules (channel online, source dvcqg) and its `dossier.submitted` carries
  *   `nationalDossierId`.
- * - `portal.forward_rejected`: an official refused a forwarded dossier that could not be taken in, with the
- *   reason; the outbound sync tells the portal.
+ * - `portal.forward_rejected`: an official refused a forwarded dossier that could not be taken in (or one
+ *   supplementation round of it: `supplementId`), with the reason; for the outbound sync to tell the portal.
+ * - `portal.supplement_forwarded`: the citizen answered a supplementation request on the portal and every file
+ *   of the round is a verified document of the applicant; the dossiers context applies its supplement action
+ *   (the same rules as the owner's `POST /dossiers/{code}/supplement`) and answers with
+ *   `dossier.forwarded_supplement_applied` or `dossier.forwarded_supplement_refused` (#dossiers/events.ts).
+ *   The round's files travel like a forwarded dossier's: `portal.files_received` first.
  */
 import type { EventEnvelope } from '#platform/events.ts';
 
@@ -53,20 +58,36 @@ export interface ForwardedSubmissionData {
 
 export interface ForwardRejectedData {
   nationalId: string;
+  /** Set when the refused thing is a supplementation round of the dossier (its HoSoBoSungId), not the dossier. */
+  supplementId?: string;
   reason: string;
   rejectedBy: { sub: string; name?: string };
   /** Why it was held (unknown-procedure, unmapped-agency, file-unreachable, invalid-data, …). */
   heldFor?: string;
 }
 
+export interface SupplementForwardedData {
+  /** The portal's id of the dossier (MaHoSo) and of the round (HoSoBoSungId). */
+  nationalId: string;
+  supplementId: string;
+  /** The dossier the forwarded dossier became. */
+  dossierCode: string;
+  /** The round's files, verified documents of the applicant, by the procedure's requirement. */
+  documents: { requirementCode: string; documentId: string }[];
+  /** The citizen's note, if the portal gave one. */
+  note?: string;
+}
+
 export const PORTAL_EVENT_TYPES = [
   'portal.files_received',
   'portal.dossier_forwarded',
   'portal.forward_rejected',
+  'portal.supplement_forwarded',
 ] as const;
 export type PortalEventType = (typeof PORTAL_EVENT_TYPES)[number];
 
 export type PortalEvent =
   | EventEnvelope<FilesReceivedData, 'portal.files_received'>
   | EventEnvelope<ForwardedSubmissionData, 'portal.dossier_forwarded'>
-  | EventEnvelope<ForwardRejectedData, 'portal.forward_rejected'>;
+  | EventEnvelope<ForwardRejectedData, 'portal.forward_rejected'>
+  | EventEnvelope<SupplementForwardedData, 'portal.supplement_forwarded'>;

@@ -9,12 +9,18 @@ import { clockOffsetMs } from '#platform/clock.ts';
 import type { TransactItem } from '#platform/dynamo.ts';
 import { bucketName, isLocal, tableName } from '#platform/env.ts';
 import type { Forward, ForwardStatus } from './domain/forward.ts';
+import type { Supplement } from './domain/supplement.ts';
 import { STAGING_BUCKET } from './topology.ts';
 
 export const portalTableName = (): string => tableName('portal');
 const stagingBucketName = (): string => bucketName(STAGING_BUCKET);
 
 const forwardKey = (nationalId: string) => ({ pk: `FORWARD#${nationalId}`, sk: 'FORWARD' });
+const SUPPLEMENT_SK = 'SUPPLEMENT#';
+const supplementKey = (nationalId: string, supplementId: string) => ({
+  pk: `FORWARD#${nationalId}`,
+  sk: `${SUPPLEMENT_SK}${supplementId}`,
+});
 const docRefKey = (documentId: string) => ({ pk: `DOCREF#${documentId}`, sk: 'DOCREF' });
 const mapKey = (procedureCode: string) => ({ pk: `MAP#${procedureCode}`, sk: 'MAP' });
 const nationalMapKey = (nationalCode: string) => ({ pk: `NATIONAL#${nationalCode}`, sk: 'MAP' });
@@ -57,7 +63,11 @@ export async function getForward(nationalId: string): Promise<Forward | undefine
   return found.Item ? (found.Item.forward as Forward) : undefined;
 }
 
-export async function listForwards(status: ForwardStatus, limit: number): Promise<Forward[]> {
+/** Forwarded dossiers and supplementation rounds in one state, oldest first (the same index, one list). */
+export async function listForwards(
+  status: ForwardStatus,
+  limit: number,
+): Promise<({ kind: 'dossier'; forward: Forward } | { kind: 'supplement'; supplement: Supplement })[]> {
   const found = await dynamoDocumentClient().send(
     new QueryCommand({
       TableName: portalTableName(),
@@ -67,24 +77,103 @@ export async function listForwards(status: ForwardStatus, limit: number): Promis
       Limit: limit,
     }),
   );
-  return (found.Items ?? []).map((item) => item.forward as Forward);
+  return (found.Items ?? []).map((item) =>
+    item.supplement
+      ? { kind: 'supplement' as const, supplement: item.supplement as Supplement }
+      : { kind: 'dossier' as const, forward: item.forward as Forward },
+  );
 }
 
-export function docRefPut(documentId: string, nationalId: string): TransactItem {
+// ---------------------------------------------------------------------------------------------------------
+// Supplementation rounds answered on the portal: under their dossier's partition, on the same state index
+
+function supplementItem(s: Supplement): Record<string, unknown> {
+  return {
+    ...supplementKey(s.nationalId, s.supplementId),
+    supplement: s,
+    version: s.version,
+    gsi1pk: `FORWARDS#${s.status}`,
+    gsi1sk: `${s.receivedAt}#${s.nationalId}#${s.supplementId}`,
+  };
+}
+
+export function putNewSupplement(s: Supplement): TransactItem {
+  return {
+    Put: { TableName: portalTableName(), Item: supplementItem(s), ConditionExpression: 'attribute_not_exists(pk)' },
+  };
+}
+
+/** Replaces the round if it is still at `expectedVersion`. */
+export function putSupplementVersion(s: Supplement, expectedVersion: number): TransactItem {
   return {
     Put: {
       TableName: portalTableName(),
-      Item: { ...docRefKey(documentId), nationalId },
+      Item: supplementItem(s),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    },
+  };
+}
+
+export async function getSupplement(nationalId: string, supplementId: string): Promise<Supplement | undefined> {
+  const found = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: portalTableName(),
+      Key: supplementKey(nationalId, supplementId),
+      ConsistentRead: true,
+    }),
+  );
+  return found.Item ? (found.Item.supplement as Supplement) : undefined;
+}
+
+/** The rounds answered on the portal for one dossier, in the order of their ids. */
+export async function listSupplements(nationalId: string): Promise<Supplement[]> {
+  const items: Supplement[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: portalTableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `FORWARD#${nationalId}`, ':sk': SUPPLEMENT_SK },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []).map((item) => item.supplement as Supplement));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// File → the forwarded dossier (or supplementation round) it came with
+
+export interface DocRef {
+  nationalId: string;
+  /** Set when the file came with a supplementation round of the dossier. */
+  supplementId?: string;
+}
+
+export function docRefPut(documentId: string, nationalId: string, supplementId?: string): TransactItem {
+  return {
+    Put: {
+      TableName: portalTableName(),
+      Item: { ...docRefKey(documentId), nationalId, ...(supplementId === undefined ? {} : { supplementId }) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
 }
 
-export async function getDocRef(documentId: string): Promise<string | undefined> {
+export async function getDocRef(documentId: string): Promise<DocRef | undefined> {
   const found = await dynamoDocumentClient().send(
     new GetCommand({ TableName: portalTableName(), Key: docRefKey(documentId) }),
   );
-  return found.Item?.nationalId as string | undefined;
+  if (!found.Item) return undefined;
+  return {
+    nationalId: found.Item.nationalId as string,
+    ...(typeof found.Item.supplementId === 'string' ? { supplementId: found.Item.supplementId } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -287,6 +376,10 @@ export async function listNational<T>(
 
 export const stagingKey = (nationalId: string, fileId: string): string =>
   `forwarded/${encodeURIComponent(nationalId)}/${encodeURIComponent(fileId)}`;
+
+/** Where a supplementation round's file is staged (beside its dossier's). */
+export const supplementStagingKey = (nationalId: string, supplementId: string, fileId: string): string =>
+  `forwarded/${encodeURIComponent(nationalId)}/supplements/${encodeURIComponent(supplementId)}/${encodeURIComponent(fileId)}`;
 
 export async function stageFile(key: string, body: Uint8Array, contentType: string): Promise<void> {
   await s3Client().send(

@@ -2,10 +2,12 @@
  * The portal context's declaration: the national portal (DVCQG) as the front door. One table (forwarded
  * dossiers and their needs-attention list, the local↔national procedure mapping, the national catalog pulled
  * from the portal, read models of the local catalog, inbox/outbox), a staging bucket for files fetched from the
- * portal, the machine-to-machine intake door, the officials' needs-attention routes, the admin's mapping
- * routes, and two schedules (pull pending dossiers, pull the national catalog).
+ * portal, the machine-to-machine intake doors (forwarded dossiers, and supplementation rounds citizens answer on
+ * the portal), the officials' needs-attention routes, the admin's mapping routes, and two schedules (pull
+ * pending dossiers and supplements, pull the national catalog).
  */
 import * as z from 'zod';
+import { FORWARDED_SUPPLEMENT_EVENT_TYPES } from '#dossiers/events.ts';
 import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from '#topology/types.ts';
 import {
   catalogPullResultSchema,
@@ -21,6 +23,7 @@ import {
   nationalAgencyListSchema,
   nationalIdParamsSchema,
   rejectBodySchema,
+  supplementAnswerSchema,
   unmappedNationalSchema,
 } from './api/schemas.ts';
 import { PORTAL_EVENT_TYPES } from './events.ts';
@@ -52,6 +55,30 @@ export const routes = {
       },
     },
   },
+  receiveSupplement: {
+    id: 'receiveForwardedSupplement',
+    method: 'POST',
+    path: '/portal/dvcqg/supplements',
+    function: 'portal-intake',
+    auth: 'webhook',
+    summary: 'The national portal forwards a supplement the citizen gave on DVCQG (machine to machine)',
+    description:
+      "Authorization: Bearer <the province's intake key> (401 without it, nothing changes). The body is one " +
+      'supplementation round (an element of DanhSachHoSoBoSung, with the MaHoSo of its dossier and its files in ' +
+      'DanhSachGiayToBoSung; docs/national-portal.md). Idempotent by MaHoSo + HoSoBoSungId: the same round again ' +
+      'answers the same; a changed one is a conflict (409), kept, not applied. The files are fetched and verified ' +
+      "like a forwarded dossier's, then the dossier's supplement action is applied. What cannot be applied (no " +
+      'such dossier, not waiting for a supplement, a file unreachable or refused) is held on the needs-attention ' +
+      'list with the reason (202, error_code 0).',
+    tags,
+    schemas: {
+      body: z.unknown(),
+      responses: {
+        202: { description: 'taken in, or held for an official', schema: supplementAnswerSchema },
+        409: { description: 'a different round under the same HoSoBoSungId (kept as a conflict)' },
+      },
+    },
+  },
   listForwarded: {
     id: 'listForwardedDossiers',
     method: 'GET',
@@ -60,7 +87,9 @@ export const routes = {
     auth: 'official',
     roles: [...OFFICIALS],
     summary: 'Forwarded dossiers by state; by default the needs-attention list, with the reason of each',
-    description: "Officials see their agency's; admins see every one (also those no agency could be found for).",
+    description:
+      "Officials see their agency's; admins see every one (also those no agency could be found for). " +
+      'Supplementation rounds answered on the portal are listed too (kind supplement, with supplementId).',
     tags,
     schemas: {
       query: forwardedListQuerySchema,
@@ -74,7 +103,7 @@ export const routes = {
     function: 'portal-forwarded',
     auth: 'official',
     roles: [...OFFICIALS],
-    summary: 'One forwarded dossier (with its conflicts)',
+    summary: 'One forwarded dossier (with its conflicts and the supplementation rounds answered on the portal)',
     tags,
     schemas: {
       params: nationalIdParamsSchema,
@@ -89,6 +118,9 @@ export const routes = {
     auth: 'official',
     roles: [...OFFICIALS],
     summary: 'Take a held dossier in again (after the mapping was fixed or the portal is back)',
+    description:
+      'When the dossier was taken in and a supplementation round of it is held, that round is taken in again ' +
+      '(or only forwarded again to the dossier when its files are verified already).',
     tags,
     schemas: {
       params: nationalIdParamsSchema,
@@ -103,6 +135,7 @@ export const routes = {
     auth: 'official',
     roles: [...OFFICIALS],
     summary: 'Refuse a held dossier with a reason (sent back to the portal)',
+    description: 'When the dossier was taken in and a supplementation round of it is held, that round is refused.',
     tags,
     schemas: {
       params: nationalIdParamsSchema,
@@ -226,7 +259,11 @@ export const topology: ContextTopology = {
       accessPatterns: [
         'Forwarded dossier by the portal id: pk=FORWARD#<MaHoSo>, sk=FORWARD — the record as received, its ' +
           'fingerprint, state, hold reason, files, conflicts; version for optimistic concurrency.',
-        'File → forwarded dossier: pk=DOCREF#<documentId>, sk=DOCREF (documents events name only the document).',
+        'Supplementation round answered on the portal: pk=FORWARD#<MaHoSo>, sk=SUPPLEMENT#<HoSoBoSungId> — as a ' +
+          'forwarded dossier (record, fingerprint, state, hold, files, conflicts, version); on gsi1 with ' +
+          'gsi1sk=<receivedAt>#<MaHoSo>#<HoSoBoSungId>, so it is on the same needs-attention list.',
+        'File → forwarded dossier (and round): pk=DOCREF#<documentId>, sk=DOCREF, with supplementId for a ' +
+          "round's file (documents events name only the document).",
         'Mapping: pk=MAP#<local procedure code>, sk=MAP and its reverse pk=NATIONAL#<national code>, sk=MAP, ' +
           'written together (one national code, one local procedure).',
         'Local procedures (read model of catalog.procedure_published/retired): pk=PROCEDURE, sk=<code> — latest ' +
@@ -269,6 +306,7 @@ export const topology: ContextTopology = {
       'document.verified',
       'document.rejected',
       'dossier.submitted',
+      ...FORWARDED_SUPPLEMENT_EVENT_TYPES,
     ]),
   ],
   schedules: [
@@ -276,7 +314,9 @@ export const topology: ContextTopology = {
       name: 'portal-pull-forwarded',
       function: 'portal-pull-forwarded',
       rateMinutes: 5,
-      description: 'Fetch the dossiers the national portal holds for the province and take each in (pull delivery).',
+      description:
+        'Fetch the dossiers, then the supplements, the national portal holds for the province and take each in ' +
+        '(pull delivery).',
     },
     {
       name: 'portal-pull-national-catalog',

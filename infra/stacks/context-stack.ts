@@ -40,6 +40,8 @@ export function provinceSecretName(province: ProvinceConfig, logical: string): s
       return province.gateways.vnpay?.enabled ? province.gateways.vnpay.secretName : undefined;
     case 'momo':
       return province.gateways.momo?.enabled ? province.gateways.momo.secretName : undefined;
+    case 'paygov':
+      return province.gateways.paygov?.enabled ? province.gateways.paygov.secretName : undefined;
     case 'zalo':
       return province.notifications.zalo.enabled ? province.notifications.zalo.secretName : undefined;
     case 'national-portal':
@@ -336,7 +338,9 @@ export class ContextStack extends Stack {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(index.projects
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projects] }
+          : { projectionType: dynamodb.ProjectionType.ALL }),
       })),
     });
   }

@@ -270,6 +270,11 @@ export class EdgeStack extends Stack {
       const ipn = webhookRoutes.find((r) => r.path === `/payments/${gateway}/ipn`);
       if (ipn) ipnRestrictions.push({ gateway, path: ipn.path, ranges: settings.ipnSourceRanges });
     }
+    // The national payment platform calls two paths (bill lookup, confirmation), both from its addresses only.
+    const paygov = province.gateways.paygov;
+    if (paygov?.enabled && webhookRoutes.some((r) => r.path.startsWith('/payments/paygov/'))) {
+      ipnRestrictions.push({ gateway: 'paygov', path: '/payments/paygov/', ranges: paygov.ipnSourceRanges });
+    }
     this.apiWebAcl = new EdgeWebAcl(this, 'ApiWebAcl', {
       province,
       name: 'api-edge',

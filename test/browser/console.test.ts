@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { qrPath } from '../../packages/console/src/components/qr.ts';
 import { consoleHandler, ensureConsoleBuilt } from '../../packages/local-cloud/src/console.ts';
 import { registerDevRoute } from '../../packages/local-cloud/src/runtime.ts';
 import { seedLocalProvince } from '../../packages/local-cloud/src/seed.ts';
@@ -311,6 +312,44 @@ describe('an official works a dossier in the console', () => {
   test('takes the fee at the counter: the receipt number is shown and the dossier is paid', async () => {
     const fees = page.getByRole('form', { name: 'Thu phí, lệ phí tại quầy' });
     expect(await fees.textContent()).toContain('30.000');
+    // An applicant who would rather pay online is handed the dossier's code on the national payment platform.
+    const online = page.getByText('Mã tra cứu để nộp trực tuyến trên Cổng DVCQG', { exact: false });
+    await online.waitFor();
+    expect(await online.textContent()).toMatch(/TT[0-9A-Z]{16}/);
+    // Beside it, the platform's payment page as a link and as a QR code, to print and hand over.
+    const handout = page.getByRole('region', { name: 'Nộp phí, lệ phí trực tuyến' });
+    const qr = handout.getByRole('img', {
+      name: 'Mã QR dẫn đến trang thanh toán trực tuyến của hồ sơ trên Cổng DVCQG',
+    });
+    await qr.waitFor();
+    const official = await cloud.token({ sub: 'lead-000.00.15.H19', roles: ['leader'], agencyCode: DESK });
+    const due = await cloud.fetch(`/dossiers/${counterCode}/payments`, { token: official });
+    const { lookupCode, paymentUrl } = due.json.nationalPlatform as { lookupCode: string; paymentUrl: string };
+    expect(await online.textContent()).toContain(lookupCode);
+    const link = handout.getByRole('link', { name: paymentUrl, exact: true });
+    expect(await link.textContent()).toBe(paymentUrl);
+    expect(await link.getAttribute('href')).toBe(paymentUrl);
+    // What is drawn is the QR code of that URL (the module layout, compared with the encoder's, not decoded).
+    const expected = qrPath(paymentUrl);
+    expect(await qr.getAttribute('viewBox')).toBe(`0 0 ${expected.size} ${expected.size}`);
+    expect(await qr.locator('path').getAttribute('d')).toBe(expected.d);
+    // The print button prints the handout alone: while printing the page carries print-handout, and under the
+    // print stylesheet only the handout (with the dossier's code and the amount) is visible.
+    await page.evaluate(`window.print = () => {
+      window.printedHandout = document.body.classList.contains('print-handout');
+    }`);
+    await handout.getByRole('button', { name: 'In mã QR cho người nộp' }).click();
+    expect(await page.evaluate('window.printedHandout')).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    await qr.waitFor();
+    expect(await page.getByRole('heading', { name: `Hồ sơ ${counterCode}` }).isVisible()).toBe(false);
+    expect(await handout.locator('.print-only').textContent()).toContain(counterCode);
+    expect(await handout.locator('.print-only').textContent()).toContain('30.000');
+    await page.screenshot({ path: join(SCREENSHOTS, '17b-payment-qr-print.png'), fullPage: true });
+    await page.evaluate(`window.dispatchEvent(new Event('afterprint'))`);
+    await page.emulateMedia({ media: 'screen' });
+    expect(await page.evaluate(`document.body.classList.contains('print-handout')`)).toBe(false);
+    await expectAccessible('17a-counter-payment-qr');
     await fees.getByLabel('Hình thức nộp').selectOption('card');
     await fees.getByRole('button', { name: 'Ghi nhận đã thu' }).click();
     const status = page.getByRole('status').filter({ hasText: 'Đã thu phí; số biên lai' });
@@ -318,12 +357,12 @@ describe('an official works a dossier in the console', () => {
     const receiptNumber = ((await status.textContent()) ?? '').split(':').at(-1)?.trim() ?? '';
     expect(receiptNumber).toMatch(/^[A-Z]\d{2}-\d{4}-\d{2}-\d{6,}$/);
     await fees.waitFor({ state: 'detached' });
+    await online.waitFor({ state: 'detached' });
     const listed = page.getByRole('table', { name: 'Các khoản thanh toán của hồ sơ' });
     await listed.getByText(receiptNumber, { exact: false }).waitFor();
     expect(await listed.textContent()).toContain('Thẻ tại quầy');
     await expectAccessible('17a-counter-payment');
     await cloud.settle();
-    const official = await cloud.token({ sub: 'lead-000.00.15.H19', roles: ['leader'], agencyCode: DESK });
     const stored = await cloud.fetch(`/dossiers/${counterCode}`, { token: official });
     expect(stored.json).toMatchObject({ paymentStatus: 'paid', paidOnline: false });
   });

@@ -193,3 +193,45 @@ describe('pagination cursors', () => {
     expect(second.json.items[0].code).not.toBe(first.json.items[0].code);
   });
 });
+
+describe('found by the fuzz test (test/e2e/fuzz.test.ts)', () => {
+  test('a "__proto__" or "constructor" key anywhere in a body is a 400 naming it, and nothing is written', async () => {
+    // Both once reached DynamoDB's marshaller, which types an object by its `constructor`: a 500.
+    const before = await snapshot();
+    const body = `{"procedureCode":"${PROCEDURE}","agencyCode":"${DESK}","applicant":{"idNumber":"${OWNER}","fullName":"Tran Van Bao","__proto__":{"isAdmin":true}},"formData":{"hoTen":"An"},"documents":[],"resultDelivery":"online"}`;
+    const proto = await cloud.fetch('/dossiers', {
+      method: 'POST',
+      token: citizen,
+      headers: { 'idempotency-key': `key-${randomUUID()}`, 'content-type': 'application/json' },
+      rawBody: body,
+    });
+    expect(proto.status, proto.text).toBe(400);
+    expect(proto.json.errors).toEqual([{ path: 'body.applicant.__proto__', message: '"__proto__" is a reserved key' }]);
+    const ctor = await cloud.fetch('/portal/dvcqg/dossiers', {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev-dvcqg-intake-token' },
+      body: { MaHoSo: 'G22-FUZZ-1', constructor: { prototype: { x: 1 } } },
+    });
+    expect(ctor.status, ctor.text).toBe(400);
+    expect(ctor.json.errors).toEqual([{ path: 'body.constructor', message: '"constructor" is a reserved key' }]);
+    expect(await snapshot()).toBe(before);
+  });
+
+  test('a cursor on the agencies export (one page, never a cursor of ours) is a 400, not ignored', async () => {
+    const res = await cloud.fetch(
+      `/catalog/exports/agencies?cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`,
+      {
+        token: admin,
+      },
+    );
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.errors).toEqual([{ path: 'query.cursor', message: 'invalid cursor' }]);
+    expect((await cloud.fetch('/catalog/exports/agencies', { token: admin })).status).toBe(200);
+  });
+
+  // `constructor` is on every object's prototype (the one such name the asset pattern lets through): once a 500.
+  test.each(['constructor', 'no-such-asset.js'])('GET /docs/%s is a 404', async (asset) => {
+    const res = await cloud.fetch(`/docs/${asset}`);
+    expect(res.status, res.text).toBe(404);
+  });
+});

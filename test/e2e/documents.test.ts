@@ -21,7 +21,7 @@ const OTHER_CITIZEN = { sub: '079200000001', roles: ['citizen'] };
 const AGENCY = '000.00.15.H19';
 const OTHER_AGENCY = '000.00.06.H19';
 const OFFICER = { sub: 'officer-15', roles: ['officer'], agencyCode: AGENCY, name: 'Cán bộ 15' };
-const OTHER_OFFICER = { sub: 'officer-06', roles: ['officer'], agencyCode: OTHER_AGENCY };
+const OTHER_OFFICER = { sub: 'officer-06', roles: ['officer'], agencyCode: OTHER_AGENCY, name: 'Cán bộ 06' };
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 7)]);
@@ -336,7 +336,7 @@ describe('ownership and access', () => {
     expect((await cloud.fetch(`/documents/${documentId}/accesses`, { token: otherCitizen })).status).toBe(404);
   });
 
-  test("an official digitizes on the applicant's behalf: marked digitized, in the citizen's store", async () => {
+  test("an official's scan for an applicant: the agency's, then in the applicant's store once a dossier of the agency carries it", async () => {
     const citizenTry = await cloud.fetch('/documents', {
       token: citizen,
       body: {
@@ -355,9 +355,47 @@ describe('ownership and access', () => {
       onBehalfOf: OTHER_CITIZEN.sub,
     });
     expect(completed.status).toBe('clean');
-    const store = await cloud.fetch('/me/documents', { token: otherCitizen });
-    const entry = store.json.items.find((d: { documentId: string }) => d.documentId === documentId);
-    expect(entry).toMatchObject({ digitized: true, ownerIdNumber: OTHER_CITIZEN.sub, ownerAgencyCode: AGENCY });
+    const inStore = async () =>
+      (await cloud.fetch('/me/documents', { token: otherCitizen })).json.items.find(
+        (d: { documentId: string }) => d.documentId === documentId,
+      );
+    // Not in the applicant's store yet, nor theirs to read; the desk's agency has it.
+    expect(await inStore()).toBeUndefined();
+    expect((await cloud.fetch(`/documents/${documentId}`, { token: otherCitizen })).status).toBe(404);
+    expect((await download(officer, documentId)).bytes!.equals(PNG)).toBe(true);
+
+    const carried = [{ requirementCode: 'GIAY_TO_TUY_THAN', documentId, digitized: true, reused: false }];
+    const applicant = {
+      idNumber: OTHER_CITIZEN.sub,
+      fullName: 'Trần Thị B',
+      type: 'citizen' as const,
+      language: 'vi' as const,
+    };
+    const stamp = String(Date.now()).slice(-4);
+    // A dossier of another agency does not carry it into the store.
+    await publishDossierEvent(
+      'dossier.submitted',
+      snapshot(`H19.06-250602-${stamp}`, {
+        agencyCode: OTHER_AGENCY,
+        currentAgencyCode: OTHER_AGENCY,
+        applicant,
+        documents: carried,
+      }),
+      OTHER_OFFICER,
+    );
+    expect(await inStore()).toBeUndefined();
+    expect((await cloud.fetch(`/documents/${documentId}`, { token: otherOfficer })).status).toBe(404);
+    // The dossier its desk took in for the applicant does.
+    await publishDossierEvent(
+      'dossier.submitted',
+      snapshot(`H19.15-250602-${stamp}`, { channel: 'in_person', applicant, documents: carried }),
+    );
+    expect(await inStore()).toMatchObject({
+      digitized: true,
+      ownerIdNumber: OTHER_CITIZEN.sub,
+      onBehalfOf: OTHER_CITIZEN.sub,
+      ownerAgencyCode: AGENCY,
+    });
     expect((await download(otherCitizen, documentId)).bytes!.equals(PNG)).toBe(true);
     expect((await download(officer, documentId)).bytes!.equals(PNG)).toBe(true);
     expect((await download(citizen, documentId)).status).toBe(404);

@@ -316,7 +316,8 @@ describe('a dossier event', () => {
     expect(log.status).toBe(200);
     expect(log.json.items).toHaveLength(expected);
     for (const item of log.json.items) expect(item).toMatchObject({ status: 'delivered', attempts: 1 });
-    expect((await cloud.fetch(`/dossiers/${code}/notifications`, { token: otherOfficer })).status).toBe(403);
+    // Another agency's official is told there is none, as for an unknown dossier; a citizen is no official.
+    expect((await cloud.fetch(`/dossiers/${code}/notifications`, { token: otherOfficer })).status).toBe(404);
     expect((await cloud.fetch(`/dossiers/${code}/notifications`, { token: citizen })).status).toBe(403);
   });
 

@@ -1,15 +1,15 @@
 /**
  * The national portal as the front door, walked end to end on the local cloud: a citizen submits on the stand-in
  * DVCQG (two files); the dossier appears in the agency's queue; an official receives it, starts processing, asks
- * for a supplement (the citizen supplements), asks for payment (paid at the gateway's checkout), resolves it
+ * for a supplement (the citizen supplements), asks for payment (paid on the stand-in's national payment platform
+ * by the lookup code the province sent in the dossier record), resolves it
  * during a portal outage, and returns it. The stand-in holds every dossier record and progress step, in order,
  * under the portal's own dossier id, with the national status codes and `yyyyMMddHHmmss` GMT+7 dates of the
  * dossier's own history; the outage loses nothing and the sync catches up.
  *
- * Deviation (see the report / docs/national-portal.md): the fee is paid through the sandbox gateway (VNPay
- * protocol), not yet through the national payment platform; the supplement is given through motcua's API.
+ * Here the supplement is given through motcua's API (the owner's route); a supplement given on the stand-in portal
+ * and forwarded to the province is test/e2e/portal-supplement.test.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedLocalProvince } from '../../packages/local-cloud/src/seed.ts';
 import { startTestCloud, type TestCloud } from '../support/cloud.ts';
@@ -171,20 +171,16 @@ describe('a dossier from DVCQG, walked to its return', () => {
     await act({ type: 'request-payment' });
     await synced();
 
-    const payment = await cloud.fetch('/payments', {
+    // The portal learnt the dossier's lookup code from the records; the citizen pays by it on the platform.
+    const lookupCode = (await onPortal()).records.at(-1)!.record.MaTraCuuTT!;
+    expect(lookupCode).toMatch(/^TT[0-9A-Z]{16}$/);
+    const paid = await cloud.fetch('/dev/national-portal/payments/pay', {
       method: 'POST',
-      token: citizen,
-      body: { dossierCode: code, gateway: 'sandbox' },
-      headers: { 'idempotency-key': `walk-${randomUUID()}` },
+      body: { MaTraCuuTT: lookupCode, choice: 'pay', KenhThanhToan: 'VNPAY' },
     });
-    expect(payment.status, payment.text).toBe(201);
-    const checkout = payment.json.redirectUrl.slice(cloud.url.length);
-    const paid = await cloud.fetch(checkout, {
-      method: 'POST',
-      rawBody: 'choice=pay',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(paid.status, paid.text).toBe(302);
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.json.bill.data).toMatchObject({ MaHoSo: nationalId, TongTien: String(FEE) });
+    expect(paid.json.confirmation.answer.error_code).toBe('0');
     const afterPayment = await waitFor(
       () => cloud.fetch(`/dossiers/${code}`, { token: officer }),
       (res) => res.json?.paymentStatus === 'paid' && res.json.status === 'processing',
@@ -249,7 +245,7 @@ describe('a dossier from DVCQG, walked to its return', () => {
     for (let i = 0; i < portal.records.length; i++)
       expect(portal.records[i]!.seq).toBeLessThan(portal.progress[i]!.seq);
     const last = portal.records.at(-1)!.record as unknown as Record<string, unknown>;
-    expect(last).toMatchObject({ KenhThucHien: '2', MaTTHC: PROCEDURE, DuocThanhToanTrucTuyen: '2' });
+    expect(last).toMatchObject({ KenhThucHien: '2', MaTTHC: PROCEDURE, DuocThanhToanTrucTuyen: '1' });
     expect(last.TaiLieuNop).toHaveLength(2);
     expect(last.DanhSachHoSoBoSung).toEqual([
       expect.objectContaining({ NoiDungBoSung: 'Ảnh chưa rõ', TrangThaiBoSung: '1' }),

@@ -530,7 +530,7 @@ describe('who may see what', () => {
     });
   });
 
-  test('a leader sees any agency, and an agency with every agency below it', async () => {
+  test('a leader sees the agencies below theirs, and an agency with every agency below it; not another branch', async () => {
     const b = await cloud.fetch(`/reports/dossiers?${MARCH}&agencyCode=${B}`, { token: leader });
     expect(b.status).toBe(200);
     expect(b.json.rows.map((row: { key: string }) => row.key)).toEqual([B]);
@@ -541,6 +541,9 @@ describe('who may see what', () => {
     expect(tree.json.scope.agencyCodes).toEqual(expect.arrayContaining([PARENT, A, B]));
     expect(tree.json.rows.map((row: { key: string }) => row.key)).toEqual([A, B]);
     expect(tree.json.total.received).toBe(8);
+    // The provincial police is not below the People's Committee in the catalog.
+    const police = await cloud.fetch(`/reports/dossiers?${MARCH}&agencyCode=000.00.11.H19`, { token: leader });
+    expect(police.status).toBe(403);
   });
 
   test('citizens are refused, anonymous callers must authenticate, bad periods are 400', async () => {
@@ -554,11 +557,11 @@ describe('who may see what', () => {
     expect(bad.json.errors).toEqual([{ path: 'query.to', message: 'must not be before from' }]);
   });
 
-  test('sync state: officials of the agency and admins; failures list for admins only', async () => {
+  test('sync state: officials of the agency and admins (another agency: 404, as unknown); failures for admins only', async () => {
     const status = await cloud.fetch('/sync/status?code=E1', { token: officerA });
     expect(status.status, status.text).toBe(200);
     expect(status.json).toMatchObject({ dossierCode: 'E1', status: 'synced', lastSyncedSequence: 7, attempts: 0 });
-    expect((await cloud.fetch('/sync/status?code=E4', { token: officerA })).status).toBe(403);
+    expect((await cloud.fetch('/sync/status?code=E4', { token: officerA })).status).toBe(404);
     expect((await cloud.fetch('/sync/status?code=E4', { token: admin })).json.status).toBe('synced');
     expect((await cloud.fetch('/sync/failures', { token: officerA })).status).toBe(403);
     const failures = await cloud.fetch('/sync/failures', { token: admin });

@@ -98,6 +98,20 @@ describe.each(PROVINCES)('province %s', (provinceId) => {
           ]),
           ...(table.outbox ? { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } } : {}),
         });
+        // Each index holds what its declaration says it projects (the local runtime provisions the same).
+        for (const index of table.indexes) {
+          template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+            TableName: `motcua-${provinceId}-${table.name}`,
+            GlobalSecondaryIndexes: Match.arrayWith([
+              Match.objectLike({
+                IndexName: index.name,
+                Projection: index.projects
+                  ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projects] }
+                  : { ProjectionType: 'ALL' },
+              }),
+            ]),
+          });
+        }
       }
       const functions = template.findResources('AWS::Lambda::Function');
       for (const fn of Object.values(functions)) {
@@ -329,7 +343,7 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
   });
 
   test('per-province correctness: gateways and secrets from the config; no source maps shipped', () => {
-    const enabled = (['vnpay', 'momo'] as const).filter((g) => province.gateways[g]?.enabled);
+    const enabled = (['vnpay', 'momo', 'paygov'] as const).filter((g) => province.gateways[g]?.enabled);
     const payments = built.contexts.find((c) => c.functions.has('payments-reconcile'))!;
     const fns = Object.values(Template.fromStack(payments).findResources('AWS::Lambda::Function'));
     const policies = JSON.stringify(Template.fromStack(payments).findResources('AWS::IAM::Policy'));
@@ -337,8 +351,17 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
       const vars = fn.Properties.Environment.Variables;
       expect(vars.PAYMENT_GATEWAYS).toBe(enabled.join(','));
       if (!enabled.includes('momo')) expect(vars.MOMO_SECRET_NAME).toBeUndefined();
+      if (enabled.includes('paygov')) {
+        // The platform is told which treasury account to collect into, and the function may read its key.
+        expect(JSON.parse(vars.PAYGOV_BENEFICIARY)).toEqual(province.gateways.paygov!.beneficiary);
+        if (vars.PAYGOV_SECRET_NAME) expect(vars.PAYGOV_SECRET_NAME).toBe(province.gateways.paygov!.secretName);
+      } else {
+        expect(vars.PAYGOV_SECRET_NAME).toBeUndefined();
+        expect(vars.PAYGOV_BENEFICIARY).toBeUndefined();
+      }
     }
     if (!enabled.includes('momo')) expect(policies).not.toContain('/momo');
+    if (!enabled.includes('paygov')) expect(policies).not.toContain('/paygov');
     for (const fn of resourcesOf(provinceId, 'AWS::Lambda::Function'))
       expect(fn.props.Environment?.Variables?.NODE_OPTIONS ?? '', fn.id).not.toContain('source-maps');
   });

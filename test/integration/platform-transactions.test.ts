@@ -6,7 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { resetAwsClients } from '#platform/aws.ts';
-import { conditionFailed, failedItems, lostRace, type TransactItem, transactWrite } from '#platform/dynamo.ts';
+import {
+  conditionFailed,
+  contendedItems,
+  contendedOnlyOn,
+  failedItems,
+  lostRace,
+  type TransactItem,
+  transactWrite,
+} from '#platform/dynamo.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../packages/local-cloud/src/emulators.ts';
 
 const table = `tx${randomBytes(4).toString('hex')}`;
@@ -79,5 +87,23 @@ describe('a transaction cancelled by a condition', () => {
     expect(failedItems(other)).toBeUndefined();
     expect(conditionFailed(other)).toBe(false);
     expect(lostRace(other)).toBe(false);
+    expect(contendedItems(other)).toEqual([]);
+    expect(contendedOnlyOn(other)).toBe(false);
+  });
+
+  test('tells a transaction contended only on one item (a counter taken first) from one contended elsewhere', async () => {
+    await transactWrite([putNew('counter#3'), putNew('payment#3')]);
+    const counter = putNew('counter#3');
+    const fresh = putNew('effect#3');
+    const onlyCounter = await cancellation([fresh, counter]);
+    expect(contendedItems(onlyCounter)).toEqual([counter]);
+    expect(contendedOnlyOn(onlyCounter, counter)).toBe(true);
+    expect(contendedOnlyOn(onlyCounter, fresh)).toBe(false);
+
+    const payment = putNew('payment#3');
+    const both = await cancellation([payment, putNew('effect#3b'), counter]);
+    expect(contendedItems(both)).toEqual([payment, counter]);
+    expect(contendedOnlyOn(both, counter)).toBe(false);
+    expect(contendedOnlyOn(both, counter, payment)).toBe(true);
   });
 });

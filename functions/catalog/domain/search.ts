@@ -2,22 +2,14 @@
  * Accent- and case-insensitive procedure search. People type Vietnamese without diacritics ("chung thuc"), so
  * both the stored text and the query are folded to plain lower-case ASCII letters before matching.
  */
+import { stripVietnameseMarks } from '#platform/text.ts';
 import type { Procedure } from './schemas.ts';
 
-// Combining marks left after canonical decomposition: Vietnamese tones (◌̀ ◌́ ◌̉ ◌̃ ◌̣) and vowel marks
-// (ă â ê ô ơ ư). đ/Đ are letters of their own, not a d with a mark, so they need mapping by hand.
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const WHITESPACE = /\s+/g;
 
 /** Lower-cases, strips Vietnamese diacritics (đ → d), collapses whitespace and trims. */
 export function normalizeForSearch(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(WHITESPACE, ' ')
-    .trim();
+  return stripVietnameseMarks(text).toLowerCase().replace(WHITESPACE, ' ').trim();
 }
 
 /** The procedure fields searched by `matchesQuery`. */

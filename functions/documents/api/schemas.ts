@@ -51,7 +51,10 @@ export const createDocumentBodySchema = z.strictObject({
     .string()
     .regex(ID_NUMBER, 'must be a 12-digit personal identification number')
     .optional()
-    .describe("Officials digitizing: the applicant's ID number; the document goes to their store."),
+    .describe(
+      "Officials digitizing: the applicant's ID number. With `dossierCode` of the applicant's dossier the official's " +
+        'agency is on, the scan goes into their store at once; without it, when a dossier of that agency carries it.',
+    ),
 });
 export type CreateDocumentBody = z.output<typeof createDocumentBodySchema>;
 
@@ -117,7 +120,11 @@ export const documentViewSchema = z.object({
   requirementCode: z.string().optional(),
   procedureCode: z.string().optional(),
   dossierCode: z.string().optional(),
-  ownerIdNumber: z.string().optional(),
+  ownerIdNumber: z.string().optional().describe('The citizen whose store it is in.'),
+  onBehalfOf: z
+    .string()
+    .optional()
+    .describe('An official’s scan: the applicant it was digitized for (in their store once a dossier carries it).'),
   ownerAgencyCode: z.string().optional(),
   createdAt: z.string(),
   verifiedAt: z.string().optional(),

@@ -47,12 +47,16 @@ export function canComplete(who: Caller, doc: Pick<DocumentRecord, 'uploadedBy'>
   return doc.uploadedBy.sub === who.sub && doc.uploadedBy.kind === who.issuer;
 }
 
-/** Who is uploading, and for whom: the ownership a new document gets. */
+/**
+ * Who is uploading, and for whom: the ownership a new document gets. An official's scan for an applicant
+ * (`onBehalfOf`) belongs to the official's agency and names the applicant; it reaches the applicant's store only
+ * for a dossier of that agency (`mayDigitizeFor`, or `placeInStore` when such a dossier carries it).
+ */
 export function ownershipOfUpload(
   who: Caller,
   request: { digitized?: boolean; onBehalfOf?: string },
 ):
-  | { ok: true; ownerIdNumber?: string; ownerAgencyCode?: string; digitized: boolean }
+  | { ok: true; ownerIdNumber?: string; ownerAgencyCode?: string; onBehalfOf?: string; digitized: boolean }
   | { ok: false; reason: 'not-allowed' | 'on-behalf-needs-digitized' | 'citizen-cannot-digitize' } {
   if (isCitizen(who)) {
     if (request.digitized || request.onBehalfOf !== undefined) return { ok: false, reason: 'citizen-cannot-digitize' };
@@ -64,20 +68,34 @@ export function ownershipOfUpload(
   return {
     ok: true,
     ownerAgencyCode: agency,
-    ...(request.onBehalfOf !== undefined ? { ownerIdNumber: request.onBehalfOf } : {}),
+    ...(request.onBehalfOf !== undefined ? { onBehalfOf: request.onBehalfOf } : {}),
     digitized: request.digitized === true,
   };
 }
 
-/** The agencies a dossier event makes handlers of its documents. */
+/**
+ * Whether an official may put a scan into an applicant's store for a dossier, as its dossiers view tells it:
+ * the dossier is the applicant's and the official's agency is on it (competent, holding, or the receiving desk).
+ */
+export function mayDigitizeFor(
+  who: Caller,
+  applicantIdNumber: string,
+  dossier: { applicantIdNumber: string; agencies: readonly string[] },
+): boolean {
+  const agency = officialAgency(who);
+  return agency !== undefined && dossier.applicantIdNumber === applicantIdNumber && dossier.agencies.includes(agency);
+}
+
+/** The agencies a dossier event makes handlers of its documents (the receiving desk too). */
 export function handlingAgencies(dossier: {
   agencyCode: string;
   currentAgencyCode: string;
+  receivingAgencyCode?: string;
   toAgencyCode?: string;
 }): string[] {
-  return [...new Set([dossier.agencyCode, dossier.currentAgencyCode, dossier.toAgencyCode])].filter(
-    (code): code is string => typeof code === 'string' && code !== '',
-  );
+  return [
+    ...new Set([dossier.agencyCode, dossier.currentAgencyCode, dossier.receivingAgencyCode, dossier.toAgencyCode]),
+  ].filter((code): code is string => typeof code === 'string' && code !== '');
 }
 
 /**
@@ -86,9 +104,11 @@ export function handlingAgencies(dossier: {
  * ignored — a dossier is no way to reach someone else's file.
  */
 export function mayBeCarriedBy(
-  doc: Pick<DocumentRecord, 'ownerIdNumber' | 'ownerAgencyCode'>,
+  doc: Pick<DocumentRecord, 'ownerIdNumber' | 'ownerAgencyCode' | 'onBehalfOf'>,
   dossier: { applicantIdNumber: string; agencies: readonly string[] },
 ): boolean {
   if (doc.ownerIdNumber !== undefined) return doc.ownerIdNumber === dossier.applicantIdNumber;
+  // A scan for an applicant not in their store yet: only a dossier of that applicant carries it.
+  if (doc.onBehalfOf !== undefined && doc.onBehalfOf !== dossier.applicantIdNumber) return false;
   return doc.ownerAgencyCode !== undefined && dossier.agencies.includes(doc.ownerAgencyCode);
 }

@@ -61,8 +61,13 @@ export interface DocumentRecord {
   sha256?: string;
   /** ETag of the exact object that was verified (a later overwrite of the quarantined key is not it). */
   etag?: string;
-  /** The citizen it belongs to (uploader, or the applicant an official digitized it for). */
+  /**
+   * The citizen it belongs to: the uploader, or the applicant an official digitized it for once it is in their
+   * store (at once for a dossier of the official's agency named on upload, else when such a dossier carries it).
+   */
   ownerIdNumber?: string;
+  /** The applicant an official digitized it for (`onBehalfOf`), whether or not it has reached their store yet. */
+  onBehalfOf?: string;
   /** The agency it belongs to, when an official uploaded it. */
   ownerAgencyCode?: string;
   uploadedBy: Uploader;
@@ -228,4 +233,19 @@ export function onScanned(doc: DocumentRecord, verdict: ScanVerdict, objectEtag:
   if (doc.scanStatus !== 'pending' || doc.etag !== objectEtag) return undefined;
   if (verdict === 'clean') return promote(doc, { scanStatus: 'clean' });
   return reject(doc, verdict === 'infected' ? 'malware' : 'malware-scan-failed', { scanStatus: verdict });
+}
+
+/**
+ * A scan an official digitized for an applicant goes into the applicant's store (and is theirs from then on) once
+ * a dossier of the official's agency for that applicant carries it. Announced again as verified, so that readers
+ * of the store learn the new owner. Undefined when it is not such a scan or is placed already.
+ */
+export function placeInStore(doc: DocumentRecord, applicantIdNumber: string): Transition | undefined {
+  if (doc.ownerIdNumber !== undefined || doc.onBehalfOf !== applicantIdNumber) return undefined;
+  return {
+    next: bump(doc, { ownerIdNumber: applicantIdNumber }),
+    copyToClean: false,
+    deleteQuarantined: false,
+    ...(isUsable(doc) ? { event: 'document.verified' as const } : {}),
+  };
 }

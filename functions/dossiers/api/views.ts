@@ -5,6 +5,7 @@
  * is exactly what the reports count for the dossier.
  */
 import { type OfficeHours, timelinessAt, type WorkingCalendar } from '#calendar/index.ts';
+import type { DossierListing } from '../domain/listing.ts';
 import type { ActorRole, Dossier } from '../domain/model.ts';
 import { allowedActions } from '../domain/transitions.ts';
 import type { Timeliness } from '../events.ts';
@@ -13,7 +14,7 @@ import type { DossierSummary, DossierView, PublicStatus } from './schemas.ts';
 
 /** Timeliness as of `asOf` by the national rule: final once processing ended, else open as of `asOf`. */
 export function currentTimeliness(
-  d: Dossier,
+  d: Dossier | DossierListing,
   asOf: Date,
   calendar: WorkingCalendar,
   hours?: OfficeHours,
@@ -46,7 +47,8 @@ export function dossierView(
   };
 }
 
-export function dossierSummary(d: Dossier, asOf: Date, calendar: WorkingCalendar): DossierSummary {
+/** A list's line: from the listing the list indexes hold (or from the whole dossier, which has every field). */
+export function dossierSummary(d: DossierListing, asOf: Date, calendar: WorkingCalendar): DossierSummary {
   const summary: DossierSummary = {
     code: d.code,
     procedureCode: d.procedureCode,

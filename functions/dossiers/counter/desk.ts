@@ -4,11 +4,12 @@
  * for what waits at the desk; nothing scans.
  */
 import { DAY_MS, startOfLocalDay, toLocalDate, toLocalIso } from '#calendar/index.ts';
+import { mayOversee } from '#platform/agency-scope.ts';
 import { csvDocument } from '#platform/csv.ts';
 import { ForbiddenError, ValidationError } from '#platform/errors.ts';
-import { type Identity, isOfficialOf } from '#platform/identity.ts';
+import type { Identity } from '#platform/identity.ts';
 import { dossierSummary } from '../api/views.ts';
-import type { Dossier } from '../domain/model.ts';
+import type { DossierListing } from '../domain/listing.ts';
 import { agencyFor, workingCalendar } from '../read-models.ts';
 import { vnDateTime } from '../slips/forms.ts';
 import { placeName } from '../slips/issue.ts';
@@ -20,17 +21,17 @@ export const MAX_BOOK_ROWS = 2000;
 const MAX_BOOK_DAYS = 92;
 const PAGE = 100;
 
-function requireDeskOfficial(identity: Identity, desk: string): void {
-  if (!isOfficialOf(identity, desk)) {
+async function requireDeskOfficial(identity: Identity, desk: string): Promise<void> {
+  if (!(await mayOversee(identity, [desk]))) {
     throw new ForbiddenError({
-      vi: 'Chỉ cán bộ của cơ quan này được xem sổ của Bộ phận Một cửa.',
-      en: "Only the agency's own officials may see its desk.",
+      vi: 'Chỉ cán bộ của cơ quan này, lãnh đạo của cơ quan hoặc của cơ quan cấp trên được xem sổ của Bộ phận Một cửa.',
+      en: "Only the agency's own officials and the leaders of it or of an agency above it may see its desk.",
     });
   }
 }
 
-async function deskIntake(desk: string, from: Date, to: Date): Promise<store.StoredDossier[]> {
-  const items: store.StoredDossier[] = [];
+async function deskIntake(desk: string, from: Date, to: Date): Promise<DossierListing[]> {
+  const items: DossierListing[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.queryDeskDossiers(desk, { from, to }, PAGE, cursor);
@@ -45,17 +46,8 @@ async function deskIntake(desk: string, from: Date, to: Date): Promise<store.Sto
   return items;
 }
 
-/** Who took the dossier in: the official who registered it at the counter, else the one who received it. */
-function intakeOfficial(d: Dossier): { sub: string; name?: string } | undefined {
-  const entry =
-    d.channel === 'online'
-      ? d.history.find((e) => e.action === 'receive')
-      : (d.history.find((e) => e.action === 'submit') ?? d.history.find((e) => e.action === 'receive'));
-  return entry ? { sub: entry.by.sub, ...(entry.by.name ? { name: entry.by.name } : {}) } : undefined;
-}
-
 export async function deskDay(identity: Identity, desk: string, date: string | undefined, at: Date) {
-  requireDeskOfficial(identity, desk);
+  await requireDeskOfficial(identity, desk);
   const day = date ?? toLocalDate(at);
   const from = startOfLocalDay(day);
   const to = new Date(from.getTime() + DAY_MS);
@@ -66,17 +58,14 @@ export async function deskDay(identity: Identity, desk: string, date: string | u
     workingCalendar(),
   ]);
   const counts = new Map<string, { sub: string; name?: string; received: number }>();
-  for (const { dossier } of intake) {
-    const who = intakeOfficial(dossier);
+  for (const listing of intake) {
+    const who = listing.intakeOfficial;
     if (!who) continue;
     const row = counts.get(who.sub) ?? { ...who, received: 0 };
     row.received += 1;
     counts.set(who.sub, row);
   }
-  const summary = (s: store.StoredDossier) => ({
-    ...dossierSummary(s.dossier, at, calendar),
-    channel: s.dossier.channel,
-  });
+  const summary = (listing: DossierListing) => ({ ...dossierSummary(listing, at, calendar), channel: listing.channel });
   return {
     agencyCode: desk,
     date: day,
@@ -105,7 +94,7 @@ const BOOK_COLUMNS = [
 
 const CHANNEL_VI = { in_person: 'Trực tiếp', online: 'Trực tuyến', post: 'Bưu chính' } as const;
 
-function bookRow(d: Dossier, index: number, nameOf: (code: string) => string): string[] {
+function bookRow(d: DossierListing, index: number, nameOf: (code: string) => string): string[] {
   const when = (iso: string | undefined) => (iso ? toLocalIso(new Date(iso)).slice(0, 16).replace('T', ' ') : '');
   return [
     String(index + 1),
@@ -118,7 +107,7 @@ function bookRow(d: Dossier, index: number, nameOf: (code: string) => string): s
     when(d.appointmentAt),
     when(d.endedAt),
     when(d.returnedAt),
-    d.returned?.collectedBy?.name ?? (d.returned?.shipment ? `Bưu gửi ${d.returned.shipment.trackingNumber}` : ''),
+    d.returnedTo?.collectorName ?? (d.returnedTo?.trackingNumber ? `Bưu gửi ${d.returnedTo.trackingNumber}` : ''),
     d.status,
   ];
 }
@@ -129,7 +118,7 @@ export async function trackingBook(
   query: { from: string; to: string; format?: 'csv' | 'pdf' },
   at: Date,
 ): Promise<{ contentType: string; body: string; base64: boolean; fileName: string }> {
-  requireDeskOfficial(identity, desk);
+  await requireDeskOfficial(identity, desk);
   const from = startOfLocalDay(query.from);
   const to = new Date(startOfLocalDay(query.to).getTime() + DAY_MS);
   const days = (to.getTime() - from.getTime()) / DAY_MS;
@@ -137,11 +126,11 @@ export async function trackingBook(
     throw new ValidationError([{ path: 'query.to', message: `from ≤ to, at most ${MAX_BOOK_DAYS} days` }]);
   }
   const intake = await deskIntake(desk, from, to);
-  const codes = new Set([desk, ...intake.map((s) => s.dossier.agencyCode)]);
+  const codes = new Set([desk, ...intake.map((listing) => listing.agencyCode)]);
   const names = new Map<string, string>();
   await Promise.all([...codes].map(async (code) => names.set(code, (await agencyFor(code))?.name.vi ?? code)));
   const nameOf = (code: string) => names.get(code) ?? code;
-  const rows = intake.map((s, i) => bookRow(s.dossier, i, nameOf));
+  const rows = intake.map((listing, i) => bookRow(listing, i, nameOf));
   const fileName = `so-theo-doi-${desk}-${query.from}-${query.to}`;
   if ((query.format ?? 'csv') === 'csv') {
     return {

@@ -7,8 +7,9 @@
  *   a procedure of another agency — boundary-free — and the result comes back to it);
  * - optionally `receive: true`: received at once, so that the appointment date is fixed while the applicant waits.
  *   Both events (submitted, then received) are written with the dossier in one transaction.
- * The documents are the scans the official uploaded with `POST /documents` (`onBehalfOf`, `digitized: true`): they
- * are the applicant's verified documents, as for an online submission.
+ * The documents are the scans the official uploaded with `POST /documents` (`onBehalfOf`, `digitized: true`): the
+ * desk's scans for the applicant, which this dossier carries into the applicant's store (the documents context puts
+ * them there on dossier.submitted), or the applicant's own verified documents, as for an online submission.
  */
 import { toLocalDate } from '#calendar/index.ts';
 import { failedItems, transactWrite } from '#platform/dynamo.ts';
@@ -80,7 +81,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
     { tableName, scope: `dossiers.intake.${identity.sub}`, key: input.idempotencyKey, body, at },
     async (recordPut) => {
       const [prepared, deskAgency, calendar] = await Promise.all([
-        prepareSubmission(body, language, at, { atCounter: true }),
+        prepareSubmission(body, language, at, { atCounter: true, receivingDesk: desk }),
         agencyFor(desk),
         workingCalendar(),
       ]);

@@ -5,6 +5,7 @@
  */
 
 import { toLocalIso } from '#calendar/time.ts';
+import { stripVietnameseMarks } from '#platform/text.ts';
 
 export type Language = 'vi' | 'en';
 
@@ -50,16 +51,11 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Strips Vietnamese (and other Latin) diacritics: `Hồ sơ được trả` → `Ho so duoc tra`. `đ`/`Đ` are letters of
- * their own in Unicode, not a `d` with a combining mark, so they are mapped explicitly.
+ * Strips Vietnamese (and other Latin) diacritics: `Hồ sơ được trả` → `Ho so duoc tra` (`stripVietnameseMarks`),
+ * recomposing whatever else the text holds.
  */
 export function unaccent(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFC');
+  return stripVietnameseMarks(text).normalize('NFC');
 }
 
 // GSM 03.38 basic character set; the extension table (`{ } [ ] ~ \ | ^ €`) costs two septets, so it is left

@@ -1,10 +1,12 @@
 /**
- * GET /dossiers/{code}/notifications — the dossier's delivery log, for officials of the agency that received
- * it or holds it now (from this context's read model of the dossier), and admins.
+ * GET /dossiers/{code}/notifications — the dossier's delivery log, for officials in scope of the agency that
+ * received it or holds it now (from this context's read model of the dossier; #platform/agency-scope.ts), and
+ * admins; anyone else is told there is none, as for an unknown dossier.
  */
-import { ForbiddenError, NotFoundError } from '#platform/errors.ts';
+import { mayOversee } from '#platform/agency-scope.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import { httpHandler } from '#platform/http.ts';
-import { isOfficialOf, requireRole } from '#platform/identity.ts';
+import { requireRole } from '#platform/identity.ts';
 import type { DeliveryLogEntry } from '../api/schemas.ts';
 import { type DeliveryRecord, deliveryLog, getDossier } from '../store.ts';
 import { routes } from '../topology.ts';
@@ -42,16 +44,11 @@ function entry({ facts, state }: DeliveryRecord): DeliveryLogEntry {
 export const handler = httpHandler(routes.dossierLog, async (req) => {
   const who = requireRole(req.identity, 'officer', 'leader', 'admin');
   const dossier = await getDossier(req.params.code);
-  if (dossier === undefined) {
+  // A dossier of another agency is answered as an unknown one: its existence is not confirmed.
+  if (dossier === undefined || !(await mayOversee(who, [dossier.agencyCode, dossier.currentAgencyCode]))) {
     throw new NotFoundError({
       vi: `Không có thông báo nào về hồ sơ ${req.params.code}.`,
       en: `No notifications about dossier ${req.params.code}.`,
-    });
-  }
-  if (!isOfficialOf(who, dossier.agencyCode) && !isOfficialOf(who, dossier.currentAgencyCode)) {
-    throw new ForbiddenError({
-      vi: 'Chỉ cán bộ của cơ quan tiếp nhận hoặc đang giải quyết hồ sơ được xem nhật ký thông báo.',
-      en: 'Only officials of the agency that received or holds the dossier may see its notifications.',
     });
   }
   const records = await deliveryLog(dossier.code);

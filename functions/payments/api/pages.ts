@@ -116,6 +116,13 @@ const COUNTER_METHOD_LABEL = {
   card: ['Thẻ tại quầy', 'Card at the counter'],
 } as const;
 
+/** The online gateways as the receipt names them (the others by their own name). */
+const GATEWAY_LABEL: Partial<Record<string, string>> = {
+  paygov: 'Nền tảng thanh toán trên Cổng DVCQG / National payment platform',
+  vnpay: 'VNPay',
+  momo: 'MoMo',
+};
+
 /** The electronic receipt as a printable page. */
 export function receiptPage(receipt: ReceiptView, provinceCode: string): HttpResult {
   const lines = receipt.feeLines
@@ -137,7 +144,9 @@ ${
     : row(
         'Cổng thanh toán',
         'Gateway',
-        escapeHtml(`${receipt.gateway} — ${receipt.gatewayTransactionNo ?? receipt.txnRef}`),
+        escapeHtml(
+          `${GATEWAY_LABEL[receipt.gateway] ?? receipt.gateway} — ${receipt.gatewayTransactionNo ?? receipt.txnRef}`,
+        ),
       )
 }
 </table>

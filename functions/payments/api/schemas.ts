@@ -7,9 +7,9 @@ import * as z from 'zod';
 
 const wholeVnd = z.number().int().nonnegative();
 const isoInstant = z.string().describe('ISO 8601 with offset');
-const gatewayName = z.enum(['vnpay', 'momo', 'sandbox']);
+const gatewayName = z.enum(['vnpay', 'momo', 'sandbox', 'paygov']);
 /** Where a payment was taken: an online gateway, or `counter` (at the desk, recorded by an official). */
-const paymentGateway = z.enum(['vnpay', 'momo', 'sandbox', 'counter']);
+const paymentGateway = z.enum(['vnpay', 'momo', 'sandbox', 'paygov', 'counter']);
 const counterMethod = z.enum(['cash', 'card']).describe('at the desk: cash, or a card on the desk’s terminal');
 const recordedBySchema = z
   .object({ sub: z.string(), name: z.string().optional(), agencyCode: z.string() })
@@ -278,6 +278,13 @@ export type CounterPaymentBody = z.infer<typeof counterPaymentBodySchema>;
 export const dossierPaymentsSchema = z.object({
   dossierCode: z.string(),
   items: z.array(paymentViewSchema).describe('every payment of the dossier, online and at the desk, newest first'),
+  nationalPlatform: z
+    .object({
+      lookupCode: z.string().describe('MaTraCuuTT: the code the applicant pays by on the national payment platform'),
+      paymentUrl: z.string().describe("the platform's page for that code"),
+    })
+    .optional()
+    .describe('while fees are due and the province offers the national payment platform: what to hand the applicant'),
 });
 export type DossierPayments = z.infer<typeof dossierPaymentsSchema>;
 

@@ -17,7 +17,7 @@ export type HttpClient = (
 ) => Promise<{ status: number; body: string }>;
 
 /** The wire protocol a plugin speaks; the sandbox speaks VNPay's. */
-export type GatewayProtocol = 'vnpay' | 'momo';
+export type GatewayProtocol = 'vnpay' | 'momo' | 'paygov';
 
 export interface CreatePaymentRequest {
   /** Our merchant reference (vnp_TxnRef / MoMo orderId), see `newTxnRef`. */
@@ -39,6 +39,8 @@ export interface CreatePaymentRequest {
   ipnUrl?: string;
   /** MoMo only: sent base64-encoded as extraData and echoed back in the IPN. */
   extraData?: Record<string, unknown>;
+  /** The national payment platform only: the dossier's lookup code (MaTraCuuTT) the payer pays by. */
+  lookupCode?: string;
 }
 
 export interface CreatePaymentResult {

@@ -18,7 +18,7 @@ import { sanitizeOrderInfo } from './vnpay.ts';
 const wholeVnd = z.number().int().nonnegative();
 
 /** Where a payment is taken: the online gateways, and the desk. */
-export const PAYMENT_GATEWAYS = ['vnpay', 'momo', 'sandbox', 'counter'] as const;
+export const PAYMENT_GATEWAYS = ['vnpay', 'momo', 'sandbox', 'paygov', 'counter'] as const;
 /** How a fee is paid at the desk. */
 export const COUNTER_METHODS = ['cash', 'card'] as const;
 export type CounterMethod = (typeof COUNTER_METHODS)[number];
@@ -440,8 +440,8 @@ export function attachReceipt(payment: Payment, receipt: Receipt, now: Date): Pa
 }
 
 /**
- * The event payload for a payment; the province's own gateways are channel 2 ("paid online", not national),
- * the desk is channel 0 (not paid online).
+ * The event payload for a payment; the national payment platform is channel 1, the province's own gateways are
+ * channel 2 ("paid online", not national), the desk is channel 0 (not paid online).
  */
 export function paymentEventData(payment: Payment, reason?: string): PaymentEventData {
   const data: PaymentEventData = {
@@ -453,7 +453,7 @@ export function paymentEventData(payment: Payment, reason?: string): PaymentEven
     amount: payment.amount,
     feeLines: payment.feeLines.map((line) => ({ ...line })),
     status: payment.status,
-    channelCode: payment.gateway === 'counter' ? 0 : 2,
+    channelCode: payment.gateway === 'counter' ? 0 : payment.gateway === 'paygov' ? 1 : 2,
   };
   if (payment.method) data.method = payment.method;
   if (payment.gatewayTransactionNo) data.gatewayTransactionNo = payment.gatewayTransactionNo;

@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import * as z from 'zod';
 import { localDateTime, toLocalIso } from '#calendar/time.ts';
 import { ValidationError } from '#platform/errors.ts';
+import { stripVietnameseMarks } from '#platform/text.ts';
 import type { GatewayName } from '../events.ts';
 import {
   type CallbackOutcome,
@@ -206,11 +207,7 @@ export function parseVnpayDate(text: string | undefined): Date | undefined {
  * Vietnamese letters lose their diacritics (đ/Đ become d/D); anything else becomes a space.
  */
 export function sanitizeOrderInfo(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+  return stripVietnameseMarks(text)
     .replace(/[^A-Za-z0-9 ]/g, ' ')
     .replace(/ +/g, ' ')
     .trim()

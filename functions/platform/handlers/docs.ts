@@ -46,7 +46,8 @@ export const handler = httpHandler(routes.docsAsset, async (req) => {
   const asset = (req.params as { asset?: string } | undefined)?.asset;
   if (asset === undefined) return { rawBody: PAGE, contentType: 'text/html; charset=utf-8' };
   if (asset === 'init.js') return { rawBody: INIT, contentType: 'application/javascript; charset=utf-8' };
-  const contentType = ASSETS[asset];
+  // Own keys only: `constructor`, `toString`, … are on every object's prototype, and no file.
+  const contentType = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
   if (!contentType) throw new NotFoundError({ vi: 'Không có tài nguyên này.', en: 'No such asset.' });
   const bytes = await readFile(join(assetDir(), asset));
   return {

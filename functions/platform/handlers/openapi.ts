@@ -7,6 +7,10 @@ import { routes } from '../topology.ts';
 let document: unknown;
 
 export const handler = httpHandler(routes.openapi, async () => {
-  document ??= buildOpenApi(allTopologies(), { title: 'motcua API', version: process.env.MOTCUA_VERSION ?? '0.1.0' });
+  document ??= buildOpenApi(
+    allTopologies(),
+    { title: 'motcua API', version: process.env.MOTCUA_VERSION ?? '0.1.0' },
+    process.env.API_URL ? { serverUrl: process.env.API_URL.replace(/\/+$/, '') } : {},
+  );
   return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
 });

@@ -101,13 +101,21 @@ export interface RecordFieldError {
 
 export type Conversion<T> = { ok: true; value: T } | { ok: false; errors: RecordFieldError[] };
 
-function convertFiles(list: unknown[] | undefined, errors: RecordFieldError[]): ForwardedFile[] {
+/**
+ * The files of a list in the TaiLieuNop shape (TaiLieuNop[] of a dossier, DanhSachGiayToBoSung[] of a
+ * supplementation round) in motcua's terms; field errors are named by `listName`.
+ */
+export function convertFiles(
+  list: unknown[] | undefined,
+  errors: RecordFieldError[],
+  listName = 'TaiLieuNop',
+): ForwardedFile[] {
   const files: ForwardedFile[] = [];
   (list ?? []).forEach((raw, index) => {
     const parsed = nationalFileSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ field: ['TaiLieuNop', index, ...issue.path].join('.'), message: issue.message });
+        errors.push({ field: [listName, index, ...issue.path].join('.'), message: issue.message });
       }
       return;
     }
@@ -120,7 +128,7 @@ function convertFiles(list: unknown[] | undefined, errors: RecordFieldError[]): 
       url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      errors.push({ field: `TaiLieuNop.${index}.DuongDanTaiTepTin`, message: 'is not an http(s) URL' });
+      errors.push({ field: `${listName}.${index}.DuongDanTaiTepTin`, message: 'is not an http(s) URL' });
       return;
     }
     files.push({
@@ -136,7 +144,8 @@ function convertFiles(list: unknown[] | undefined, errors: RecordFieldError[]): 
   return files;
 }
 
-const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() !== '' ? value : undefined);
+export const nonEmpty = (value: string | undefined): string | undefined =>
+  value && value.trim() !== '' ? value : undefined;
 
 /** The forwarded record in motcua's terms, or the fields that make it unusable. */
 export function toForwardedSubmission(record: ForwardedRecord): Conversion<ForwardedSubmission> {

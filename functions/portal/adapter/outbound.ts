@@ -107,6 +107,11 @@ export interface DossierRecord {
   HoSoCoThanhPhanSoHoa: PortalFlag;
   /** 0 not paid online, 1 the national payment platform, 2 the province's gateway. */
   DuocThanhToanTrucTuyen: '0' | '1' | '2';
+  /**
+   * The dossier's lookup code on the national payment platform, so the citizen can pay it on DVCQG; empty for a
+   * dossier without fees (assumption: provincial systems name it as the platform's bills do).
+   */
+  MaTraCuuTT: string;
   TaiKhoanDuocXacThucVoiVNeID: PortalFlag;
   TaiLieuNop: PortalSubmittedDocument[];
   DanhSachLePhi: PortalFeeLine[];
@@ -132,6 +137,10 @@ export interface ProgressRecord {
   NgayKetThucTheoQuyDinh: string;
 }
 
+/** The province's unit code on the portal (`madonvi`): NATIONAL_PORTAL_UNIT_CODE, else the provincial agency's. */
+export const portalUnitCode = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.NATIONAL_PORTAL_UNIT_CODE || env.PROVINCIAL_AGENCY_CODE || '';
+
 export interface OutboundOptions {
   /** The province's unit code (`madonvi`). */
   unitCode: string;
@@ -141,6 +150,8 @@ export interface OutboundOptions {
   portalKnowsDossier: boolean;
   /** Which platform took the online payment (payment.completed's channelCode), when it was paid online. */
   paymentChannel?: 1 | 2;
+  /** The dossier's lookup code on the national payment platform, when it has fees to pay. */
+  paymentLookupCode?: string;
 }
 
 /**
@@ -252,6 +263,7 @@ export function toDossierRecord(snapshot: DossierSnapshot, options: OutboundOpti
     GhiChu: '',
     HoSoCoThanhPhanSoHoa: portalFlag(snapshot.documents.length > 0 && snapshot.documents.every((d) => d.digitized)),
     DuocThanhToanTrucTuyen: collectedBy,
+    MaTraCuuTT: options.paymentLookupCode ?? '',
     TaiKhoanDuocXacThucVoiVNeID: portalFlag(snapshot.authenticatedWithVneid),
     TaiLieuNop: snapshot.documents.map((document) => submittedDocument(document, options.documentUrl)),
     DanhSachLePhi: snapshot.fees.map((fee) => ({

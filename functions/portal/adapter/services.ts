@@ -40,6 +40,9 @@ export const SERVICES = {
   /** ASSUMPTION: the dossiers waiting for the province (pull delivery) and the receipt confirmation. */
   pendingDossiers: 'LayDanhSachHoSoChuyen',
   confirmReceived: 'XacNhanHoSoDaNhan',
+  /** ASSUMPTION: the supplementation rounds citizens answered on the portal, and their receipt confirmation. */
+  pendingSupplements: 'LayDanhSachHoSoBoSung',
+  confirmSupplementReceived: 'XacNhanHoSoBoSungDaNhan',
 } as const;
 
 export class PortalUnavailable extends Error {}

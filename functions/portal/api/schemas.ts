@@ -13,6 +13,8 @@ export const HOLD_REASONS = [
   'file-unreachable',
   'file-corrupt',
   'file-rejected',
+  'unknown-dossier',
+  'not-awaiting-supplement',
 ] as const;
 
 export const forwardedListQuerySchema = z.object({
@@ -27,9 +29,37 @@ const holdSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
+const forwardFileSchema = z.object({
+  fileName: z.string(),
+  requirementCode: z.string(),
+  documentId: z.string().optional(),
+  state: z.enum(['staged', 'verified', 'rejected']),
+});
+
+/** A supplementation round answered on the portal, as listed with its forwarded dossier. */
+const supplementSummarySchema = z.object({
+  supplementId: z.string().describe('HoSoBoSungId'),
+  status: z.enum(FORWARD_STATUSES),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  via: z.enum(['push', 'pull']),
+  hold: holdSchema.optional(),
+  rejection: z.object({ reason: z.string(), at: z.string(), by: z.string() }).optional(),
+  files: z.array(forwardFileSchema),
+  attempts: z.number(),
+  conflicts: z.number().describe('changed re-sends of the round, kept and not applied'),
+});
+
 export const forwardViewSchema = z
   .object({
+    kind: z
+      .enum(['dossier', 'supplement'])
+      .describe(
+        'dossier: the forwarded dossier; supplement: one supplementation round of it answered on the portal ' +
+          '(supplementId), with its own state, hold and files',
+      ),
     nationalId: z.string(),
+    supplementId: z.string().optional().describe('HoSoBoSungId, for kind supplement'),
     status: z.enum(FORWARD_STATUSES),
     receivedAt: z.string(),
     updatedAt: z.string(),
@@ -41,21 +71,32 @@ export const forwardViewSchema = z
     hold: holdSchema.optional(),
     dossierCode: z.string().optional(),
     rejection: z.object({ reason: z.string(), at: z.string(), by: z.string() }).optional(),
-    files: z.array(
-      z.object({
-        fileName: z.string(),
-        requirementCode: z.string(),
-        documentId: z.string().optional(),
-        state: z.enum(['staged', 'verified', 'rejected']),
-      }),
-    ),
+    files: z.array(forwardFileSchema),
     attempts: z.number(),
     conflicts: z.array(z.object({ at: z.string(), changedFields: z.array(z.string()), fingerprint: z.string() })),
     version: z.number(),
+    supplements: z
+      .array(supplementSummarySchema)
+      .optional()
+      .describe('GET of one forwarded dossier: the supplementation rounds answered on the portal, oldest first'),
   })
-  .describe('A dossier forwarded by the national portal, as motcua holds it.');
+  .describe(
+    'A dossier forwarded by the national portal, or one supplementation round of it answered on the portal, as ' +
+      'motcua holds it.',
+  );
 
 export const forwardPageSchema = z.object({ items: z.array(forwardViewSchema) });
+
+export const supplementAnswerSchema = z
+  .object({
+    error_code: z.number(),
+    message: z.string(),
+    MaHoSo: z.string(),
+    HoSoBoSungId: z.string(),
+    TrangThaiTiepNhan: z.string(),
+    MaHoSoTinh: z.string(),
+  })
+  .describe('What the province answers about a supplementation round: error_code 0 = taken in (or held).');
 
 export const intakeAnswerSchema = z
   .object({

@@ -6,7 +6,9 @@
  *                                                      └─ a file rejected ─► needs_attention
  *
  * A re-send with the same fingerprint changes nothing; a different record under the same MaHoSo is kept as a
- * conflict (never applied). Pure: no I/O; "now" comes in.
+ * conflict (never applied). A supplementation round the citizen answered on the portal (domain/supplement.ts)
+ * lives the same states, so the rules below that are not about creating the dossier take either (`Intake`).
+ * Pure: no I/O; "now" comes in.
  */
 import type { ForwardedRecord, RecordFieldError } from '../adapter/forwarded.ts';
 
@@ -19,7 +21,11 @@ export type HoldReason =
   | 'unmapped-agency'
   | 'file-unreachable'
   | 'file-corrupt'
-  | 'file-rejected';
+  | 'file-rejected'
+  /** A supplement names a dossier motcua does not hold (or has not created yet). */
+  | 'unknown-dossier'
+  /** A supplement for a dossier that is not waiting for one (the dossiers context's answer). */
+  | 'not-awaiting-supplement';
 
 export interface Hold {
   code: HoldReason;
@@ -36,16 +42,17 @@ export interface ForwardFile {
   state: 'staged' | 'verified' | 'rejected';
 }
 
-export interface Conflict {
+export interface Conflict<R = ForwardedRecord> {
   at: string;
   fingerprint: string;
   changedFields: string[];
-  record: ForwardedRecord;
+  record: R;
 }
 
-export interface Forward {
+/** What a forwarded dossier and a forwarded supplement share: the record as received, its files, a state. */
+export interface Intake<R = ForwardedRecord> {
   nationalId: string;
-  record: ForwardedRecord;
+  record: R;
   fingerprint: string;
   via: 'push' | 'pull';
   status: ForwardStatus;
@@ -58,23 +65,25 @@ export interface Forward {
   dossierCode?: string;
   rejection?: { reason: string; at: string; by: string };
   attempts: number;
-  conflicts: Conflict[];
+  conflicts: Conflict<R>[];
   version: number;
 }
+
+export type Forward = Intake<ForwardedRecord>;
 
 /** Conflicts kept per forwarded dossier (the newest); older ones are dropped, the count is not the point. */
 export const MAX_CONFLICTS = 20;
 
-export type ResendVerdict = { kind: 'same' } | { kind: 'conflict'; conflict: Conflict };
+export type ResendVerdict<R = ForwardedRecord> = { kind: 'same' } | { kind: 'conflict'; conflict: Conflict<R> };
 
-/** What a record received again under a known MaHoSo is: the same record, or a conflict to keep. */
-export function judgeResend(
-  existing: Forward,
-  record: ForwardedRecord,
+/** What a record received again under a known id is: the same record, or a conflict to keep. */
+export function judgeResend<R>(
+  existing: Intake<R>,
+  record: R,
   fingerprint: string,
   changedFields: string[],
   at: string,
-): ResendVerdict {
+): ResendVerdict<R> {
   if (existing.fingerprint === fingerprint) return { kind: 'same' };
   if (existing.conflicts.some((c) => c.fingerprint === fingerprint)) {
     // The same changed record again: already kept, still refused.
@@ -83,17 +92,17 @@ export function judgeResend(
   return { kind: 'conflict', conflict: { at, fingerprint, changedFields, record } };
 }
 
-export function withConflict(forward: Forward, conflict: Conflict, at: string): Forward {
+export function withConflict<R, T extends Intake<R>>(forward: T, conflict: Conflict<R>, at: string): T {
   const conflicts = [...forward.conflicts, conflict].slice(-MAX_CONFLICTS);
   return { ...forward, conflicts, updatedAt: at, version: forward.version + 1 };
 }
 
 /** Only a held dossier can be retried or rejected: the others are on their way or done. */
-export function canRetryOrReject(forward: Forward): boolean {
+export function canRetryOrReject(forward: Intake<unknown>): boolean {
   return forward.status === 'needs_attention';
 }
 
-export function held(forward: Forward, hold: Hold): Forward {
+export function held<T extends Intake<unknown>>(forward: T, hold: Hold): T {
   return {
     ...forward,
     status: 'needs_attention',
@@ -103,7 +112,7 @@ export function held(forward: Forward, hold: Hold): Forward {
   };
 }
 
-export function rejected(forward: Forward, reason: string, by: string, at: string): Forward {
+export function rejected<T extends Intake<unknown>>(forward: T, reason: string, by: string, at: string): T {
   return {
     ...forward,
     status: 'rejected',
@@ -114,19 +123,19 @@ export function rejected(forward: Forward, reason: string, by: string, at: strin
 }
 
 /** A document verdict on one of the forward's files; undefined when it changes nothing (replay, unknown id). */
-export function onDocumentVerdict(
-  forward: Forward,
+export function onDocumentVerdict<T extends Intake<unknown>>(
+  forward: T,
   documentId: string,
   verdict: { status: 'clean' } | { status: 'rejected'; reason: string },
   at: string,
-): Forward | undefined {
+): T | undefined {
   if (forward.status !== 'awaiting_documents') return undefined;
   const file = forward.files.find((f) => f.documentId === documentId);
   if (file?.state !== 'staged') return undefined;
   const files = forward.files.map((f) =>
     f === file ? { ...f, state: verdict.status === 'clean' ? ('verified' as const) : ('rejected' as const) } : f,
   );
-  const next: Forward = { ...forward, files, updatedAt: at, version: forward.version + 1 };
+  const next: T = { ...forward, files, updatedAt: at, version: forward.version + 1 };
   if (verdict.status === 'rejected') {
     return {
       ...next,

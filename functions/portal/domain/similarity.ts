@@ -2,13 +2,11 @@
  * Name similarity for mapping suggestions: Vietnamese names compared without diacritics or case ("Chứng thực
  * bản sao" ≈ "chung thuc ban sao"), by the Dice coefficient of word bigrams-of-letters. Pure.
  */
+import { stripVietnameseMarks } from '#platform/text.ts';
 
 /** Lower case, diacritics removed (đ → d), punctuation to spaces, spaces collapsed. */
 export function foldName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripVietnameseMarks(name)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

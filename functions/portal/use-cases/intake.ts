@@ -6,7 +6,9 @@
  * that a dossier that cannot pass is held here, visibly, before anything leaves; the dossiers context applies
  * its full submission rules again when it creates the dossier.
  */
+
 import { createHash } from 'node:crypto';
+import type * as z from 'zod';
 import { validateFormData } from '#catalog/contract.ts';
 import { conditionFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
@@ -19,6 +21,7 @@ import {
   type ForwardedSubmission,
   forwardedRecordSchema,
   type IntakeAnswer,
+  type RecordFieldError,
   recordFingerprint,
   toForwardedSubmission,
 } from '../adapter/forwarded.ts';
@@ -61,17 +64,22 @@ const answerOf = (forward: Forward, message: string, code = PORTAL_OK): IntakeAn
   MaHoSoTinh: forward.dossierCode ?? '',
 });
 
-/** Parses what the portal sent far enough to hold it: a record without MaHoSo cannot be kept (400). */
-export function parseForwardedRecord(body: unknown): ForwardedRecord {
-  const parsed = forwardedRecordSchema.safeParse(body);
+/** A record the portal sent, parsed far enough to hold it; otherwise a 400 naming each field, with `detail`. */
+export function parsePortalRecord<T>(schema: z.ZodType<T>, body: unknown, detail: { vi: string; en: string }): T {
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw new ValidationError(
     parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })),
-    {
-      vi: 'Bản ghi hồ sơ từ Cổng DVCQG không đọc được.',
-      en: 'The forwarded dossier record cannot be read.',
-    },
+    detail,
   );
+}
+
+/** Parses what the portal sent far enough to hold it: a record without MaHoSo cannot be kept (400). */
+export function parseForwardedRecord(body: unknown): ForwardedRecord {
+  return parsePortalRecord(forwardedRecordSchema, body, {
+    vi: 'Bản ghi hồ sơ từ Cổng DVCQG không đọc được.',
+    en: 'The forwarded dossier record cannot be read.',
+  });
 }
 
 /** Receives one forwarded record (push or pull). */
@@ -144,6 +152,53 @@ export async function receiveForwarded(
 
 class LostRace extends Error {}
 
+/**
+ * The files against the procedure (the portal's copy): each answers a requirement, once, with an accepted type
+ * and size; with `requireAll`, every required requirement is answered. Errors name the national fields.
+ */
+export function checkFiles(
+  procedure: store.LocalProcedure,
+  files: readonly ForwardedFile[],
+  options: { listName: string; requireAll: boolean },
+): RecordFieldError[] {
+  const errors: RecordFieldError[] = [];
+  const seen = new Set<string>();
+  files.forEach((file, index) => {
+    const requirement = procedure.requirements.find((r) => r.code === file.requirementCode);
+    const field = `${options.listName}.${index}`;
+    if (!requirement) {
+      errors.push({
+        field: `${field}.MaThanhPhanHoSo`,
+        message: `${file.requirementCode} is not a requirement of ${procedure.code}`,
+      });
+      return;
+    }
+    if (seen.has(file.requirementCode))
+      errors.push({ field: `${field}.MaThanhPhanHoSo`, message: 'is given more than once' });
+    seen.add(file.requirementCode);
+    if (!requirement.contentTypes.includes(file.contentType)) {
+      errors.push({
+        field: `${field}.LoaiTep`,
+        message: `${file.contentType} is not accepted (${requirement.contentTypes.join(', ')})`,
+      });
+    }
+    if (file.size > requirement.maxBytes) {
+      errors.push({ field: `${field}.KichThuoc`, message: `more than ${requirement.maxBytes} bytes` });
+    }
+  });
+  if (options.requireAll) {
+    for (const requirement of procedure.requirements) {
+      if (requirement.required && !files.some((f) => f.requirementCode === requirement.code)) {
+        errors.push({
+          field: options.listName,
+          message: `the required document ${requirement.code} (${requirement.name}) is missing`,
+        });
+      }
+    }
+  }
+  return errors;
+}
+
 /** Why a submission cannot be forwarded, or the local procedure and agency it maps to. */
 async function check(
   sub: ForwardedSubmission,
@@ -183,38 +238,7 @@ async function check(
   const errors = validateFormData(procedure.formSchema as Parameters<typeof validateFormData>[0], sub.formData, {
     pathPrefix: 'DuLieuBieuMau',
   }).map((e) => ({ field: e.path, message: e.message }));
-  const seen = new Set<string>();
-  sub.files.forEach((file, index) => {
-    const requirement = procedure.requirements.find((r) => r.code === file.requirementCode);
-    const field = `TaiLieuNop.${index}`;
-    if (!requirement) {
-      errors.push({
-        field: `${field}.MaThanhPhanHoSo`,
-        message: `${file.requirementCode} is not a requirement of ${procedure.code}`,
-      });
-      return;
-    }
-    if (seen.has(file.requirementCode))
-      errors.push({ field: `${field}.MaThanhPhanHoSo`, message: 'is given more than once' });
-    seen.add(file.requirementCode);
-    if (!requirement.contentTypes.includes(file.contentType)) {
-      errors.push({
-        field: `${field}.LoaiTep`,
-        message: `${file.contentType} is not accepted (${requirement.contentTypes.join(', ')})`,
-      });
-    }
-    if (file.size > requirement.maxBytes) {
-      errors.push({ field: `${field}.KichThuoc`, message: `more than ${requirement.maxBytes} bytes` });
-    }
-  });
-  for (const requirement of procedure.requirements) {
-    if (requirement.required && !sub.files.some((f) => f.requirementCode === requirement.code)) {
-      errors.push({
-        field: 'TaiLieuNop',
-        message: `the required document ${requirement.code} (${requirement.name}) is missing`,
-      });
-    }
-  }
+  errors.push(...checkFiles(procedure, sub.files, { listName: 'TaiLieuNop', requireAll: true }));
   if (errors.length > 0) {
     return {
       ok: false,
@@ -224,23 +248,38 @@ async function check(
   return { ok: true, procedureCode: procedure.code, agencyCode: sub.nationalAgencyCode };
 }
 
-/** A document id for a forwarded file, the same on every attempt of the same record (replays stay replays). */
-function documentIdFor(forward: Forward, file: ForwardedFile): string {
-  const digest = createHash('sha256')
-    .update(`${forward.nationalId}\u0000${forward.fingerprint}\u0000${forward.attempts}\u0000${file.fileId}`)
-    .digest('hex');
+/** A document id (UUID-shaped) from the parts that name one file of one attempt: a replay gets the same id. */
+export function stableDocumentId(...parts: string[]): string {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-a${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
 }
 
-type FetchOutcome = { ok: true; staged: StagedFile[] } | { ok: false; hold: Omit<Hold, 'at'> };
+/** A document id for a forwarded file, the same on every attempt of the same record (replays stay replays). */
+function documentIdFor(forward: Forward, file: ForwardedFile): string {
+  return stableDocumentId(forward.nationalId, forward.fingerprint, String(forward.attempts), file.fileId);
+}
 
-async function fetchAndStage(
-  forward: Forward,
-  sub: ForwardedSubmission,
+export type FetchOutcome = { ok: true; staged: StagedFile[] } | { ok: false; hold: Omit<Hold, 'at'> };
+
+/** Where each file goes: its staging key and the document id it becomes (stable for a replay). */
+export interface FilePlacement {
+  stagingKey(file: ForwardedFile): string;
+  documentId(file: ForwardedFile): string;
+}
+
+const placementOf = (forward: Forward): FilePlacement => ({
+  stagingKey: (file) => store.stagingKey(forward.nationalId, `${forward.attempts}-${file.fileId}`),
+  documentId: (file) => documentIdFor(forward, file),
+});
+
+/** Fetches each file from the portal, checks its size and SHA-256 against the declared ones, and stages it. */
+export async function fetchAndStage(
+  files: readonly ForwardedFile[],
+  place: FilePlacement,
   fetchFile: FileFetcher,
 ): Promise<FetchOutcome> {
   const staged: StagedFile[] = [];
-  for (const file of sub.files) {
+  for (const file of files) {
     let bytes: Uint8Array;
     try {
       bytes = await fetchFile(file.url);
@@ -263,10 +302,10 @@ async function fetchAndStage(
         },
       };
     }
-    const key = store.stagingKey(forward.nationalId, `${forward.attempts}-${file.fileId}`);
+    const key = place.stagingKey(file);
     await store.stageFile(key, bytes, file.contentType);
     staged.push({
-      documentId: documentIdFor(forward, file),
+      documentId: place.documentId(file),
       fileName: file.fileName,
       requirementCode: file.requirementCode,
       contentType: file.contentType,
@@ -322,7 +361,7 @@ export async function takeIn(
       next = held(attempt, { ...checked.hold, at: iso });
     } else {
       const mapped: Forward = { ...attempt, procedureCode: checked.procedureCode, agencyCode: checked.agencyCode };
-      const fetched = await fetchAndStage(mapped, converted.value, fetchFile);
+      const fetched = await fetchAndStage(converted.value.files, placementOf(mapped), fetchFile);
       if (!fetched.ok) {
         next = held(mapped, { ...fetched.hold, at: iso });
       } else {

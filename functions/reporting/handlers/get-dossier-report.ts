@@ -7,7 +7,7 @@ import { dossierReport, dossierReportCsv } from '../use-cases/reports.ts';
 
 export const handler = httpHandler(routes.getDossierReport, async (req) => {
   const { from, to, groupBy, procedureCode, agencyCode, includeSubAgencies, format } = req.query;
-  const scope = allowedReportScope(req.identity, { agencyCode, includeSubAgencies });
+  const scope = await allowedReportScope(req.identity, { agencyCode, includeSubAgencies });
   const meter = new ReadMeter();
   const report = await dossierReport({ from, to, groupBy, ...(procedureCode ? { procedureCode } : {}) }, scope, meter);
   const headers = {

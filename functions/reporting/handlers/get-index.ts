@@ -7,7 +7,7 @@ import { nationalIndex } from '../use-cases/reports.ts';
 
 export const handler = httpHandler(routes.getIndexReport, async (req) => {
   const { from, to, agencyCode, includeSubAgencies } = req.query;
-  const scope = allowedReportScope(req.identity, { agencyCode, includeSubAgencies });
+  const scope = await allowedReportScope(req.identity, { agencyCode, includeSubAgencies });
   const meter = new ReadMeter();
   const index = await nationalIndex({ from, to }, scope, meter);
   return { body: index, headers: { 'x-read-units': String(meter.units), 'cache-control': 'private, no-store' } };

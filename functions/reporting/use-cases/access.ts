@@ -1,10 +1,12 @@
 /**
  * Who may see which figures: officers their own agency's (the agency filter is forced to theirs; asking for
- * another agency is refused), leaders and admins every agency and the province; the public only the province's
- * index (a separate route, no token).
+ * another agency is refused); leaders (and admins with an agency) as the province configures — by default their
+ * agency and every agency below it (#platform/agency-scope.ts); the province's admin every agency and the province;
+ * the public only the province's index (a separate route, no token).
  */
+import { mayOversee, scopeRuleOf } from '#platform/agency-scope.ts';
 import { ForbiddenError } from '#platform/errors.ts';
-import { hasRole, type Identity, requireRole } from '#platform/identity.ts';
+import { type Identity, requireRole } from '#platform/identity.ts';
 
 export interface RequestedScope {
   agencyCode?: string;
@@ -18,30 +20,37 @@ export interface AllowedScope {
 }
 
 const OTHER_AGENCY = {
-  vi: 'Cán bộ chỉ được xem số liệu của cơ quan mình.',
-  en: "Officers may only see their own agency's figures.",
+  vi: 'Chỉ được xem số liệu của cơ quan mình (lãnh đạo: cả các cơ quan cấp dưới).',
+  en: "Officials may only see their own agency's figures (leaders: also those of the agencies below it).",
 };
 
 /** The scope an official may read, given what they asked for; 401/403 for anyone else. */
-export function allowedReportScope(identity: Identity | undefined, requested: RequestedScope): AllowedScope {
+export async function allowedReportScope(
+  identity: Identity | undefined,
+  requested: RequestedScope,
+): Promise<AllowedScope> {
   const who = requireRole(identity, 'officer', 'leader', 'admin');
-  if (who.issuer === 'official' && hasRole(who, 'leader', 'admin')) {
+  const rule = scopeRuleOf(who);
+  if (rule === undefined) throw new ForbiddenError(OTHER_AGENCY);
+  if (rule === 'province') {
     return {
       ...(requested.agencyCode === undefined ? {} : { agencyCode: requested.agencyCode }),
       includeSubAgencies: requested.agencyCode !== undefined && requested.includeSubAgencies === true,
     };
   }
-  if (who.issuer !== 'official' || who.agencyCode === undefined) throw new ForbiddenError(OTHER_AGENCY);
-  if (requested.agencyCode !== undefined && requested.agencyCode !== who.agencyCode) {
-    throw new ForbiddenError(OTHER_AGENCY);
-  }
-  return { agencyCode: who.agencyCode, includeSubAgencies: false };
+  const own = who.agencyCode;
+  if (own === undefined) throw new ForbiddenError(OTHER_AGENCY);
+  const below = rule === 'agency-and-children';
+  // Nothing asked: their own agency (with those below it, for whoever reaches them).
+  if (requested.agencyCode === undefined) return { agencyCode: own, includeSubAgencies: below };
+  if (!(await mayOversee(who, [requested.agencyCode]))) throw new ForbiddenError(OTHER_AGENCY);
+  return { agencyCode: requested.agencyCode, includeSubAgencies: below && requested.includeSubAgencies === true };
 }
 
 /** Whether an official may see the sync state of a dossier received by, or now held by, these agencies. */
-export function maySeeDossierOf(identity: Identity | undefined, agencyCodes: readonly string[]): boolean {
-  const who = requireRole(identity, 'officer', 'leader', 'admin');
-  if (who.issuer !== 'official') return false;
-  if (hasRole(who, 'leader', 'admin')) return true;
-  return who.agencyCode !== undefined && agencyCodes.includes(who.agencyCode);
+export async function maySeeDossierOf(
+  identity: Identity | undefined,
+  agencyCodes: readonly string[],
+): Promise<boolean> {
+  return mayOversee(requireRole(identity, 'officer', 'leader', 'admin'), agencyCodes);
 }

@@ -9,14 +9,14 @@ import type {
   ProcedurePublishedData,
 } from '#catalog/events.ts';
 import { now } from '#platform/clock.ts';
-import { transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { catalogStatsDeltas, summarizeAgency, summarizeProcedure } from '../catalog-stats.ts';
 import { agencyPut, calendarPut, getProcedure, procedurePut, statsUpdates } from '../store/catalog.ts';
 import { reportingTableName } from '../store/table.ts';
 import { forgetWorkingTime } from './calendar.ts';
-import { conditionFailuresOrRethrow, MAX_WRITE_ATTEMPTS, pause } from './transactions.ts';
+import { MAX_WRITE_ATTEMPTS, pause, rethrowUnlessRetryable } from './transactions.ts';
 
 export const CATALOG_CONSUMER = 'reporting-on-catalog-event';
 
@@ -50,13 +50,13 @@ export async function applyCatalogEvent(event: EventEnvelope): Promise<CatalogOu
 }
 
 async function writeOnce(event: EventEnvelope, items: Parameters<typeof transactWrite>[0]): Promise<CatalogOutcome> {
+  const inbox = inboxPut(reportingTableName(), CATALOG_CONSUMER, event.id, now());
   try {
-    await transactWrite([inboxPut(reportingTableName(), CATALOG_CONSUMER, event.id, now()), ...items]);
+    await transactWrite([inbox, ...items]);
     return 'applied';
   } catch (error) {
-    const failed = conditionFailuresOrRethrow(error);
-    if (failed.includes(0)) return 'duplicate';
-    if (failed.length > 0) return 'stale';
+    if (conditionFailed(error, inbox)) return 'duplicate';
+    if (conditionFailed(error)) return 'stale'; // another item's: the copy holds this version or a newer one
     throw error;
   }
 }
@@ -66,16 +66,17 @@ async function applyProcedure(event: EventEnvelope<ProcedurePublishedData>): Pro
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const previous = await getProcedure(next.code);
     if (previous && previous.version >= next.version) return 'stale';
+    const inbox = inboxPut(reportingTableName(), CATALOG_CONSUMER, event.id, now());
     try {
       await transactWrite([
-        inboxPut(reportingTableName(), CATALOG_CONSUMER, event.id, now()),
+        inbox,
         procedurePut(next, previous?.version),
         ...statsUpdates(catalogStatsDeltas(previous, next)),
       ]);
       return 'applied';
     } catch (error) {
-      const failed = conditionFailuresOrRethrow(error);
-      if (failed.includes(0)) return 'duplicate';
+      if (conditionFailed(error, inbox)) return 'duplicate';
+      rethrowUnlessRetryable(error);
       await pause(attempt);
     }
   }

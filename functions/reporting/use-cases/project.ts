@@ -7,14 +7,14 @@
 import type { DossierEventData } from '#dossiers/events.ts';
 import type { PaymentEventData } from '#payments/events.ts';
 import { now } from '#platform/clock.ts';
-import { transactWrite } from '#platform/dynamo.ts';
+import { conditionFailed, transactWrite } from '#platform/dynamo.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { inboxPut } from '#platform/inbox.ts';
 import { applySnapshot, applySynced } from '../domain/apply.ts';
 import { markSyncedStub, paymentPut, readFact, registerOpenMonths, stepItems } from '../store/projection.ts';
 import { reportingTableName } from '../store/table.ts';
 import { provinceTimelinessRules } from './calendar.ts';
-import { conditionFailuresOrRethrow, MAX_WRITE_ATTEMPTS, pause } from './transactions.ts';
+import { MAX_WRITE_ATTEMPTS, pause, rethrowUnlessRetryable } from './transactions.ts';
 
 /** The consumer's name in the inbox. */
 export const PROJECTION_CONSUMER = 'reporting-on-dossier-event';
@@ -33,15 +33,13 @@ export async function projectDossierEvent(event: EventEnvelope<DossierEventData>
     });
     if (step === null) return 'stale';
     await registerOpenMonths(step.openDeltas);
+    const inbox = inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, now());
     try {
-      await transactWrite([
-        inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, now()),
-        ...stepItems(step, read),
-      ]);
+      await transactWrite([inbox, ...stepItems(step, read)]);
       return 'applied';
     } catch (error) {
-      const failed = conditionFailuresOrRethrow(error);
-      if (failed.includes(0)) return 'duplicate';
+      if (conditionFailed(error, inbox)) return 'duplicate';
+      rethrowUnlessRetryable(error);
       await pause(attempt);
     }
   }
@@ -51,9 +49,10 @@ export async function projectDossierEvent(event: EventEnvelope<DossierEventData>
 /** Keeps what the sync record needs of an online payment (which platform took it), once per event. */
 export async function recordPayment(event: EventEnvelope<PaymentEventData>): Promise<'applied' | 'duplicate'> {
   const payment = event.data;
+  const inbox = inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, now());
   try {
     await transactWrite([
-      inboxPut(reportingTableName(), PROJECTION_CONSUMER, event.id, now()),
+      inbox,
       paymentPut({
         dossierCode: payment.dossierCode,
         paymentId: payment.paymentId,
@@ -64,7 +63,7 @@ export async function recordPayment(event: EventEnvelope<PaymentEventData>): Pro
     ]);
     return 'applied';
   } catch (error) {
-    if (conditionFailuresOrRethrow(error).includes(0)) return 'duplicate';
+    if (conditionFailed(error, inbox)) return 'duplicate';
     throw error;
   }
 }
@@ -87,7 +86,7 @@ export async function markFactSynced(code: string, sequence: number): Promise<vo
       }
       return;
     } catch (error) {
-      conditionFailuresOrRethrow(error);
+      rethrowUnlessRetryable(error);
       await pause(attempt);
     }
   }

@@ -15,10 +15,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { DossierEventData } from '#dossiers/events.ts';
+import { paymentLookupCode } from '#payments/contract.ts';
 import { now } from '#platform/clock.ts';
 import { isConditionalCheckFailed } from '#platform/dynamo.ts';
 import { logger } from '#platform/observability.ts';
-import { type DossierRecord, toDossierRecord, toProgressRecord } from '#portal/contract.ts';
+import { type DossierRecord, portalUnitCode, toDossierRecord, toProgressRecord } from '#portal/contract.ts';
 import {
   type BackoffPolicy,
   DEFAULT_BACKOFF,
@@ -76,10 +77,6 @@ export function gapWaitMs(env: NodeJS.ProcessEnv = process.env): number {
     : DEFAULT_GAP_WAIT_MS;
 }
 
-/** The province's unit code on the portal (`madonvi`). */
-export const portalUnitCode = (env: NodeJS.ProcessEnv = process.env): string =>
-  env.NATIONAL_PORTAL_UNIT_CODE || env.PROVINCIAL_AGENCY_CODE || '';
-
 /** sha-256 of a dossier record as the portal stores it (the create/update flag is how it is sent, not what). */
 export function recordHash(record: DossierRecord): string {
   const { isUpdating: _flag, ...content } = record;
@@ -100,6 +97,7 @@ export async function noteDossierEvent(data: DossierEventData, sequence: number)
       documentUrl: (documentId) => `${apiUrl}/documents/${documentId}/content`,
       portalKnowsDossier: false,
       ...(payment && payment.channelCode !== 0 ? { paymentChannel: payment.channelCode } : {}),
+      ...(snapshot.feeTotal > 0 ? { paymentLookupCode: paymentLookupCode(code) } : {}),
     }),
     progress: toProgressRecord(snapshot, data.entry, { unitCode }),
     notedAt: now().toISOString(),

@@ -1,7 +1,8 @@
 /**
  * Retrying the projection's optimistic writes: a transaction is recomputed from a fresh read when its condition
  * failed (someone moved the item since it was read) or when it collided with a concurrent transaction on a
- * shared counter item; each retry waits a little longer, with jitter, so colliding writers spread out.
+ * shared counter item; each retry waits a little longer, with jitter, so colliding writers spread out. Which
+ * item's condition failed (the inbox's: a duplicate) is asked with `conditionFailed(error, item)`.
  */
 import { failedConditions, isConditionalCheckFailed } from '#platform/dynamo.ts';
 
@@ -17,11 +18,13 @@ export function isTransientTransactionFailure(error: unknown): boolean {
   return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
 }
 
-/** Indexes of the transaction items whose condition failed, [] for a transient failure, or rethrows. */
-export function conditionFailuresOrRethrow(error: unknown): number[] {
-  const failed = failedConditions(error);
-  if (failed) return failed;
-  if (isTransientTransactionFailure(error) || isConditionalCheckFailed(error)) return [];
+/**
+ * Rethrows `error` unless writing again from a fresh read may succeed: a condition failed (of a transaction's
+ * item or of a single write) or the failure was transient.
+ */
+export function rethrowUnlessRetryable(error: unknown): void {
+  if (failedConditions(error) !== undefined) return;
+  if (isTransientTransactionFailure(error) || isConditionalCheckFailed(error)) return;
   throw error;
 }
 

@@ -2,16 +2,20 @@
  * The local HTTP gateway: what API Gateway (HTTP API, payload format 2.0) does on AWS. It matches the
  * topology's routes, enforces each route's authorizer exactly as declared (JWT signature, issuer, audience,
  * expiry), builds the v2 event with the verified claims, and calls the same handler code as Lambda.
+ * What API Gateway answers when the integration fails, it answers too, as problem+json: 503 + Retry-After when
+ * the function timed out, 502 when it crashed (threw past its own error handling) or returned no valid
+ * payload-2.0 result. Never a bare 500.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '#platform/errors.ts';
+import { busyHeaders, ServiceBusyError } from '#platform/http.ts';
 import type { IssuerKind } from '#platform/identity.ts';
 import { bearerToken, TokenRejected, type TokenVerifier } from '#platform/jwt.ts';
 import { PROBLEM_CONTENT_TYPE, pickLanguage, toProblem } from '#platform/problem.ts';
 import type { FunctionDecl, RouteAuth, RouteDecl } from '#topology/types.ts';
-import type { LocalLambdas } from './lambda.ts';
+import { FunctionTimedOutError, type LocalLambdas } from './lambda.ts';
 
 /** API Gateway's payload limit; uploads to the local S3 front may be larger (documents go up to 20 MB). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -134,6 +138,45 @@ export const badPathEscape = (raw: string): ValidationError =>
     en: 'The path has an invalid % escape (not UTF-8).',
   });
 
+/** The function crashed or answered something API Gateway cannot turn into a response (502 on AWS too). */
+export class BadGatewayError extends AppError {
+  constructor() {
+    super(
+      502,
+      'bad-gateway',
+      { vi: 'Lỗi dịch vụ xử lý', en: 'Bad gateway' },
+      {
+        vi: 'Dịch vụ xử lý yêu cầu gặp sự cố và không trả lời hợp lệ. Vui lòng thử lại sau; nếu vẫn lỗi, hãy báo cho bộ phận hỗ trợ.',
+        en: 'The service handling the request failed and gave no valid answer. Please try again later; if it keeps failing, tell the help desk.',
+      },
+    );
+  }
+}
+
+/**
+ * A payload-2.0 result API Gateway accepts, or why not. Stricter than AWS on one point: AWS reads a result without
+ * `statusCode` as a 200 JSON body, but every route here answers through httpHandler, so such a result is a bug.
+ */
+export function invalidResult(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return `not an object (${typeof result})`;
+  const { statusCode, headers, body, isBase64Encoded, cookies } = result as Record<string, unknown>;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    return `statusCode ${JSON.stringify(statusCode)} is not an HTTP status`;
+  }
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return 'headers is not an object';
+    for (const [name, value] of Object.entries(headers)) {
+      if (!['string', 'number', 'boolean'].includes(typeof value)) return `header ${name} is not a string`;
+    }
+  }
+  if (body !== undefined && typeof body !== 'string') return `body is a ${typeof body}, not a string`;
+  if (isBase64Encoded !== undefined && typeof isBase64Encoded !== 'boolean') return 'isBase64Encoded is not a boolean';
+  if (cookies !== undefined && !(Array.isArray(cookies) && cookies.every((c) => typeof c === 'string'))) {
+    return 'cookies is not a list of strings';
+  }
+  return undefined;
+}
+
 const ACCEPTED_ISSUERS: Record<RouteAuth, readonly IssuerKind[]> = {
   public: [],
   webhook: [],
@@ -182,6 +225,8 @@ export interface GatewayOptions {
   routes: CompiledRoute[];
   lambdas: LocalLambdas;
   verify: TokenVerifier;
+  /** Where a failed integration (timeout, crash, malformed result) is reported; lines start with `gateway: `. */
+  log?: (line: string) => void;
 }
 
 /** Handles one request for a topology route; returns false when no route matched. */
@@ -272,12 +317,33 @@ export async function handleApiRequest(
       : { isBase64Encoded: false }),
   };
 
-  const result = (await options.lambdas.invoke(compiled.fn, event)) as APIGatewayProxyStructuredResultV2 | undefined;
-  const status = result?.statusCode ?? 200;
-  const outHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(result?.headers ?? {})) outHeaders[k] = String(v);
+  const log = options.log ?? ((line: string) => console.error(line));
+  let answer: unknown;
+  try {
+    answer = await options.lambdas.invoke(compiled.fn, event);
+  } catch (error) {
+    if (error instanceof FunctionTimedOutError) {
+      log(`gateway: ${method} ${url.pathname}: ${error.message} (503)`);
+      sendProblem(res, req, new ServiceBusyError(), busyHeaders());
+    } else {
+      log(`gateway: ${method} ${url.pathname}: ${compiled.fn.name} failed (502): ${(error as Error)?.stack ?? error}`);
+      sendProblem(res, req, new BadGatewayError());
+    }
+    return true;
+  }
+  const invalid = invalidResult(answer);
+  if (invalid) {
+    log(`gateway: ${method} ${url.pathname}: ${compiled.fn.name} returned no valid response (502): ${invalid}`);
+    sendProblem(res, req, new BadGatewayError());
+    return true;
+  }
+  const result = answer as APIGatewayProxyStructuredResultV2;
+  const status = result.statusCode!;
+  const outHeaders: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
+  if (result.cookies && result.cookies.length > 0) outHeaders['set-cookie'] = result.cookies;
   const payload =
-    result?.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(status, outHeaders);
   res.end(payload);
   return true;

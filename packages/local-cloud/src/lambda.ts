@@ -1,14 +1,31 @@
 /**
  * Calls handler modules the way the Lambda service does: one module instance per function (imported once,
- * so module-scope clients are reused like in a warm container), an event, and a context object.
+ * so module-scope clients are reused like in a warm container), an event, and a context object, within the
+ * function's declared timeout. An invocation that outlasts it fails with `FunctionTimedOutError`, as Lambda
+ * ends it with "Task timed out"; here the handler cannot be killed, so it runs on in the background and what
+ * it answers later is dropped (its writes, like a killed Lambda's committed ones, stand).
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { functionTimeoutSeconds } from '#topology/index.ts';
 import type { FunctionDecl } from '#topology/types.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The invocation ran past the function's timeout (the gateway answers 503; an event source retries). */
+export class FunctionTimedOutError extends Error {
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+
+  constructor(functionName: string, timeoutSeconds: number) {
+    super(`${functionName}: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+    this.name = 'FunctionTimedOutError';
+    this.functionName = functionName;
+    this.timeoutSeconds = timeoutSeconds;
+  }
+}
 
 export class LocalLambdas {
   readonly #root: string;
@@ -32,7 +49,8 @@ export class LocalLambdas {
 
   async invoke(fn: FunctionDecl, event: unknown): Promise<unknown> {
     const handler = await this.#load(fn);
-    const timeoutMs = (fn.timeoutSeconds ?? 29) * 1000;
+    const timeoutSeconds = functionTimeoutSeconds(fn);
+    const timeoutMs = timeoutSeconds * 1000;
     const started = Date.now();
     const requestId = randomUUID();
     const context: Context = {
@@ -49,6 +67,15 @@ export class LocalLambdas {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    return handler(event, context);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FunctionTimedOutError(fn.name, timeoutSeconds)), timeoutMs);
+    });
+    try {
+      // `async` wrapper: a handler that throws synchronously rejects like one that throws later.
+      return await Promise.race([(async () => handler(event, context))(), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -46,7 +46,8 @@ try {
   Dev tokens      POST ${cloud.url}/dev/token {"sub":"001099012345","roles":["citizen"]}
   Dev clock       POST ${cloud.url}/dev/clock {"now":"2026-12-01T09:00:00+07:00"}   DELETE ${cloud.url}/dev/clock
   Dev outbox      ${cloud.url}/dev/outbox        Sandbox checkout: ${cloud.url}/dev/gateway/
-  National portal ${cloud.url}/dev/national-portal/   (stand-in DVCQG: submit as a citizen, forwarded to motcua)`
+  National portal ${cloud.url}/dev/national-portal/   (stand-in DVCQG: submit as a citizen, forwarded to motcua)
+  Payment platform ${cloud.url}/dev/national-portal/payments/   (stand-in national payment platform: pay a dossier by its lookup code)`
     : `
   /dev/*          off (--no-dev)`;
   const u = cloud.url;

@@ -6,6 +6,9 @@
  * - DynamoDB stream event source: read each shard in order from a persisted checkpoint, call the
  *   publisher, retry from the first failed record (bisect-free), and after the configured attempts send the
  *   batch to the stream's failure queue — the checkpoint only moves past records that were handled.
+ * Each poller also says whether its work is done (`unsettled`, what `settle()` waits on): a queue is not done
+ * while it holds a message to receive, one being handled, or one that failed and comes back (its visibility
+ * timeout or the consumer's retry backoff) before the caller's deadline.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
@@ -18,6 +21,8 @@ import {
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
@@ -31,9 +36,45 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Poller {
   stop(): Promise<void>;
-  /** Resolves when nothing is in flight and the last poll found nothing (tests wait on it). */
+  /** Nothing is being handled and the last poll found nothing. */
   idle(): boolean;
+  /**
+   * Why this poller's work is not done yet, or undefined when it is: not idle, or (a queue) messages waiting
+   * to be received, being handled, or due back from a failure's backoff at or before `until` (epoch ms).
+   * A retry due later than `until` is not waited for: it is work scheduled for after the caller's deadline.
+   */
+  unsettled(until: number): Promise<string | undefined>;
 }
+
+/** A queue's messages as the emulator holds them, without receiving them (no visibility changes). */
+export interface QueueSnapshot {
+  inFlight: { receiptHandle: string; visibilityDeadline: number }[];
+}
+export type QueueInspector = (queueName: string) => Promise<QueueSnapshot | undefined>;
+
+/**
+ * fauxqs's non-destructive queue inspection (`GET /_fauxqs/queues/{name}`): the received-and-not-deleted
+ * messages with their visibility deadlines, which SQS's API does not tell (it only counts them).
+ */
+export function fauxqsInspector(endpoint: string): QueueInspector {
+  return async (queueName) => {
+    const res = await fetch(`${endpoint.replace(/\/$/, '')}/_fauxqs/queues/${encodeURIComponent(queueName)}`);
+    if (!res.ok) return undefined;
+    const found = (await res.json()) as {
+      messages?: { inflight?: { receiptHandle: string; visibilityDeadline: number }[] };
+    };
+    return {
+      inFlight: (found.messages?.inflight ?? []).map(({ receiptHandle, visibilityDeadline }) => ({
+        receiptHandle,
+        visibilityDeadline,
+      })),
+    };
+  };
+}
+
+const MAX_LEFT_TO_RETRY = 10_000;
+
+const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 
 /**
  * Messages a poller had received and not finished when its process ended stay invisible until their
@@ -71,9 +112,16 @@ export function startQueuePoller(
   lambdas: LocalLambdas,
   log: (line: string) => void,
   checkpoints: CheckpointStore = new CheckpointStore(undefined),
+  inspect?: QueueInspector,
 ): Poller {
   let running = true;
   let idle = true;
+  /**
+   * Messages this poller handled, failed and left to come back by their visibility: message id → receipt handle.
+   * An entry goes when its message is received again, or when settle finds it no longer in flight (deleted, or
+   * moved to the DLQ); a long run with no settle keeps at most the newest MAX_LEFT_TO_RETRY.
+   */
+  const leftToRetry = new Map<string, string>();
   const loop = (async () => {
     try {
       await releaseInFlight(sqs, queue, checkpoints);
@@ -97,6 +145,7 @@ export function startQueuePoller(
           continue;
         }
         idle = false;
+        for (const m of messages) leftToRetry.delete(m.MessageId!);
         checkpoints.set(inFlightKey(queue), JSON.stringify(messages.map((m) => m.ReceiptHandle!)));
         const event: SQSEvent = {
           Records: messages.map((m) => ({
@@ -124,6 +173,11 @@ export function startQueuePoller(
           log(`${fn.name}: batch failed: ${(error as Error).message}`);
         }
         const done = messages.filter((m) => !failed.has(m.MessageId!));
+        for (const m of messages) if (failed.has(m.MessageId!)) leftToRetry.set(m.MessageId!, m.ReceiptHandle!);
+        for (const id of leftToRetry.keys()) {
+          if (leftToRetry.size <= MAX_LEFT_TO_RETRY) break;
+          leftToRetry.delete(id);
+        }
         if (done.length > 0) {
           await sqs.send(
             new DeleteMessageBatchCommand({
@@ -140,12 +194,53 @@ export function startQueuePoller(
       }
     }
   })();
+  const unsettled = async (until: number): Promise<string | undefined> => {
+    if (!idle) return `${queue.name}: handling a batch`;
+    // Between batches, with no failure left to come back, a message sent meanwhile is handed to the long poll
+    // at once (the poller is busy again by the next check): only a queue with retries to come is asked.
+    if (leftToRetry.size === 0) return undefined;
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    const count = (name: QueueAttributeName) => Number(attributes.Attributes?.[name] ?? 0);
+    const waiting = count('ApproximateNumberOfMessages') + count('ApproximateNumberOfMessagesDelayed');
+    if (waiting > 0) return `${queue.name}: ${waiting} message(s) waiting to be received`;
+    if (count('ApproximateNumberOfMessagesNotVisible') === 0) {
+      leftToRetry.clear();
+      return undefined;
+    }
+    // Invisible messages: without their deadlines (plain SQS) each one counts until it is gone.
+    const snapshot = inspect ? await inspect(queue.name) : undefined;
+    if (!snapshot) return `${queue.name}: ${count('ApproximateNumberOfMessagesNotVisible')} message(s) in flight`;
+    const inFlight = new Set(snapshot.inFlight.map((m) => m.receiptHandle));
+    for (const [id, handle] of leftToRetry) if (!inFlight.has(handle)) leftToRetry.delete(id);
+    // Received but not (yet) known as failed: being handled right now (the poll just returned it).
+    const retrying = new Set(leftToRetry.values());
+    const handling = snapshot.inFlight.filter((m) => !retrying.has(m.receiptHandle)).length;
+    if (handling > 0) return `${queue.name}: ${handling} message(s) being handled`;
+    const dueSoon = snapshot.inFlight
+      .filter((m) => m.visibilityDeadline <= until)
+      .map((m) => m.visibilityDeadline - Date.now())
+      .sort((a, b) => a - b);
+    if (dueSoon.length > 0) {
+      return `${queue.name}: ${dueSoon.length} failed message(s) to retry, the next in ${seconds(dueSoon[0]!)}`;
+    }
+    return undefined;
+  };
   return {
     stop: async () => {
       running = false;
       await loop;
     },
     idle: () => idle,
+    unsettled,
   };
 }
 
@@ -313,5 +408,6 @@ export function startStreamPoller(
       await loop;
     },
     idle: () => idle,
+    unsettled: async () => (idle ? undefined : `${source.tableName} stream: publishing records`),
   };
 }

@@ -78,7 +78,9 @@ async function ensureTable(dynamo: DynamoDBClient, name: string, decl: TableDecl
                 { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
                 ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
               ],
-              Projection: { ProjectionType: 'ALL' as const },
+              Projection: index.projects
+                ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projects] }
+                : { ProjectionType: 'ALL' as const },
             })),
           }
         : {}),

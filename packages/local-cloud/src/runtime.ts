@@ -42,7 +42,7 @@ import {
 import { DevIssuer, devTokenRequestSchema } from './issuer.ts';
 import { LocalLambdas } from './lambda.ts';
 import { dispatchStandIn, setMotcuaBaseUrl } from './national-portal/index.ts';
-import { CheckpointStore, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
+import { CheckpointStore, fauxqsInspector, type Poller, startQueuePoller, startStreamPoller } from './pollers.ts';
 import { type LocalResources, provision } from './provision.ts';
 import { handleS3Front } from './s3-front.ts';
 
@@ -78,7 +78,12 @@ export interface LocalCloud {
   resources: LocalResources;
   province: ProvinceConfig;
   issuer: DevIssuer;
-  /** Wait until every queue and stream poller found nothing to do twice in a row. */
+  /**
+   * Wait until the pollers are quiet three checks in a row: no stream records to publish, and no consumer queue
+   * (DLQs are not consumed, so not counted) holding a message to receive, one being handled, or a failed one
+   * that comes back (its visibility timeout, or the consumer's retry backoff) before the deadline. A retry due
+   * after the deadline is not waited for. Throws after `timeoutMs` (default 20 s) naming what is not quiet.
+   */
   settle(timeoutMs?: number): Promise<void>;
   /** Stop the pollers only (to simulate a crash between a write and its publication). */
   stopPollers(): Promise<void>;
@@ -366,16 +371,25 @@ async function startCloud(
       return;
     }
     if (await handleDev(req, res, requestUrl, body)) return;
-    if (await handleApiRequest({ routes: compiled, lambdas, verify }, req, res, requestUrl, body)) return;
+    if (await handleApiRequest({ routes: compiled, lambdas, verify, log }, req, res, requestUrl, body)) return;
     sendProblem(res, req, routeNotFound());
   };
 
   const pollers: Poller[] = [];
   const checkpoints = new CheckpointStore(dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
+  const inspect = fauxqsInspector(endpoints.fauxqs);
   const startPollers = () => {
     for (const queue of resources.queues.values()) {
       pollers.push(
-        startQueuePoller(clients.sqs, queue, functionNamed(queue.consumer.function), lambdas, log, checkpoints),
+        startQueuePoller(
+          clients.sqs,
+          queue,
+          functionNamed(queue.consumer.function),
+          lambdas,
+          log,
+          checkpoints,
+          inspect,
+        ),
       );
     }
     for (const table of resources.tables.values()) {
@@ -428,12 +442,22 @@ async function startCloud(
     province,
     issuer,
     settle: async (timeoutMs = 20_000) => {
+      // Stopped pollers move nothing any more: there is nothing to wait for.
+      if (pollersStopped) return;
       const deadline = Date.now() + timeoutMs;
       let quietRounds = 0;
+      let notQuiet: string[] = [];
       while (quietRounds < 3) {
-        if (Date.now() > deadline) throw new Error('local cloud did not settle');
+        if (Date.now() > deadline) {
+          const what = notQuiet.length > 0 ? notQuiet.join('; ') : `quiet for only ${quietRounds} of 3 checks`;
+          throw new Error(`local cloud did not settle within ${timeoutMs} ms; not quiet: ${what}`);
+        }
         await new Promise((r) => setTimeout(r, 150));
-        quietRounds = pollers.every((p) => p.idle()) ? quietRounds + 1 : 0;
+        // A poller at work answers at once; only when none is do the queues get asked what they still hold.
+        const working = pollers.filter((p) => !p.idle());
+        const reasons = await Promise.all((working.length > 0 ? working : pollers).map((p) => p.unsettled(deadline)));
+        notQuiet = reasons.filter((reason) => reason !== undefined);
+        quietRounds = notQuiet.length === 0 ? quietRounds + 1 : 0;
       }
     },
     stopPollers,

@@ -6,9 +6,13 @@
  * local credentials), check the expiry (against the one clock, which also dates the forms locally), that
  * every field is covered by a condition and every condition holds (bucket, key eq/starts-with, Content-Type,
  * content-length-range against the file's size) — answering S3's XML errors — and only then forwards.
- * GET, PUT, HEAD (and everything else) pass through unchanged.
+ * Every other request (GET, HEAD, PUT, DELETE, a listing) must be a presigned URL, as for a private bucket on S3:
+ * SigV4 in the query (X-Amz-Signature over the method, path, query and signed headers, with the local credentials),
+ * not expired (X-Amz-Date + X-Amz-Expires, against the one clock that dates the URLs); anything else is 403
+ * AccessDenied, so nobody lists the bucket (whose keys carry ID numbers) or reads, overwrites or deletes a file
+ * without a URL the documents context handed out.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '#platform/clock.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
@@ -265,6 +269,116 @@ export function checkPostPolicy(input: {
   return undefined;
 }
 
+/** RFC 3986 percent-encoding, as SigV4 wants it (what the AWS SDK's escapeUri does). */
+const escapeUri = (text: string): string =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** `20260301T090000Z` as an instant; undefined when it is not one. */
+function amzDate(text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
+ * Checks a request against its presigned query as S3 does (SigV4, UNSIGNED-PAYLOAD); undefined when S3 would
+ * serve it. `path` is the path exactly as requested (with the front's /local-s3 prefix, which the URL was signed
+ * with), `headers` the request's (lower-case names), `at` now on the local clock.
+ */
+export function checkPresignedRequest(input: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  at: Date;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  region?: string;
+}): S3Failure | undefined {
+  const credentials = input.credentials ?? LOCAL_CREDENTIALS;
+  const region = input.region ?? LOCAL_REGION;
+  const q = (name: string) => input.query.get(name) ?? undefined;
+  const signature = q('X-Amz-Signature');
+  const credential = q('X-Amz-Credential');
+  const date = q('X-Amz-Date');
+  const expires = q('X-Amz-Expires');
+  const signedHeaders = q('X-Amz-SignedHeaders');
+  // No signature at all: an anonymous request, and no bucket of ours is public.
+  if (!signature || !credential || !date || !expires || !signedHeaders) return accessDenied('Access Denied');
+  if (q('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') {
+    return accessDenied('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  }
+  const scope = credential.split('/');
+  const [accessKeyId, day, scopeRegion, service, terminator] = scope;
+  const signedAt = amzDate(date);
+  const seconds = Number(expires);
+  if (
+    scope.length !== 5 ||
+    service !== 's3' ||
+    terminator !== 'aws4_request' ||
+    !signedAt ||
+    day !== date.slice(0, 8)
+  ) {
+    return accessDenied('Error parsing the X-Amz-Credential parameter');
+  }
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
+    return accessDenied('X-Amz-Expires must be between 1 and 604800 seconds');
+  }
+  if (accessKeyId !== credentials.accessKeyId) {
+    return {
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      message: 'The AWS Access Key Id you provided does not exist in our records.',
+      extra: { AWSAccessKeyId: accessKeyId ?? '' },
+    };
+  }
+  if (scopeRegion !== region) {
+    return {
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+      message: `Error parsing the X-Amz-Credential parameter; the region '${scopeRegion}' is wrong; expecting '${region}'`,
+      extra: { Region: region },
+    };
+  }
+  if (signedAt.getTime() + seconds * 1000 <= input.at.getTime()) return accessDenied('Request has expired');
+
+  const pairs = [...input.query.entries()].filter(([name]) => name !== 'X-Amz-Signature');
+  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const canonicalQuery = pairs.map(([name, value]) => `${escapeUri(name)}=${escapeUri(value)}`).join('&');
+  const names = signedHeaders.split(';');
+  const canonicalHeaders = names
+    .map((name) => `${name}:${(input.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  const canonicalRequest = [
+    input.method.toUpperCase(),
+    input.path,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders,
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    date,
+    `${day}/${scopeRegion}/${service}/aws4_request`,
+    createHash('sha256').update(canonicalRequest, 'utf8').digest('hex'),
+  ].join('\n');
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day!), scopeRegion!), service!),
+    'aws4_request',
+  );
+  if (!sameHex(hmac(signingKey, stringToSign).toString('hex'), signature.toLowerCase())) {
+    return {
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      extra: { AWSAccessKeyId: accessKeyId },
+    };
+  }
+  return undefined;
+}
+
 /** Parses a multipart/form-data body; undefined when it is not well-formed. */
 export async function parsePostForm(body: Buffer, contentType: string): Promise<PostForm | undefined> {
   let data: FormData;
@@ -334,7 +448,19 @@ export async function handleS3Front(
       headers[k] = Array.isArray(v) ? v.join(',') : v;
   }
   const contentType = headers['content-type'] ?? '';
-  if ((req.method ?? 'GET').toUpperCase() !== 'POST' || !/^multipart\/form-data/i.test(contentType)) {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method !== 'POST' || !/^multipart\/form-data/i.test(contentType)) {
+    const refused = checkPresignedRequest({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: { ...headers, host: req.headers.host },
+      at: now(),
+    });
+    if (refused) {
+      sendS3Error(res, refused);
+      return;
+    }
     await forward(req, res, target, body, headers);
     return;
   }

@@ -26,11 +26,45 @@ export function exceedsDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
+/**
+ * Keys JavaScript does not treat as data. `JSON.parse` keeps `__proto__` as a plain property, but any copy by
+ * assignment (the DynamoDB document client makes one) turns it into the copy's prototype; and the DynamoDB
+ * marshaller types an object by its `constructor`, so `{"constructor": "x"}` cannot be stored at all (a 500)
+ * and `{"constructor": {"name": "String"}}` is stored as "[object Object]".
+ */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor'];
+
+/** The path of the first object key in RESERVED_KEYS, if any (iterative: never overflows the stack). */
+export function reservedKeyPath(value: unknown): string[] | undefined {
+  const stack: [unknown, string[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    for (const [key, child] of Object.entries(current)) {
+      if (!Array.isArray(current) && RESERVED_KEYS.includes(key)) return [...path, key];
+      if (child !== null && typeof child === 'object') stack.push([child, [...path, key]]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The shape of a parsed request body, checked before anything recurses on it, copies it or stores it: not
+ * nested past MAX_JSON_DEPTH, and no RESERVED_KEYS at any depth.
+ */
 export function assertDepth(value: unknown, where: string): void {
   if (exceedsDepth(value)) {
     throw new ValidationError([{ path: where, message: `nested more than ${MAX_JSON_DEPTH} levels` }], {
       vi: `Dữ liệu lồng nhau quá ${MAX_JSON_DEPTH} cấp.`,
       en: `The data is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+    });
+  }
+  const reserved = reservedKeyPath(value);
+  if (reserved) {
+    const key = reserved.at(-1)!;
+    throw new ValidationError([{ path: [where, ...reserved].join('.'), message: `"${key}" is a reserved key` }], {
+      vi: `Dữ liệu có khóa "${key}", là khóa dành riêng, không được dùng.`,
+      en: `The data has the key "${key}", which is reserved and cannot be used.`,
     });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Pagination cursors, the one rule for every list: a cursor is opaque to clients (base64url JSON of the last
  * key read) and is validated against the list it pages through before it reaches DynamoDB. A cursor must
- * name exactly the key attributes of that table or index, each a bounded string or number, and carry the
+ * name exactly the key attributes of that table or index, each a bounded string (every key attribute of every
+ * table and index is a string: infra/stacks/context-stack.ts; a number is DynamoDB's 500), and carry the
  * very partition being queried; anything else — tampered, truncated, from another list or another caller's
  * partition — is a 400, never DynamoDB's "invalid start key" as a 500, and never a way into another
  * partition. Validation, not a signature: a cursor can only move the start within the caller's own partition,
@@ -35,10 +36,7 @@ export function encodePageCursor(lastKey: Record<string, unknown> | undefined, s
 }
 
 /** The ExclusiveStartKey for `cursor`, or undefined for the first page; throws a 400 for anything else. */
-export function decodePageCursor(
-  cursor: string | undefined,
-  shape: CursorShape,
-): Record<string, string | number> | undefined {
+export function decodePageCursor(cursor: string | undefined, shape: CursorShape): Record<string, string> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   if (cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
   let value: unknown;
@@ -55,13 +53,10 @@ export function decodePageCursor(
   }
   for (const name of names) {
     const v = key[name];
-    const fine =
-      (typeof v === 'string' && v.length > 0 && v.length <= MAX_VALUE_CHARS) ||
-      (typeof v === 'number' && Number.isFinite(v));
-    if (!fine) throw invalidCursor();
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_VALUE_CHARS) throw invalidCursor();
   }
   for (const [name, expected] of Object.entries(shape.partition)) {
     if (key[name] !== expected) throw invalidCursor();
   }
-  return key as Record<string, string | number>;
+  return key as Record<string, string>;
 }

@@ -49,6 +49,26 @@ export function conditionFailed(error: unknown, ...items: readonly TransactItem[
 }
 
 /**
+ * The items a cancelled `transactWrite` names as contended, as the very objects it was given: a condition that
+ * failed, or another transaction that held the item through every retry. Empty for any other error.
+ */
+export function contendedItems(error: unknown): TransactItem[] {
+  if (!(error instanceof TransactionCanceledException)) return [];
+  const items = itemsOfCancelled.get(error) ?? [];
+  return (error.CancellationReasons ?? []).flatMap((reason, i) => {
+    const item = items[i];
+    const contended = reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict';
+    return contended && item !== undefined ? [item] : [];
+  });
+}
+
+/** Whether a cancelled transaction was contended on `items` and on nothing else (e.g. only a counter it took). */
+export function contendedOnlyOn(error: unknown, ...items: readonly TransactItem[]): boolean {
+  const contended = contendedItems(error);
+  return contended.length > 0 && contended.every((item) => items.includes(item));
+}
+
+/**
  * Whether a transaction lost a race: a condition failed (an item changed since it was read) or another
  * transaction held an item through every retry. Either way nothing was written, and reading again may succeed.
  */

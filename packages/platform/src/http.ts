@@ -6,6 +6,8 @@
  * The stack: Powertools logger (request context), tracer and metrics; zod validation of path, query, headers
  * and body against the route's declared schemas (the same schemas the OpenAPI document is generated from);
  * the caller's identity from the verified JWT claims; typed errors mapped to problem+json in one place.
+ * A handler that runs out of time is answered 503 with Retry-After (middy answers just before the Lambda's
+ * timeout), as API Gateway answers an integration that timed out: never a bare 500.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -17,7 +19,7 @@ import type * as z from 'zod';
 import type { RouteDecl } from '#topology/types.ts';
 import { assertDepth } from './bounds.ts';
 import { asCaller } from './caller-api.ts';
-import { ValidationError } from './errors.ts';
+import { AppError, ValidationError } from './errors.ts';
 import { type Identity, identityFromEvent } from './identity.ts';
 import { logger, metrics, tracing, withCorrelationId } from './observability.ts';
 import {
@@ -171,6 +173,49 @@ export function problemResponse(error: unknown, event: APIGatewayProxyEventV2): 
   };
 }
 
+/** How long a caller is asked to wait before trying again after a 503 (the Retry-After header). */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
+export const busyHeaders = (): Record<string, string> => ({ 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+
+/** The function did not answer within its timeout: the deployed stack (middy) and the local gateway answer this. */
+export class ServiceBusyError extends AppError {
+  constructor() {
+    super(
+      503,
+      'service-busy',
+      { vi: 'Hệ thống đang bận', en: 'Service busy' },
+      {
+        vi: `Hệ thống đang bận, chưa kịp trả lời; vui lòng thử lại sau ${BUSY_RETRY_AFTER_SECONDS} giây.`,
+        en: `The service is busy and did not answer in time; please try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`,
+      },
+    );
+  }
+}
+
+/** middy's early timeout (`timeoutEarlyResponse` throws a TimeoutError of @middy/core just before Lambda's). */
+function isMiddyTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'TimeoutError' &&
+    (error.cause as { package?: unknown } | undefined)?.package === '@middy/core'
+  );
+}
+
+/**
+ * Turns middy's timeout into 503 + Retry-After. Used last, so its onError runs before the Powertools ones: it
+ * sets the response without returning it, they still reset the logger keys and publish the metrics, and middy
+ * answers with the response instead of rethrowing (which the Lambda service would report as a function error).
+ */
+const timeoutAsBusy = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+  onError: (request) => {
+    if (!isMiddyTimeout(request.error)) return;
+    const response = problemResponse(new ServiceBusyError(), request.event);
+    response.headers = { ...response.headers, ...busyHeaders() };
+    metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
+    request.response = response;
+  },
+});
+
 export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>) {
   const base = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     let response: APIGatewayProxyStructuredResultV2;
@@ -196,7 +241,8 @@ export function httpHandler<R extends RouteDecl>(route: R, fn: HttpHandlerFn<R>)
   return middy(base)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(tracing())
-    .use(logMetrics(metrics));
+    .use(logMetrics(metrics))
+    .use(timeoutAsBusy());
 }
 
 /** `If-Match: "3"`, `W/"3"` or `3` → 3. */

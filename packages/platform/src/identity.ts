@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role } from '#topology/types.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
+import { provinceFromEnv } from './province.ts';
 
 export type IssuerKind = 'citizen' | 'official';
 
@@ -58,9 +59,30 @@ export function issuerKindOf(iss: unknown): IssuerKind | undefined {
   return undefined;
 }
 
+/**
+ * Whether the token's `exp` (seconds; a string in API Gateway's authorizer context) has passed. The Lambda
+ * authorizer's answer is cached by API Gateway for minutes, keyed by the Authorization header: a token that
+ * expires meanwhile would still be let through, so every handler checks `exp` again here. Tokens without `exp`
+ * are refused by the verifiers before they get here.
+ */
+export function tokenExpired(exp: unknown, nowMs: number = Date.now()): boolean {
+  if (exp === undefined || exp === null || exp === '') return false;
+  const seconds = typeof exp === 'number' ? exp : Number(exp);
+  return !Number.isFinite(seconds) || seconds * 1000 <= nowMs;
+}
+
+/**
+ * Whether an agency code belongs to this province: its last part is the province's code (`000.00.15.H19` is
+ * Đồng Nai's when PROVINCE_CODE is H19). An official with an agency of another province holds no role here.
+ */
+export function isAgencyOfProvince(agencyCode: string, provinceCode: string = provinceFromEnv().code): boolean {
+  return agencyCode.split('.').at(-1) === provinceCode;
+}
+
 export function identityFromClaims(claims: Claims): Identity | undefined {
   const sub = claims.sub;
   if (typeof sub !== 'string' || sub === '') return undefined;
+  if (tokenExpired(claims.exp)) return undefined;
   const issuer =
     (claims.issuerKind === 'citizen' || claims.issuerKind === 'official' ? claims.issuerKind : undefined) ??
     issuerKindOf(claims.iss);
@@ -70,11 +92,14 @@ export function identityFromClaims(claims: Claims): Identity | undefined {
   // come from the province's own identity provider.
   roles = issuer === 'citizen' ? ['citizen'] : roles.filter((r) => r !== 'citizen');
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const agencyCode = str(claims.agencyCode ?? claims['custom:agencyCode']);
+  // An official of another province's agency gets nothing here, whatever roles the token claims.
+  if (issuer === 'official' && agencyCode !== undefined && !isAgencyOfProvince(agencyCode)) roles = [];
   return {
     sub,
     issuer,
     roles,
-    agencyCode: str(claims.agencyCode ?? claims['custom:agencyCode']),
+    agencyCode,
     name: str(claims.name),
     title: str(claims.title ?? claims['custom:title']),
   };

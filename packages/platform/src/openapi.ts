@@ -42,6 +42,15 @@ const problemSchema = {
   },
 };
 
+/** The problems any route may answer, by what its declaration says it takes (see `operation`). */
+const COMMON_PROBLEMS: Record<string, string> = {
+  '400': 'The request is not valid: the problem lists each field and why',
+  '401': 'No valid token (missing, expired, or from an issuer this province does not trust)',
+  '403': 'The caller may not do this (role, agency or ownership)',
+  '404': 'No such resource, or not one the caller may see',
+  '429': 'Too many requests: the route’s throttle; retry later',
+};
+
 function securityOf(route: RouteDecl): unknown[] | undefined {
   switch (route.auth) {
     case 'citizen':
@@ -63,6 +72,17 @@ function operation(route: RouteDecl): Record<string, unknown> {
       description: response.description,
       ...(response.schema ? { content: { [contentType]: { schema: jsonSchema(response.schema, 'output') } } } : {}),
     };
+  }
+  // The 4xx answers every route can give by how it is declared, beside those its schemas name.
+  const withToken = route.auth === 'citizen' || route.auth === 'official' || route.auth === 'user';
+  for (const [status, applies] of [
+    ['400', Boolean(route.schemas.params || route.schemas.query || route.schemas.headers || route.schemas.body)],
+    ['401', withToken],
+    ['403', withToken],
+    ['404', route.path.includes('{')],
+    ['429', true],
+  ] as const) {
+    if (applies && responses[status] === undefined) responses[status] = { $ref: `#/components/responses/${status}` };
   }
   responses.default = {
     description: 'Problem details (RFC 9457), in Vietnamese or English by Accept-Language',
@@ -96,7 +116,7 @@ function operation(route: RouteDecl): Record<string, unknown> {
 export function buildOpenApi(
   topologies: ContextTopology[],
   info: { title: string; version: string },
-  options: { includeDev?: boolean } = {},
+  options: { includeDev?: boolean; serverUrl?: string } = {},
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of topologies.flatMap((t) => t.routes)) {
@@ -113,9 +133,20 @@ export function buildOpenApi(
         'motcua: a province’s online public services (dịch vụ công trực tuyến). Errors are RFC 9457 problem details.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    // The API's own address when the caller knows it (the served document), else relative to the document.
+    servers: [{ url: options.serverUrl ?? '/', description: 'this province' }],
     paths,
     components: {
       schemas: { Problem: problemSchema },
+      responses: Object.fromEntries(
+        Object.entries(COMMON_PROBLEMS).map(([status, description]) => [
+          status,
+          {
+            description,
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          },
+        ]),
+      ),
       securitySchemes: {
         citizenToken: {
           type: 'http',

@@ -33,7 +33,32 @@ const ipRangesSchema = z
   .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR block like 113.160.92.0/24'))
   .default([]);
 
+/** How far leaders and admins reach (#platform/agency-scope.ts): their agency, it and those below, the province. */
+export const SCOPE_RULES = ['agency', 'agency-and-children', 'province'] as const;
+export type ScopeRule = (typeof SCOPE_RULES)[number];
+export interface AccessScope {
+  leaders: ScopeRule;
+  admins: ScopeRule;
+}
+export const DEFAULT_ACCESS_SCOPE: AccessScope = { leaders: 'agency-and-children', admins: 'agency-and-children' };
+
 const routeThrottleSchema = z.object({ rate: z.number().int().min(1), burst: z.number().int().min(1) }).strict();
+
+/**
+ * The treasury account the national payment platform collects a province's fees into (gateways.paygov); the
+ * payments functions read it back from PAYGOV_BENEFICIARY with the same schema.
+ */
+export const paygovBeneficiarySchema = z
+  .object({
+    accountNumber: z.string().min(1),
+    bankCode: z.string().min(1),
+    accountName: z.string().min(1),
+    treasury: z.string().min(1),
+    budgetAccount: z.string().min(1),
+    decisionBody: z.string().optional(),
+    decisionNumber: z.string().optional(),
+  })
+  .strict();
 
 export const provinceConfigSchema = z
   .object({
@@ -110,6 +135,26 @@ export const provinceConfigSchema = z
           ipnSourceRanges: ipRangesSchema,
         })
         .optional(),
+      /**
+       * The national payment platform on DVCQG: the province's partner code and key are in the secret
+       * ({partnerCode, secretKey}); the beneficiary is the treasury account its fees are collected into.
+       */
+      paygov: z
+        .object({
+          enabled: z.boolean(),
+          paymentUrl: z.string().url(),
+          apiUrl: z.string().url(),
+          secretName: z.string(),
+          ipnSourceRanges: ipRangesSchema,
+          beneficiary: paygovBeneficiarySchema,
+          billTtlMinutes: z
+            .number()
+            .int()
+            .min(60)
+            .max(30 * 24 * 60)
+            .default(3 * 24 * 60),
+        })
+        .optional(),
       paymentExpiryMinutes: z
         .number()
         .int()
@@ -138,6 +183,18 @@ export const provinceConfigSchema = z
     timeliness: z
       .object({ officeHours: officeHoursSchema.default(() => structuredClone(defaultHours)) })
       .default(() => ({ officeHours: structuredClone(defaultHours) })),
+    /**
+     * How far leaders and admins (with an agency) reach when reading an agency's dossiers and what hangs off them
+     * (#platform/agency-scope.ts): their agency only, their agency and every agency below it (the default), or
+     * the whole province. Officers always reach their own agency; an admin without an agency, the province.
+     */
+    access: z
+      .object({
+        leaders: z.enum(SCOPE_RULES).default(DEFAULT_ACCESS_SCOPE.leaders),
+        admins: z.enum(SCOPE_RULES).default(DEFAULT_ACCESS_SCOPE.admins),
+      })
+      .strict()
+      .default(() => ({ ...DEFAULT_ACCESS_SCOPE })),
     seed: z.string().describe('Folder under config/seed with agencies.json and procedures.json'),
     retention: z.object({ documentsDays: z.number().int().min(365), logsDays: z.number().int().min(30) }),
   })

@@ -54,6 +54,11 @@ export interface TableIndexDecl {
   sortKey?: string;
   /** What the index serves, for docs/architecture.md and reviewers. */
   accessPattern: string;
+  /**
+   * The non-key attributes the index holds (INCLUDE projection), when its readers need only those: a write then
+   * costs the index their size, not the whole item's. Absent: the whole item (ALL).
+   */
+  projects?: readonly string[];
 }
 
 export interface TableDecl {

@@ -2,13 +2,17 @@
  * The dossiers' consumers against the emulators, fed SQS batches directly (as the Lambda service feeds them):
  * payment.completed applied once as the system action (a redelivery, a second payment and a withdrawn dossier
  * are no-ops; a wrong amount fails only its own record), and the catalog read models keeping the newest
- * agency state whatever the order of delivery.
+ * agency state whatever the order of delivery. Beside them, a submission drawing a code already taken.
  */
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addLocalDays, toLocalDate } from '#calendar/index.ts';
+import { parseDossierCode } from '#dossiers/domain/codes.ts';
 import type { PaymentEventData } from '#payments/events.ts';
+import { dynamoDocumentClient } from '#platform/aws.ts';
+import { tableName } from '#platform/env.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { envelope } from '#platform/outbox.ts';
 import { seedLocalProvince } from '../../../packages/local-cloud/src/seed.ts';
@@ -99,19 +103,16 @@ async function post(path: string, token: string, body: unknown, headers: Record<
   return res.json;
 }
 
+const submitBody = {
+  procedureCode: PROCEDURE,
+  agencyCode: DESK,
+  applicant: { idNumber: OWNER, fullName: 'Đỗ Thị Hoa' },
+  formData: { hoTen: 'Đỗ Thị Hoa' },
+  resultDelivery: 'online',
+};
+
 async function dossierAwaitingPayment(): Promise<string> {
-  const { code } = await post(
-    '/dossiers',
-    owner,
-    {
-      procedureCode: PROCEDURE,
-      agencyCode: DESK,
-      applicant: { idNumber: OWNER, fullName: 'Đỗ Thị Hoa' },
-      formData: { hoTen: 'Đỗ Thị Hoa' },
-      resultDelivery: 'online',
-    },
-    { 'idempotency-key': `k-${randomUUID()}` },
-  );
+  const { code } = await post('/dossiers', owner, submitBody, { 'idempotency-key': `k-${randomUUID()}` });
   await post(`/dossiers/${code}/actions`, officer, { type: 'receive' }, { 'if-match': '1' });
   await post(`/dossiers/${code}/actions`, officer, { type: 'start-processing' }, { 'if-match': '2' });
   await post(`/dossiers/${code}/actions`, officer, { type: 'request-payment' }, { 'if-match': '3' });
@@ -217,6 +218,27 @@ describe('catalog read models', () => {
     ]);
     expect(await onCatalog(batch(upserted(true, 1001)), context)).toEqual({ batchItemFailures: [] });
     expect((await submitTo(SECOND_DESK)).status).toBe(201);
+  });
+});
+
+describe('dossier codes', () => {
+  test('a code already taken (the counter of the day turned back) is skipped for the next number', async () => {
+    const first = await post('/dossiers', owner, submitBody, { 'idempotency-key': `k-${randomUUID()}` });
+    const parts = parseDossierCode(first.code);
+    if (parts === undefined) throw new Error(`not a dossier code: ${first.code}`);
+    // Turn the counter back one step, as a restored backup would: the next number drawn is the one just given.
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName('dossiers'),
+        Key: { pk: `COUNTER#${parts.agencyCode}#${parts.receptionDate}`, sk: 'COUNTER' },
+        UpdateExpression: 'SET #seq = :seq',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':seq': parts.sequence - 1 },
+      }),
+    );
+    const second = await post('/dossiers', owner, submitBody, { 'idempotency-key': `k-${randomUUID()}` });
+    expect(parseDossierCode(second.code)).toEqual({ ...parts, sequence: parts.sequence + 1 });
+    expect((await dossier(first.code)).version).toBe(1);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
  * The reporting context's own rules outside its domain folder, without the cloud: the catalog figures of the
- * index moved per published version, agency subtrees, who may see which scope, the retry policy and which day a
+ * index moved per published version, agency subtrees, who may see which scope (#platform/agency-scope.ts), the retry policy and which day a
  * period's open dossiers are classified at. Expected values are worked out by hand beside each case.
  */
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Procedure } from '#catalog/domain/schemas.ts';
+import { ACCESS_SCOPE_ENV, useAgencyParents } from '#platform/agency-scope.ts';
 import type { Identity } from '#platform/identity.ts';
 import {
   agencySubtree,
@@ -100,39 +101,98 @@ const official = (roles: Identity['roles'], agencyCode?: string): Identity => ({
 });
 
 describe('who may see which figures', () => {
-  test('officers: their own agency, whatever they ask; another agency is 403', () => {
-    expect(allowedReportScope(official(['officer'], 'A'), {})).toEqual({ agencyCode: 'A', includeSubAgencies: false });
-    expect(allowedReportScope(official(['officer'], 'A'), { agencyCode: 'A', includeSubAgencies: true })).toEqual({
+  // P has A and B below it; A has A1; Z stands alone.
+  beforeAll(() =>
+    useAgencyParents(
+      async () =>
+        new Map([
+          ['P', undefined],
+          ['A', 'P'],
+          ['B', 'P'],
+          ['A1', 'A'],
+          ['Z', undefined],
+        ]),
+    ),
+  );
+  afterAll(() => {
+    useAgencyParents();
+    delete process.env[ACCESS_SCOPE_ENV];
+  });
+
+  test('officers: their own agency, whatever they ask; another agency is 403', async () => {
+    expect(await allowedReportScope(official(['officer'], 'A'), {})).toEqual({
       agencyCode: 'A',
       includeSubAgencies: false,
     });
-    expect(() => allowedReportScope(official(['officer'], 'A'), { agencyCode: 'B' })).toThrow(
-      expect.objectContaining({ status: 403 }),
+    expect(await allowedReportScope(official(['officer'], 'A'), { agencyCode: 'A', includeSubAgencies: true })).toEqual(
+      { agencyCode: 'A', includeSubAgencies: false },
     );
-    expect(() => allowedReportScope(official(['officer']), {})).toThrow(expect.objectContaining({ status: 403 }));
+    await expect(allowedReportScope(official(['officer'], 'A'), { agencyCode: 'B' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(allowedReportScope(official(['officer'], 'A'), { agencyCode: 'A1' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(allowedReportScope(official(['officer']), {})).rejects.toMatchObject({ status: 403 });
   });
 
-  test('leaders and admins: the province, or any agency (with its subtree on request)', () => {
-    expect(allowedReportScope(official(['leader'], 'A'), {})).toEqual({ includeSubAgencies: false });
-    expect(allowedReportScope(official(['admin']), { agencyCode: 'B', includeSubAgencies: true })).toEqual({
+  test('leaders: their agency and those below it (by default), not another branch; admins the province', async () => {
+    expect(await allowedReportScope(official(['leader'], 'P'), {})).toEqual({
+      agencyCode: 'P',
+      includeSubAgencies: true,
+    });
+    expect(await allowedReportScope(official(['leader'], 'P'), { agencyCode: 'A1', includeSubAgencies: true })).toEqual(
+      { agencyCode: 'A1', includeSubAgencies: true },
+    );
+    await expect(allowedReportScope(official(['leader'], 'A'), { agencyCode: 'B' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(allowedReportScope(official(['leader'], 'Z'), { agencyCode: 'A' })).rejects.toMatchObject({
+      status: 403,
+    });
+    expect(await allowedReportScope(official(['admin']), { agencyCode: 'B', includeSubAgencies: true })).toEqual({
       agencyCode: 'B',
       includeSubAgencies: true,
     });
-    expect(allowedReportScope(official(['leader']), { includeSubAgencies: true })).toEqual({
+    expect(await allowedReportScope(official(['admin']), { includeSubAgencies: true })).toEqual({
       includeSubAgencies: false,
+    });
+    // An admin of an agency is scoped like a leader.
+    await expect(allowedReportScope(official(['admin'], 'A'), { agencyCode: 'B' })).rejects.toMatchObject({
+      status: 403,
     });
   });
 
-  test('citizens are refused and anonymous callers must authenticate', () => {
-    const citizen: Identity = { sub: '001099012345', issuer: 'citizen', roles: ['citizen'] };
-    expect(() => allowedReportScope(citizen, {})).toThrow(expect.objectContaining({ status: 403 }));
-    expect(() => allowedReportScope(undefined, {})).toThrow(expect.objectContaining({ status: 401 }));
+  test('a province that gives leaders the whole province, or their own agency only', async () => {
+    process.env[ACCESS_SCOPE_ENV] = JSON.stringify({ leaders: 'province' });
+    expect(await allowedReportScope(official(['leader'], 'A'), {})).toEqual({ includeSubAgencies: false });
+    expect(await allowedReportScope(official(['leader'], 'Z'), { agencyCode: 'B' })).toEqual({
+      agencyCode: 'B',
+      includeSubAgencies: false,
+    });
+    process.env[ACCESS_SCOPE_ENV] = JSON.stringify({ leaders: 'agency' });
+    expect(await allowedReportScope(official(['leader'], 'P'), {})).toEqual({
+      agencyCode: 'P',
+      includeSubAgencies: false,
+    });
+    await expect(allowedReportScope(official(['leader'], 'P'), { agencyCode: 'A' })).rejects.toMatchObject({
+      status: 403,
+    });
+    delete process.env[ACCESS_SCOPE_ENV];
   });
 
-  test("a dossier's sync state: officials of the receiving or current agency, leaders, admins", () => {
-    expect(maySeeDossierOf(official(['officer'], 'A'), ['B', 'A'])).toBe(true);
-    expect(maySeeDossierOf(official(['officer'], 'A'), ['B', 'C'])).toBe(false);
-    expect(maySeeDossierOf(official(['leader'], 'Z'), ['B'])).toBe(true);
+  test('citizens are refused and anonymous callers must authenticate', async () => {
+    const citizen: Identity = { sub: '001099012345', issuer: 'citizen', roles: ['citizen'] };
+    await expect(allowedReportScope(citizen, {})).rejects.toMatchObject({ status: 403 });
+    await expect(allowedReportScope(undefined, {})).rejects.toMatchObject({ status: 401 });
+  });
+
+  test("a dossier's sync state: officials in scope of the receiving or current agency, admins", async () => {
+    expect(await maySeeDossierOf(official(['officer'], 'A'), ['B', 'A'])).toBe(true);
+    expect(await maySeeDossierOf(official(['officer'], 'A'), ['B', 'C'])).toBe(false);
+    expect(await maySeeDossierOf(official(['leader'], 'P'), ['B'])).toBe(true);
+    expect(await maySeeDossierOf(official(['leader'], 'Z'), ['B'])).toBe(false);
+    expect(await maySeeDossierOf(official(['admin']), ['B'])).toBe(true);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   handlingAgencies,
   isOwner,
   mayBeCarriedBy,
+  mayDigitizeFor,
   ownershipOfUpload,
 } from '#documents/domain/access.ts';
 
@@ -65,12 +66,12 @@ describe('uploading and completing', () => {
     });
   });
 
-  test("an official uploads for the agency, or digitizes into the applicant's store", () => {
+  test('an official uploads for the agency, or digitizes for an applicant (the agency holds it, naming them)', () => {
     expect(ownershipOfUpload(officer('AG1'), {})).toEqual({ ok: true, ownerAgencyCode: 'AG1', digitized: false });
     expect(ownershipOfUpload(officer('AG1'), { digitized: true, onBehalfOf: B })).toEqual({
       ok: true,
       ownerAgencyCode: 'AG1',
-      ownerIdNumber: B,
+      onBehalfOf: B,
       digitized: true,
     });
     expect(ownershipOfUpload(officer('AG1'), { onBehalfOf: B })).toEqual({
@@ -78,6 +79,16 @@ describe('uploading and completing', () => {
       reason: 'on-behalf-needs-digitized',
     });
     expect(ownershipOfUpload(admin, {})).toEqual({ ok: false, reason: 'not-allowed' });
+  });
+
+  test("into the applicant's store only for a dossier of theirs the official's agency is on", () => {
+    const dossier = { applicantIdNumber: B, agencies: ['AG1', 'AG2'] };
+    expect(mayDigitizeFor(officer('AG1'), B, dossier)).toBe(true);
+    expect(mayDigitizeFor(officer('AG2'), B, dossier)).toBe(true);
+    expect(mayDigitizeFor(officer('AG9'), B, dossier)).toBe(false);
+    expect(mayDigitizeFor(officer('AG1'), A, dossier)).toBe(false);
+    expect(mayDigitizeFor(admin, B, dossier)).toBe(false);
+    expect(mayDigitizeFor(citizen(B), B, dossier)).toBe(false);
   });
 
   test('only whoever opened the upload completes it (same subject and same issuer)', () => {
@@ -89,8 +100,12 @@ describe('uploading and completing', () => {
 });
 
 describe('dossier events', () => {
-  test('handling agencies: receiving, current and transfer target, once each', () => {
+  test('handling agencies: competent, current, receiving desk and transfer target, once each', () => {
     expect(handlingAgencies({ agencyCode: 'AG1', currentAgencyCode: 'AG1' })).toEqual(['AG1']);
+    expect(handlingAgencies({ agencyCode: 'AG1', currentAgencyCode: 'AG1', receivingAgencyCode: 'AG4' })).toEqual([
+      'AG1',
+      'AG4',
+    ]);
     expect(handlingAgencies({ agencyCode: 'AG1', currentAgencyCode: 'AG2', toAgencyCode: 'AG3' })).toEqual([
       'AG1',
       'AG2',
@@ -106,5 +121,9 @@ describe('dossier events', () => {
     expect(mayBeCarriedBy({ ownerAgencyCode: 'AG9' }, dossier)).toBe(false);
     // Digitized for someone else by one of the dossier's agencies: still someone else's.
     expect(mayBeCarriedBy({ ownerIdNumber: B, ownerAgencyCode: 'AG1' }, dossier)).toBe(false);
+    // A scan of the dossier's agency for its applicant, not in their store yet; one for someone else is not.
+    expect(mayBeCarriedBy({ onBehalfOf: A, ownerAgencyCode: 'AG1' }, dossier)).toBe(true);
+    expect(mayBeCarriedBy({ onBehalfOf: B, ownerAgencyCode: 'AG1' }, dossier)).toBe(false);
+    expect(mayBeCarriedBy({ onBehalfOf: A, ownerAgencyCode: 'AG9' }, dossier)).toBe(false);
   });
 });

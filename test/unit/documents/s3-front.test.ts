@@ -1,12 +1,21 @@
 /**
- * The local S3 front's POST-policy checks (packages/local-cloud/src/s3-front.ts), against forms signed by
- * the AWS SDK's own createPresignedPost: an independent SigV4 implementation.
+ * The local S3 front's checks (packages/local-cloud/src/s3-front.ts): POST policies against forms signed by the
+ * AWS SDK's own createPresignedPost, and presigned URLs against the SDK's getSignedUrl — an independent SigV4
+ * implementation on both sides.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, test } from 'vitest';
 import {
   checkPostPolicy,
+  checkPresignedRequest,
   type PostForm,
   parsePostForm,
   postPolicySignature,
@@ -184,5 +193,78 @@ describe('parsing and answering', () => {
         '<Message>a &lt; b &amp; &quot;c&quot;</Message><MaxSizeAllowed>10</MaxSizeAllowed>' +
         '<RequestId>REQ1</RequestId><HostId>REQ1</HostId></Error>',
     );
+  });
+});
+
+describe('every other request must be a presigned URL', () => {
+  const check = (url: string, method = 'GET', at = new Date(), host = 'localhost:3000') => {
+    const parsed = new URL(url);
+    return checkPresignedRequest({ method, path: parsed.pathname, query: parsed.searchParams, headers: { host }, at });
+  };
+  const download = (expiresIn = 300) =>
+    getSignedUrl(
+      client(),
+      new GetObjectCommand({
+        Bucket: BUCKET,
+        Key: 'clean/001099012345/doc-1',
+        ResponseContentDisposition: 'attachment; filename="a.pdf"; filename*=UTF-8\'\'t%E1%BB%9D%20khai.pdf',
+        ResponseContentType: 'application/pdf',
+      }),
+      { expiresIn },
+    );
+
+  test('a download URL as the SDK signs it is served, until it expires', async () => {
+    const url = await download();
+    expect(new URL(url).pathname).toBe(`/local-s3/${BUCKET}/clean/001099012345/doc-1`);
+    expect(check(url)).toBeUndefined();
+    expect(check(url, 'GET', new Date(Date.now() + 299_000))).toBeUndefined();
+    expect(check(url, 'GET', new Date(Date.now() + 301_000))).toMatchObject({
+      status: 403,
+      code: 'AccessDenied',
+      message: 'Request has expired',
+    });
+  });
+
+  test('the same URL for another method, key, host or query is refused (SignatureDoesNotMatch)', async () => {
+    const url = await download();
+    expect(check(url, 'DELETE')).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(check(url, 'PUT')).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(check(url.replace('doc-1', 'doc-2'))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(check(url, 'GET', new Date(), 'evil.example:3000')).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    expect(
+      check(url.replace('response-content-type=application%2Fpdf', 'response-content-type=text%2Fhtml')),
+    ).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    const other = await getSignedUrl(
+      client({ accessKeyId: 'local', secretAccessKey: 'not-the-secret' }),
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'clean/001099012345/doc-1' }),
+      { expiresIn: 60 },
+    );
+    expect(check(other)).toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  test('a presigned PUT or DELETE is served for its own method', async () => {
+    const put = await getSignedUrl(client(), new PutObjectCommand({ Bucket: BUCKET, Key: KEY }), { expiresIn: 60 });
+    expect(check(put, 'PUT')).toBeUndefined();
+    const del = await getSignedUrl(client(), new DeleteObjectCommand({ Bucket: BUCKET, Key: KEY }), { expiresIn: 60 });
+    expect(check(del, 'DELETE')).toBeUndefined();
+    expect(check(del, 'GET')).toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  test('an unsigned listing, read, overwrite or delete is AccessDenied; a signed listing only with the key', async () => {
+    for (const [method, path] of [
+      ['GET', `/local-s3/${BUCKET}`],
+      ['GET', `/local-s3/${BUCKET}?list-type=2&prefix=clean/`],
+      ['GET', `/local-s3/${BUCKET}/clean/001099012345/doc-1`],
+      ['PUT', `/local-s3/${BUCKET}/clean/001099012345/doc-1`],
+      ['DELETE', `/local-s3/${BUCKET}/clean/001099012345/doc-1`],
+      ['HEAD', `/local-s3/${BUCKET}/quarantine/doc-1`],
+    ] as const) {
+      expect(check(`http://localhost:3000${path}`, method), `${method} ${path}`).toMatchObject({
+        status: 403,
+        code: 'AccessDenied',
+      });
+    }
+    const list = await getSignedUrl(client(), new ListObjectsV2Command({ Bucket: BUCKET }), { expiresIn: 60 });
+    expect(check(list)).toBeUndefined();
   });
 });

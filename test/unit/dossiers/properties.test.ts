@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type ProcessingTime, toLocalIso } from '#calendar/index.ts';
+import { dossierSummary } from '#dossiers/api/views.ts';
 import { applyAction, createDossier } from '#dossiers/domain/decide.ts';
+import { listingOf } from '#dossiers/domain/listing.ts';
 import {
   type Dossier,
   type DossierAction,
@@ -80,6 +82,7 @@ const procedure: fc.Arbitrary<Partial<NewDossierInput['procedure']>> = fc.record
   ),
   fees: fc.boolean().map((free) => (free ? [] : [{ code: 'LP', name: 'Lệ phí', amount: 100_000 }])),
   legalMaxWorkingDays: fc.integer({ min: 1, max: 20 }),
+  paymentPausesClock: fc.boolean(),
 });
 
 interface Outcome {
@@ -181,6 +184,25 @@ describe('lifecycle properties', () => {
           }
           expect(o.after.previousAppointments.slice(0, o.before.previousAppointments.length)).toEqual(
             o.before.previousAppointments,
+          );
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('a list shows of the listing what it shows of the whole dossier, timeliness included, at any moment', () => {
+    fc.assert(
+      fc.property(steps, procedure, fc.integer({ min: 0, max: 60 * 24 * 60 }), (plan, proc, laterMinutes) => {
+        for (const o of run(plan, proc)) {
+          const listing = listingOf(o.after);
+          const asOf = new Date(Date.parse(o.after.history.at(-1)!.at) + laterMinutes * 60_000);
+          expect(dossierSummary(listing, asOf, calendar)).toEqual(dossierSummary(o.after, asOf, calendar));
+          // Bounded whatever the history: only the entries the timeliness rule reads are kept.
+          expect(listing.history.length).toBeLessThanOrEqual(
+            o.after.history.filter(
+              (e) => e.action === 'apologize' || e.from === 'payment_requested' || e.to === 'payment_requested',
+            ).length,
           );
         }
       }),

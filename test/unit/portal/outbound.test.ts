@@ -47,6 +47,7 @@ describe('the dossier record (DongBoHoSoMC)', () => {
       GhiChu: '',
       HoSoCoThanhPhanSoHoa: '1',
       DuocThanhToanTrucTuyen: '2',
+      MaTraCuuTT: '',
       TaiKhoanDuocXacThucVoiVNeID: '1',
       TaiLieuNop: [
         {
@@ -91,8 +92,13 @@ describe('the dossier record (DongBoHoSoMC)', () => {
 
   test('create vs update, payment platform, channel codes, rejection, a business', () => {
     expect(toDossierRecord(dossiers.D1.versions[0]!, { ...options, portalKnowsDossier: false }).isUpdating).toBe('0');
-    const viaPlatform = toDossierRecord(dossiers.D1.last, { ...options, paymentChannel: 1 });
+    const viaPlatform = toDossierRecord(dossiers.D1.last, {
+      ...options,
+      paymentChannel: 1,
+      paymentLookupCode: 'TT0123456789ABCDEF',
+    });
     expect([viaPlatform.DuocThanhToanTrucTuyen, viaPlatform.DanhSachLePhi[0]?.HinhThucThu]).toEqual(['1', '1']);
+    expect(viaPlatform.MaTraCuuTT).toBe('TT0123456789ABCDEF');
     const d2 = toDossierRecord(dossiers.D2.last, options);
     expect([d2.DuocThanhToanTrucTuyen, d2.KenhThucHien, d2.HoSoCoThanhPhanSoHoa]).toEqual(['0', '1', '0']);
     expect(d2.DanhSachGiayToKetQua[0]?.DuongDanTepTinKetQua).toBe('');

@@ -832,6 +832,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/paygov/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The national payment platform looks up the bill of a lookup code (MaTraCuuTT): what is due, to whom
+         * @description JSON {MaDoiTac, MaTraCuuTT, ThoiGianGui, ChuKy} (HMAC-SHA256 with the province key). Always HTTP 200 with {error_code, message, MaTraCuuTT, MaThamChieu, TongTien, data, ChuKy}: 0 the bill (MaHoSo, MaTTHC, MaDonVi, PhiLePhi[], TKThuHuong, MaNHThuHuong, TenTKThuHuong, KhoBac, TaiKhoanThuNSNN, MaCoQuanQD, SoQD, NoiDungThanhToan, HoTenNguoiNop, SoCMNDNguoiNop, DiaChiNguoiNop, DSKhoanNop[], HanThanhToan), 01 unknown code, 03 nothing due, 05 dossier closed, 06 a payment through another channel is under way, 97 invalid signature, 99 try again. The bill is a pending payment; looking it up again answers the same one until it expires.
+         */
+        post: operations["paygovBillLookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/paygov/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The national payment platform confirms a payment (or its failure) of a bill
+         * @description JSON {MaDoiTac, MaTraCuuTT, MaThamChieu, MaGiaoDich, SoTien, TrangThai (00 paid, 01 failed), ThoiGianThanhToan, KenhThanhToan, ChuKy}. Stored raw in the callback log before it is applied, once. Always HTTP 200 with {error_code, message, ChuKy}: 0 recorded, 02 already confirmed, 01 no such bill, 04 amount differs, 97 invalid signature, 99 send again later.
+         */
+        post: operations["paygovConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/reconciliation": {
         parameters: {
             query?: never;
@@ -1254,7 +1294,53 @@ export interface components {
             type: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request is not valid: the problem lists each field and why */
+        400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid token (missing, expired, or from an issuer this province does not trust) */
+        401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller may not do this (role, agency or ownership) */
+        403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource, or not one the caller may see */
+        404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests: the route’s throttle; retry later */
+        429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1313,6 +1399,7 @@ export interface operations {
                     }[];
                 };
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1457,6 +1544,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1583,6 +1675,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1650,6 +1747,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1686,6 +1788,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1731,6 +1838,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -1793,6 +1903,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2085,6 +2200,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2139,6 +2259,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2166,6 +2290,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2216,6 +2341,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2266,6 +2392,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2318,6 +2445,8 @@ export interface operations {
                     }[];
                 };
             };
+            400: components["responses"]["400"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2353,6 +2482,7 @@ export interface operations {
                     }[];
                 };
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2398,6 +2528,8 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2425,6 +2557,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2445,6 +2578,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2474,6 +2608,9 @@ export interface operations {
             };
         };
         responses: {
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2501,6 +2638,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2530,6 +2668,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2601,6 +2742,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2674,6 +2819,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2725,6 +2875,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2779,6 +2934,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
             /** @description nothing was uploaded yet */
             409: {
                 headers: {
@@ -2786,6 +2945,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -2816,6 +2976,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
             /** @description the document is not (yet) usable */
             409: {
                 headers: {
@@ -2823,6 +2987,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3054,6 +3219,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3232,6 +3401,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3493,6 +3667,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3682,6 +3861,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3746,6 +3930,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3793,7 +3982,7 @@ export interface operations {
                                 name: string;
                             }[];
                             /** @enum {string} */
-                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                            gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                             gatewayTransactionNo?: string;
                             /**
                              * @description at the desk: cash, or a card on the desk’s terminal
@@ -3814,7 +4003,7 @@ export interface operations {
                                     name: string;
                                 }[];
                                 /** @enum {string} */
-                                gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                                gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                                 gatewayTransactionNo?: string;
                                 /** @description ISO 8601 with offset */
                                 issuedAt: string;
@@ -3868,9 +4057,21 @@ export interface operations {
                             updatedAt?: string;
                             version: number;
                         }[];
+                        /** @description while fees are due and the province offers the national payment platform: what to hand the applicant */
+                        nationalPlatform?: {
+                            /** @description MaTraCuuTT: the code the applicant pays by on the national payment platform */
+                            lookupCode: string;
+                            /** @description the platform's page for that code */
+                            paymentUrl: string;
+                        };
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -3932,7 +4133,7 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                        gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                         gatewayTransactionNo?: string;
                         /**
                          * @description at the desk: cash, or a card on the desk’s terminal
@@ -3953,7 +4154,7 @@ export interface operations {
                                 name: string;
                             }[];
                             /** @enum {string} */
-                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                            gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                             gatewayTransactionNo?: string;
                             /** @description ISO 8601 with offset */
                             issuedAt: string;
@@ -4009,6 +4210,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4041,6 +4247,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4242,6 +4453,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4429,6 +4645,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4471,6 +4692,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4550,6 +4772,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4610,6 +4836,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4659,6 +4889,10 @@ export interface operations {
                     }[];
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4764,6 +4998,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4815,6 +5054,10 @@ export interface operations {
                     }[];
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4870,6 +5113,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4897,6 +5145,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -4928,7 +5177,7 @@ export interface operations {
                      * @description "sandbox" exists only in the local runtime
                      * @enum {string}
                      */
-                    gateway: "vnpay" | "momo" | "sandbox";
+                    gateway: "vnpay" | "momo" | "sandbox" | "paygov";
                     /**
                      * @description the gateway page's language; the caller's language by default
                      * @enum {string}
@@ -4955,7 +5204,7 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox";
+                        gateway: "vnpay" | "momo" | "sandbox" | "paygov";
                         paymentId: string;
                         /** @description where to send the payer's browser */
                         redirectUrl: string;
@@ -4965,6 +5214,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5009,7 +5262,7 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                        gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                         gatewayTransactionNo?: string;
                         /**
                          * @description at the desk: cash, or a card on the desk’s terminal
@@ -5030,7 +5283,7 @@ export interface operations {
                                 name: string;
                             }[];
                             /** @enum {string} */
-                            gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                            gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                             gatewayTransactionNo?: string;
                             /** @description ISO 8601 with offset */
                             issuedAt: string;
@@ -5086,6 +5339,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5142,6 +5400,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5184,7 +5447,7 @@ export interface operations {
                             name: string;
                         }[];
                         /** @enum {string} */
-                        gateway: "vnpay" | "momo" | "sandbox" | "counter";
+                        gateway: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                         gatewayTransactionNo?: string;
                         /** @description ISO 8601 with offset */
                         issuedAt: string;
@@ -5212,6 +5475,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5239,6 +5507,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5278,6 +5547,63 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paygovBillLookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the platform's answer format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paygovConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the platform's answer format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5315,7 +5641,7 @@ export interface operations {
                             /** @description ISO 8601 with offset */
                             firstSeenAt: string;
                             /** @enum {string} */
-                            gateway?: "vnpay" | "momo" | "sandbox" | "counter";
+                            gateway?: "vnpay" | "momo" | "sandbox" | "paygov" | "counter";
                             /** @enum {string} */
                             kind: "invalid_signature" | "unknown_payment" | "amount_mismatch" | "paid_after_expiry" | "duplicate_payment" | "paid_after_dossier_closed" | "gateway_still_pending" | "query_failed" | "gateway_unavailable" | "refund_failed" | "manual_refund_required";
                             /** @description ISO 8601 with offset */
@@ -5350,6 +5676,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5399,6 +5729,8 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5449,6 +5781,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5488,6 +5821,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
             /** @description a different record under the same MaHoSo (kept as a conflict) */
             409: {
                 headers: {
@@ -5495,6 +5829,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5545,13 +5880,18 @@ export interface operations {
                             hold?: {
                                 at: string;
                                 /** @enum {string} */
-                                code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected";
+                                code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
                                 detail: string;
                                 errors?: {
                                     field: string;
                                     message: string;
                                 }[];
                             };
+                            /**
+                             * @description dossier: the forwarded dossier; supplement: one supplementation round of it answered on the portal (supplementId), with its own state, hold and files
+                             * @enum {string}
+                             */
+                            kind: "dossier" | "supplement";
                             nationalId: string;
                             nationalProcedureCode: string;
                             procedureCode?: string;
@@ -5563,6 +5903,44 @@ export interface operations {
                             };
                             /** @enum {string} */
                             status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                            /** @description HoSoBoSungId, for kind supplement */
+                            supplementId?: string;
+                            /** @description GET of one forwarded dossier: the supplementation rounds answered on the portal, oldest first */
+                            supplements?: {
+                                attempts: number;
+                                /** @description changed re-sends of the round, kept and not applied */
+                                conflicts: number;
+                                files: {
+                                    documentId?: string;
+                                    fileName: string;
+                                    requirementCode: string;
+                                    /** @enum {string} */
+                                    state: "staged" | "verified" | "rejected";
+                                }[];
+                                hold?: {
+                                    at: string;
+                                    /** @enum {string} */
+                                    code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
+                                    detail: string;
+                                    errors?: {
+                                        field: string;
+                                        message: string;
+                                    }[];
+                                };
+                                receivedAt: string;
+                                rejection?: {
+                                    at: string;
+                                    by: string;
+                                    reason: string;
+                                };
+                                /** @enum {string} */
+                                status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                                /** @description HoSoBoSungId */
+                                supplementId: string;
+                                updatedAt: string;
+                                /** @enum {string} */
+                                via: "push" | "pull";
+                            }[];
                             updatedAt: string;
                             version: number;
                             /** @enum {string} */
@@ -5571,6 +5949,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5619,13 +6001,18 @@ export interface operations {
                         hold?: {
                             at: string;
                             /** @enum {string} */
-                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected";
+                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
                             detail: string;
                             errors?: {
                                 field: string;
                                 message: string;
                             }[];
                         };
+                        /**
+                         * @description dossier: the forwarded dossier; supplement: one supplementation round of it answered on the portal (supplementId), with its own state, hold and files
+                         * @enum {string}
+                         */
+                        kind: "dossier" | "supplement";
                         nationalId: string;
                         nationalProcedureCode: string;
                         procedureCode?: string;
@@ -5637,6 +6024,44 @@ export interface operations {
                         };
                         /** @enum {string} */
                         status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                        /** @description HoSoBoSungId, for kind supplement */
+                        supplementId?: string;
+                        /** @description GET of one forwarded dossier: the supplementation rounds answered on the portal, oldest first */
+                        supplements?: {
+                            attempts: number;
+                            /** @description changed re-sends of the round, kept and not applied */
+                            conflicts: number;
+                            files: {
+                                documentId?: string;
+                                fileName: string;
+                                requirementCode: string;
+                                /** @enum {string} */
+                                state: "staged" | "verified" | "rejected";
+                            }[];
+                            hold?: {
+                                at: string;
+                                /** @enum {string} */
+                                code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
+                                detail: string;
+                                errors?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                            receivedAt: string;
+                            rejection?: {
+                                at: string;
+                                by: string;
+                                reason: string;
+                            };
+                            /** @enum {string} */
+                            status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                            /** @description HoSoBoSungId */
+                            supplementId: string;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            via: "push" | "pull";
+                        }[];
                         updatedAt: string;
                         version: number;
                         /** @enum {string} */
@@ -5644,6 +6069,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5698,13 +6128,18 @@ export interface operations {
                         hold?: {
                             at: string;
                             /** @enum {string} */
-                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected";
+                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
                             detail: string;
                             errors?: {
                                 field: string;
                                 message: string;
                             }[];
                         };
+                        /**
+                         * @description dossier: the forwarded dossier; supplement: one supplementation round of it answered on the portal (supplementId), with its own state, hold and files
+                         * @enum {string}
+                         */
+                        kind: "dossier" | "supplement";
                         nationalId: string;
                         nationalProcedureCode: string;
                         procedureCode?: string;
@@ -5716,6 +6151,44 @@ export interface operations {
                         };
                         /** @enum {string} */
                         status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                        /** @description HoSoBoSungId, for kind supplement */
+                        supplementId?: string;
+                        /** @description GET of one forwarded dossier: the supplementation rounds answered on the portal, oldest first */
+                        supplements?: {
+                            attempts: number;
+                            /** @description changed re-sends of the round, kept and not applied */
+                            conflicts: number;
+                            files: {
+                                documentId?: string;
+                                fileName: string;
+                                requirementCode: string;
+                                /** @enum {string} */
+                                state: "staged" | "verified" | "rejected";
+                            }[];
+                            hold?: {
+                                at: string;
+                                /** @enum {string} */
+                                code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
+                                detail: string;
+                                errors?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                            receivedAt: string;
+                            rejection?: {
+                                at: string;
+                                by: string;
+                                reason: string;
+                            };
+                            /** @enum {string} */
+                            status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                            /** @description HoSoBoSungId */
+                            supplementId: string;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            via: "push" | "pull";
+                        }[];
                         updatedAt: string;
                         version: number;
                         /** @enum {string} */
@@ -5723,6 +6196,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5771,13 +6249,18 @@ export interface operations {
                         hold?: {
                             at: string;
                             /** @enum {string} */
-                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected";
+                            code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
                             detail: string;
                             errors?: {
                                 field: string;
                                 message: string;
                             }[];
                         };
+                        /**
+                         * @description dossier: the forwarded dossier; supplement: one supplementation round of it answered on the portal (supplementId), with its own state, hold and files
+                         * @enum {string}
+                         */
+                        kind: "dossier" | "supplement";
                         nationalId: string;
                         nationalProcedureCode: string;
                         procedureCode?: string;
@@ -5789,6 +6272,44 @@ export interface operations {
                         };
                         /** @enum {string} */
                         status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                        /** @description HoSoBoSungId, for kind supplement */
+                        supplementId?: string;
+                        /** @description GET of one forwarded dossier: the supplementation rounds answered on the portal, oldest first */
+                        supplements?: {
+                            attempts: number;
+                            /** @description changed re-sends of the round, kept and not applied */
+                            conflicts: number;
+                            files: {
+                                documentId?: string;
+                                fileName: string;
+                                requirementCode: string;
+                                /** @enum {string} */
+                                state: "staged" | "verified" | "rejected";
+                            }[];
+                            hold?: {
+                                at: string;
+                                /** @enum {string} */
+                                code: "invalid-data" | "unmapped-procedure" | "unknown-procedure" | "unmapped-agency" | "file-unreachable" | "file-corrupt" | "file-rejected" | "unknown-dossier" | "not-awaiting-supplement";
+                                detail: string;
+                                errors?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                            receivedAt: string;
+                            rejection?: {
+                                at: string;
+                                by: string;
+                                reason: string;
+                            };
+                            /** @enum {string} */
+                            status: "needs_attention" | "awaiting_documents" | "forwarded" | "accepted" | "rejected";
+                            /** @description HoSoBoSungId */
+                            supplementId: string;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            via: "push" | "pull";
+                        }[];
                         updatedAt: string;
                         version: number;
                         /** @enum {string} */
@@ -5796,6 +6317,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5839,6 +6365,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5886,6 +6416,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5921,6 +6456,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5955,6 +6493,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -5993,6 +6534,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -6088,6 +6632,8 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -6351,6 +6897,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7077,6 +7626,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7122,6 +7676,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7215,6 +7772,8 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7378,6 +7937,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7475,6 +8038,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7521,6 +8088,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7580,6 +8150,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {
@@ -7634,6 +8208,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
                 headers: {

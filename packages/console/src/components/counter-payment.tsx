@@ -2,6 +2,8 @@
  * Fees taken at the desk (issue #13): the official records what the applicant paid in cash or by card, for
  * exactly the amount due; the API issues the receipt number from the province's series. The request carries
  * If-Match with the version on screen, so a payment is never recorded against a dossier that changed unseen.
+ * While fees are due, the applicant may instead pay online: the national payment platform's lookup code and
+ * page, with a QR code the desk can print and hand over (PaymentQr).
  * The dossier's payments (online and at the desk) are listed under it, with their receipt numbers.
  */
 import { type FormEvent, useId, useState } from 'react';
@@ -12,6 +14,7 @@ import { useI18n } from '../i18n.tsx';
 import type { Dossier } from '../pages/dossier.tsx';
 import { toProblem, useLoad } from '../use-load.ts';
 import { ProblemView } from './common.tsx';
+import { PaymentQr } from './payment-qr.tsx';
 
 type Method =
   paths['/dossiers/{code}/payments/counter']['post']['requestBody']['content']['application/json']['method'];
@@ -28,7 +31,7 @@ export function CounterPayment({ dossier, onChanged }: { dossier: Dossier; onCha
   const [problem, setProblem] = useState<Problem>();
   const [receipt, setReceipt] = useState<string>();
   const payments = useLoad(
-    async () => unwrap(await api.GET('/dossiers/{code}/payments', { params: { path: { code: dossier.code } } })).items,
+    async () => unwrap(await api.GET('/dossiers/{code}/payments', { params: { path: { code: dossier.code } } })),
     [dossier.code, dossier.version, receipt],
   );
 
@@ -82,13 +85,22 @@ export function CounterPayment({ dossier, onChanged }: { dossier: Dossier; onCha
         </form>
       ) : null}
       {problem ? <ProblemView problem={problem} /> : null}
-      {payments.state === 'ready' && payments.value.length > 0 ? (
+      {payments.state === 'ready' && payments.value.nationalPlatform && receipt === undefined ? (
+        // What the desk hands an applicant who would rather pay online: the code, the platform's page, its QR.
+        <PaymentQr
+          dossierCode={dossier.code}
+          amount={dossier.feeTotal}
+          lookupCode={payments.value.nationalPlatform.lookupCode}
+          paymentUrl={payments.value.nationalPlatform.paymentUrl}
+        />
+      ) : null}
+      {payments.state === 'ready' && payments.value.items.length > 0 ? (
         <table className="compact" aria-label={t('paymentsOfDossier')}>
           <tbody>
-            {payments.value.map((p) => (
+            {payments.value.items.map((p) => (
               <tr key={p.paymentId}>
                 <th scope="row">
-                  {p.gateway === 'counter' ? tv('method', p.method ?? 'cash') : p.gateway}
+                  {p.gateway === 'counter' ? tv('method', p.method ?? 'cash') : tv('gateway', p.gateway)}
                   {p.receipt ? ` · ${p.receipt.number}` : ''}
                 </th>
                 <td>{tv('payment', p.status)}</td>

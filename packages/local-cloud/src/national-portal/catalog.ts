@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProvinceConfig } from '#platform/province.ts';
+import { stripVietnameseMarks } from '#platform/text.ts';
 import { registerPortalService } from './routes.ts';
 
 interface SeedProcedure {
@@ -31,7 +32,7 @@ const NATIONAL_ONLY = [
 ];
 
 const fieldCode = (name: string) =>
-  `LV.${[...name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'D').toUpperCase()]
+  `LV.${[...stripVietnameseMarks(name).toUpperCase()]
     .filter((c) => /[A-Z]/.test(c))
     .join('')
     .slice(0, 12)}`;

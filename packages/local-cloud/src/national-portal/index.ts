@@ -13,6 +13,7 @@ import './services.ts';
 import './citizen-desk.ts';
 import './catalog.ts';
 import './sync-receiver.ts';
+import './payment-platform.ts';
 
 export {
   dispatchStandIn,

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { registerStandInRoute, type StandInRequest, sendHtml, sendJson } from './routes.ts';
+import { escapeHtml, registerStandInRoute, type StandInRequest, sendHtml, sendJson } from './routes.ts';
 
 /** The province account the stand-in accepts (motcua's local defaults, see functions/reporting/sync/portal-client.ts). */
 export const STAND_IN_ACCOUNT = { username: 'motcua-local', password: 'motcua-local-password' } as const;
@@ -146,6 +146,11 @@ registerStandInRoute(
   { service: true },
 );
 
+/** The latest dossier record (DongBoHoSoMC) the province sent for a dossier, for the other stand-in modules. */
+export function latestRecordOf(code: string): Record<string, unknown> | undefined {
+  return dossiers.get(code)?.records.at(-1)?.record;
+}
+
 function summary(dossier: ReceivedDossier) {
   const latest = dossier.records.at(-1)?.record ?? {};
   return {
@@ -198,12 +203,6 @@ registerStandInRoute('POST', '/sync/reject', async (req, res) => {
   rejectNext = { errorCode, count };
   sendJson(res, 200, rejectNext);
 });
-
-const escapeHtml = (value: unknown): string =>
-  String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** `yyyyMMddHHmmss` shown as `dd/MM/yyyy HH:mm:ss` (the portal's own display), "" stays "". */
 const showDate = (value: unknown): string => {

@@ -18,7 +18,13 @@ export const handler = async (
   if (!token) return { isAuthorized: false, context: {} };
   try {
     const claims = await verify(token, ['citizen', 'official']);
-    const context: AuthorizerContext = { sub: String(claims.sub ?? ''), issuerKind: claims.issuerKind };
+    // `exp` goes along so that handlers refuse the token once it expires, even while API Gateway still
+    // serves this answer from its authorizer cache (identity.ts `tokenExpired`).
+    const context: AuthorizerContext = {
+      sub: String(claims.sub ?? ''),
+      issuerKind: claims.issuerKind,
+      ...(claims.exp !== undefined ? { exp: String(claims.exp) } : {}),
+    };
     for (const key of ['roles', 'agencyCode', 'name', 'title'] as const) {
       const value = claims[key];
       if (value !== undefined) context[key] = typeof value === 'string' ? value : JSON.stringify(value);
