@@ -79,6 +79,8 @@ export interface SupplementRound {
   requestedBy: Actor;
   reason: string;
   completedAt?: string;
+  /** The documents given with the supplement (corrected or added), as they came; absent before it or with none. */
+  documents?: SubmittedDocument[];
 }
 
 /** One step of an inter-agency (liên thông) dossier; each step is timed against its allotted working days. */
@@ -151,6 +153,8 @@ export interface DossierSnapshot {
   feeTotal: number;
   paymentStatus?: 'unpaid' | 'pending' | 'paid' | 'refunded';
   paidOnline: boolean;
+  /** The receipt of the payment that settled the fees (its number in the payments context's series). */
+  paymentReceipt?: { number: string; issuedAt: string };
   resultType: 'electronic' | 'paper';
   result?: DossierResult;
   resultDelivery: 'online' | 'counter' | 'post';

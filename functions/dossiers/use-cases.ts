@@ -703,7 +703,13 @@ export async function applyPaymentCompleted(
     decision = applyAction(
       d,
       // Channel 0 is a fee taken at the desk (recorded by an official): paid, but not online (indicator 3.6).
-      { type: 'payment-completed', paymentId: data.paymentId, amount: data.amount, paidOnline: data.channelCode !== 0 },
+      {
+        type: 'payment-completed',
+        paymentId: data.paymentId,
+        amount: data.amount,
+        paidOnline: data.channelCode !== 0,
+        ...(data.receipt ? { receipt: { number: data.receipt.number, issuedAt: data.receipt.issuedAt } } : {}),
+      },
       { now: at, actor: PAYMENTS_ACTOR, calendar },
     );
   } catch (error) {

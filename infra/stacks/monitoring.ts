@@ -155,7 +155,7 @@ export const LOGGED_FIGURES = [
     metric: 'NationalSyncOverdue',
     function: 'reporting-sync-sweep',
     message: 'national-portal sync sweep',
-    value: '$.attempted',
+    value: '$.overdue',
   },
   {
     metric: 'NationalSyncSweepFailures',

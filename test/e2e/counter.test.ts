@@ -222,6 +222,7 @@ let documents: { requirementCode: string; documentId: string }[];
 describe('one dossier at a commune desk for a department procedure: intake, fee, receipt, processing, return', () => {
   let code: string;
   let version: number;
+  let receiptNumber: string;
 
   const payAtCounter = (token: string, body: unknown, headers: Record<string, string>) =>
     cloud.fetch(`/dossiers/${code}/payments/counter`, { method: 'POST', token, body, headers });
@@ -243,7 +244,8 @@ describe('one dossier at a commune desk for a department procedure: intake, fee,
     expect(res.status, res.text).toBe(201);
     const d = res.json;
     code = d.code;
-    expect(code).toMatch(/^000\.00\.15\.H19-261203-\d{4}$/);
+    // The day's first number: the refused registration above drew none (the series has no hole for it).
+    expect(code).toBe('000.00.15.H19-261203-0001');
     expect(d).toMatchObject({
       procedureCode: PROCEDURE,
       channel: 'in_person',
@@ -310,7 +312,7 @@ describe('one dossier at a commune desk for a department procedure: intake, fee,
       recordedBy: { sub: 'cb-tb-01', agencyCode: COMMUNE, name: 'Lê Thị Hồng' },
       feeLines: [expect.objectContaining({ code: 'PHI_LY_LICH_TU_PHAP', amount: FEE })],
     });
-    const receiptNumber = paid.json.receipt.number as string;
+    receiptNumber = paid.json.receipt.number as string;
     expect(receiptNumber).toMatch(/\d/);
     expect(paid.headers.get('location')).toBe(`/payments/${paid.json.paymentId}`);
     // The official's second click (a lost answer, a double tap) is the same payment, not a second one.
@@ -333,8 +335,9 @@ describe('one dossier at a commune desk for a department procedure: intake, fee,
     expect(listed.json.items.map((p: { paymentId: string }) => p.paymentId)).toEqual([paid.json.paymentId]);
     // Nothing is due any more: no code to pay online.
     expect(listed.json.nationalPlatform).toBeUndefined();
+    // Another agency's desk is not told the dossier exists (docs/security.md: no existence probing).
     const foreign = await cloud.fetch(`/dossiers/${code}/payments`, { token: otherDesk });
-    expect(foreign.status).toBe(403);
+    expect(foreign.status).toBe(404);
   });
 
   test('once paid, the desk receives it: the appointment is fixed and it goes to the department, the desk recorded', async () => {
@@ -373,6 +376,8 @@ describe('one dossier at a commune desk for a department procedure: intake, fee,
     expect(first.text).toContain('Sở Tư pháp tỉnh Đồng Nai');
     expect(first.text).toContain('Cấp Phiếu lý lịch tư pháp');
     expect(first.text).toContain('200.000 đồng');
+    // Paid at the desk before reception: the receipt says so, with the payment's receipt number.
+    expect(first.text).toContain(`Đã nộp tại Bộ phận Một cửa, biên lai số ${receiptNumber}`);
     // The applicant downloads the very same document, later.
     await setClock('2026-12-03T10:00:00+07:00');
     const mine = await pdfText(`/dossiers/${code}/slips/receipt`, citizen);

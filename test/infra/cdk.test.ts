@@ -214,7 +214,7 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
       `/aws/lambda/motcua-${provinceId}-payments-reconcile`,
     );
     expect(byMetric.get('PaymentsPendingPastExpiry').FilterPattern).toBe('{ $.message = "payments reconciled" }');
-    expect(byMetric.get('NationalSyncOverdue').MetricTransformations[0].MetricValue).toBe('$.attempted');
+    expect(byMetric.get('NationalSyncOverdue').MetricTransformations[0].MetricValue).toBe('$.overdue');
     expect(byMetric.get('NotificationsFailed').FilterPattern).toContain('$.status = "failed"');
     const pending = resourcesOf(provinceId, 'AWS::CloudWatch::Alarm').find(
       (a) => a.props.AlarmName === `motcua-${provinceId}-payments-pending-too-long`,

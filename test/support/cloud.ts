@@ -28,6 +28,8 @@ export interface TestCloud extends LocalCloud {
   ): Promise<FetchResult>;
 }
 
+const SETTLE_DEADLINE_MS = 120_000;
+
 export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): Promise<TestCloud> {
   const cloud = await startLocalCloud({
     emulators: { dynamoEndpoint: inject('dynamoEndpoint'), fauxqsEndpoint: inject('fauxqsEndpoint') },
@@ -64,6 +66,11 @@ export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): 
   };
   return {
     ...cloud,
+    // A test file shares two cores with another one: its consumers may take longer than on a quiet machine to
+    // drain what a step left, so its settle waits longer by default (a deadline, not a sleep: it returns as soon
+    // as every consumer is quiet). A retry due after the deadline is still not waited for; tests that need a
+    // retry left pending give a shorter deadline.
+    settle: (timeoutMs = SETTLE_DEADLINE_MS) => cloud.settle(timeoutMs),
     fetch: doFetch,
     token: async (claims) => {
       const res = await doFetch('/dev/token', { method: 'POST', body: claims });

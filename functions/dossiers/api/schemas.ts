@@ -199,11 +199,19 @@ export const historyEntrySchema = z.object({
   reason: z.string().optional(),
 });
 
+const viewDocumentSchema = z.object({
+  requirementCode: z.string(),
+  documentId: z.string(),
+  digitized: z.boolean(),
+  reused: z.boolean(),
+});
+
 const supplementRoundSchema = z.object({
   requestedAt: z.string(),
   requestedBy: actorSchema,
   reason: z.string(),
   completedAt: z.string().optional(),
+  documents: z.array(viewDocumentSchema).optional().describe('What the applicant gave with the supplement.'),
 });
 
 const stepSchema = z.object({
@@ -280,9 +288,7 @@ export const dossierViewSchema = z
       language: z.enum(['vi', 'en']),
     }),
     formData: z.record(z.string(), z.unknown()),
-    documents: z.array(
-      z.object({ requirementCode: z.string(), documentId: z.string(), digitized: z.boolean(), reused: z.boolean() }),
-    ),
+    documents: z.array(viewDocumentSchema),
     status: statusSchema,
     nationalStatusCode: z.int(),
     version: z.int(),
@@ -301,6 +307,10 @@ export const dossierViewSchema = z
     feeTotal: z.int(),
     paymentStatus: z.enum(['unpaid', 'pending', 'paid', 'refunded']).optional(),
     paidOnline: z.boolean(),
+    paymentReceipt: z
+      .object({ number: z.string(), issuedAt: z.string() })
+      .optional()
+      .describe('The receipt (biên lai) of the payment that settled the fees.'),
     resultType: z.enum(['electronic', 'paper']),
     resultDelivery: z.enum(['online', 'counter', 'post']),
     result: resultSchema.optional(),

@@ -94,9 +94,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
       const actor = officialActor(identity);
       const receptionDate = toLocalDate(at);
       const { address, type, ...applicant } = body.applicant;
-      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-        const sequence = await store.nextSequence(body.agencyCode, receptionDate);
-        const code = formatDossierCode(body.agencyCode, receptionDate, sequence);
+      const decide = (code: string): Decision[] => {
         const decisions: Decision[] = [
           createDossier(
             {
@@ -132,6 +130,15 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
         if (body.receive) {
           decisions.push(applyAction(decisions[0]!.dossier, { type: 'receive' }, { now: at, actor, calendar }));
         }
+        return decisions;
+      };
+      // Whether the desk may take it in as asked (received at once needs the fee paid first, where the procedure
+      // says so) is decided before a number is drawn: a refused registration uses up no number of the day's series.
+      decide(formatDossierCode(body.agencyCode, receptionDate, 1));
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        const sequence = await store.nextSequence(body.agencyCode, receptionDate);
+        const code = formatDossierCode(body.agencyCode, receptionDate, sequence);
+        const decisions = decide(code);
         const last = decisions.at(-1)!;
         const stored: store.StoredDossier = {
           dossier: last.dossier,

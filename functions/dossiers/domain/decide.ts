@@ -223,6 +223,8 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     const round = d.supplements.findLast((r) => r.completedAt === undefined);
     if (round) {
       round.completedAt = toLocalIso(ctx.now);
+      // Kept with the round: the national portal is told what each supplement carried (DanhSachGiayToBoSung).
+      if (action.documents?.length) round.documents = structuredClone(action.documents);
       extendAppointmentForPause(d, new Date(round.requestedAt), ctx);
     }
     // A corrected document replaces the one for the same requirement; a new requirement is added.
@@ -303,6 +305,8 @@ const EFFECTS: { [T in ParsedDossierAction['type']]: Effect<T> } = {
     }
     d.paymentStatus = 'paid';
     d.paidOnline = action.paidOnline;
+    // On the dossier so that a receipt slip printed after payment says it was paid, and under which receipt.
+    if (action.receipt) d.paymentReceipt = { number: action.receipt.number, issuedAt: action.receipt.issuedAt };
     let newAppointmentAt: string | undefined;
     if (from === 'payment_requested') {
       delete d.statusBeforePause;

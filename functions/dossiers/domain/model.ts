@@ -113,6 +113,8 @@ export const dossierActionSchema = z.discriminatedUnion('type', [
     paymentId: text(128),
     amount: z.int().nonnegative(),
     paidOnline: z.boolean().default(true),
+    /** The receipt (biên lai) the payment was given, from the payments context's one series. */
+    receipt: z.object({ number: text(64), issuedAt: text(40) }).optional(),
   }),
   z.object({ type: z.literal('resolve'), ...common, result: resultSchema }),
   z.object({

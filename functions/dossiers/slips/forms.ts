@@ -82,6 +82,15 @@ const DELIVERY: Record<Dossier['resultDelivery'], string> = {
   post: 'Qua dịch vụ bưu chính công ích',
 };
 
+/** Whether the fees were paid when the slip was printed, and under which receipt (biên lai). */
+function feeState(d: Dossier): string {
+  if (d.paymentStatus !== 'paid') return 'Chưa nộp';
+  const how = d.paidOnline ? 'trực tuyến' : 'tại Bộ phận Một cửa';
+  return d.paymentReceipt
+    ? `Đã nộp ${how}, biên lai số ${d.paymentReceipt.number} ngày ${vnDateTime(d.paymentReceipt.issuedAt)}`
+    : `Đã nộp ${how}`;
+}
+
 /** Why a kind cannot be issued for the dossier now, or undefined. */
 export function unavailableReason(d: Dossier, kind: SlipKind): { vi: string; en: string } | undefined {
   switch (kind) {
@@ -181,7 +190,8 @@ export function planSlip(
       const at = d.receivedAt!;
       const official = nameOfActor(entry?.by);
       return {
-        variant: 'v1',
+        // Printed again once the fees are paid, the receipt says so: another slip, named by the payment's receipt.
+        variant: d.paymentStatus === 'paid' && d.paymentReceipt ? `paid-${d.paymentReceipt.number}` : 'v1',
         content: {
           ...header(d, names, desk, settings, kind, at),
           blocks: [
@@ -201,7 +211,10 @@ export function planSlip(
             },
             { kind: 'field', label: 'Nơi trả kết quả', value: `${DELIVERY[d.resultDelivery]} — ${names.nameOf(desk)}` },
             ...(d.feeTotal > 0
-              ? [{ kind: 'field' as const, label: 'Phí, lệ phí', value: `${d.feeTotal.toLocaleString('vi-VN')} đồng` }]
+              ? [
+                  { kind: 'field' as const, label: 'Phí, lệ phí', value: `${d.feeTotal.toLocaleString('vi-VN')} đồng` },
+                  { kind: 'field' as const, label: 'Tình trạng nộp phí', value: feeState(d) },
+                ]
               : []),
             {
               kind: 'paragraph',

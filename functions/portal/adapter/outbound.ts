@@ -206,7 +206,7 @@ function onlineChannel(snapshot: DossierSnapshot, options: OutboundOptions): '0'
 }
 
 /** Supplementation rounds; the newest completed round carries the appointment it moved (before → now). */
-function supplementRounds(snapshot: DossierSnapshot): PortalSupplementRound[] {
+function supplementRounds(snapshot: DossierSnapshot, options: OutboundOptions): PortalSupplementRound[] {
   const lastCompleted = snapshot.supplements.findLastIndex((round) => round.completedAt !== undefined);
   return snapshot.supplements.map((round, index) => {
     const moved = index === lastCompleted && snapshot.previousAppointments.length > 0;
@@ -219,7 +219,7 @@ function supplementRounds(snapshot: DossierSnapshot): PortalSupplementRound[] {
       ThongTinTiepNhan: '',
       NgayTiepNhanBoSung: portalDateTimeOrEmpty(round.completedAt),
       TrangThaiBoSung: round.completedAt === undefined ? '0' : '1',
-      DanhSachGiayToBoSung: [],
+      DanhSachGiayToBoSung: (round.documents ?? []).map((document) => submittedDocument(document, options.documentUrl)),
       DanhSachLePhiBoSung: [],
       NgayHenTraTruoc: moved ? portalDateTimeOrEmpty(snapshot.previousAppointments.at(-1)) : '',
       NgayHenTraMoi: moved ? portalDateTimeOrEmpty(snapshot.appointmentAt) : '',
@@ -274,7 +274,7 @@ export function toDossierRecord(snapshot: DossierSnapshot, options: OutboundOpti
       LoaiPhiLePhi: '1',
     })),
     DanhSachTepDinhKemKhac: [],
-    DanhSachHoSoBoSung: supplementRounds(snapshot),
+    DanhSachHoSoBoSung: supplementRounds(snapshot, options),
     DanhSachGiayToKetQua: result
       ? [
           {

@@ -142,6 +142,31 @@ export async function listDueSyncCodes(dueBy: string, limit: number): Promise<st
   return (Items ?? []).map((item) => String(item.pk).slice('SYNC#'.length));
 }
 
+/**
+ * How many pending pushes are due by `dueBy`, counted up to `cap` (the backlog the sweep reports for the alarm;
+ * a sweep pushes at most its page, so the page's length cannot tell a backlog of 100 from one of 5,000). A COUNT
+ * over the keys of the index: a few read units per thousand dossiers.
+ */
+export async function countDueSyncs(dueBy: string, cap: number): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: reportingTableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pending AND gsi1sk <= :dueBy',
+        ExpressionAttributeValues: { ':pending': keys.syncPendingIndex, ':dueBy': dueBy },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && count < cap);
+  return Math.min(count, cap);
+}
+
 /** One page of pending pushes that failed at least once, by next attempt. */
 export async function listFailingSync(
   limit: number,

@@ -35,6 +35,7 @@ import {
 } from '../domain/sync.ts';
 import { getPayment } from '../store/projection.ts';
 import {
+  countDueSyncs,
   deleteSyncStep,
   getSyncRecord,
   listDueSyncCodes,
@@ -291,13 +292,21 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
   return lastSynced === undefined ? { kind: 'busy' } : { kind: 'synced', sequence: lastSynced };
 }
 
-/** Pushes every pending dossier whose attempt is overdue by more than the grace period (the safety net). */
+/** The most a sweep counts of the backlog: beyond it the alarm has long fired; counting on would only cost reads. */
+const BACKLOG_COUNT_CAP = 10_000;
+
+/**
+ * Pushes every pending dossier whose attempt is overdue by more than the grace period (the safety net), a page
+ * at a time. `overdue` is the whole backlog when the sweep began (up to BACKLOG_COUNT_CAP), which the backlog
+ * alarm watches; `attempted` is only what this sweep took on (at most `limit`).
+ */
 export async function sweepPendingSyncs(
   portal: PortalClient,
   limit = 100,
-): Promise<{ attempted: number; synced: number; failed: number }> {
+): Promise<{ overdue: number; attempted: number; synced: number; failed: number }> {
   const dueBy = new Date(now().getTime() - SWEEP_GRACE_MS).toISOString();
   const codes = await listDueSyncCodes(dueBy, limit);
+  const overdue = codes.length < limit ? codes.length : await countDueSyncs(dueBy, BACKLOG_COUNT_CAP);
   let synced = 0;
   let failed = 0;
   for (const code of codes) {
@@ -305,7 +314,7 @@ export async function sweepPendingSyncs(
     if (outcome.kind === 'synced') synced += 1;
     if (outcome.kind === 'failed') failed += 1;
   }
-  return { attempted: codes.length, synced, failed };
+  return { overdue, attempted: codes.length, synced, failed };
 }
 
 export interface SyncStatusView {

@@ -5,7 +5,6 @@
  */
 import type { Random } from './random.ts';
 import {
-  anyJson,
   fromPattern,
   type JsonSchema,
   type Known,

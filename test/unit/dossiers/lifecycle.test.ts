@@ -125,6 +125,10 @@ describe('a full walk on the 2026 calendar', () => {
     });
     expect(d.statusBeforePause).toBeUndefined();
     expect(d.supplements[0]?.completedAt).toBe('2026-04-29T16:00:00+07:00');
+    // The round keeps what came with it (for the national portal's DanhSachGiayToBoSung).
+    expect(d.supplements[0]?.documents).toEqual([
+      { requirementCode: 'id-copy', documentId: 'doc-2', digitized: false, reused: false },
+    ]);
     expect(d.documents.map((x) => x.documentId)).toEqual(['doc-1', 'doc-2']);
 
     // The planned first step (2 working days = 960 office minutes) from Wed 29 April 16:30 would run to Tue 5 May

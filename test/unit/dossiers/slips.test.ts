@@ -79,6 +79,31 @@ describe('slips', () => {
     expect(text).toContain('09 giờ 15 phút, ngày 08/12/2026');
   });
 
+  it('a receipt printed once the fee is paid says so, with the receipt number; before, it says unpaid', async () => {
+    const d = receivedAtCounter();
+    expect(d.feeTotal).toBe(100_000);
+    const unpaid = planSlip(d, 'receipt', context);
+    expect(pdfText(await renderSlip(unpaid.content))).toContain('Chưa nộp');
+    const paid = applyAction(
+      d,
+      {
+        type: 'payment-completed',
+        paymentId: 'pay-1',
+        amount: 100_000,
+        paidOnline: false,
+        receipt: { number: '0000123', issuedAt: '2026-12-03T09:20:00+07:00' },
+      },
+      // Recorded by the payments context (the system), whoever took the money.
+      { now: at('2026-12-03T09:20:00+07:00'), actor: { sub: 'payments', role: 'system' }, calendar },
+    ).dossier;
+    const plan = planSlip(paid, 'receipt', context);
+    // Another slip than the one handed over unpaid: the stored one is never overwritten.
+    expect(plan.variant).not.toBe(unpaid.variant);
+    const text = pdfText(await renderSlip(plan.content));
+    expect(text).toContain('Đã nộp tại Bộ phận Một cửa, biên lai số 0000123 ngày');
+    expect(text).toContain('100.000 đồng');
+  });
+
   it('the same dossier gives the same bytes; another state of it another control sheet', async () => {
     const d = receivedAtCounter();
     const first = await renderSlip(planSlip(d, 'receipt', context).content);

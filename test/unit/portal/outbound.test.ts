@@ -136,7 +136,11 @@ describe('the dossier record (DongBoHoSoMC)', () => {
       {
         ...waiting,
         status: 'processing',
-        supplements: waiting.supplements.map((round) => ({ ...round, completedAt })),
+        supplements: waiting.supplements.map((round) => ({
+          ...round,
+          completedAt,
+          documents: [{ requirementCode: 'TO_KHAI', documentId: 'doc-bs-1', digitized: false, reused: true }],
+        })),
         previousAppointments: ['2025-03-12T17:00:00+07:00'],
         appointmentAt: '2025-03-25T17:00:00+07:00',
       },
@@ -147,7 +151,20 @@ describe('the dossier record (DongBoHoSoMC)', () => {
       NgayTiepNhanBoSung: '20250320090000',
       NgayHenTraTruoc: '20250312170000',
       NgayHenTraMoi: '20250325170000',
+      // What the applicant gave with the supplement, in the TaiLieuNop shape; a waiting round has none yet.
+      DanhSachGiayToBoSung: [
+        {
+          TepDinhKemId: 'doc-bs-1',
+          TenTepDinhKem: 'TO_KHAI',
+          IsDeleted: '0',
+          MaThanhPhanHoSo: 'TO_KHAI',
+          DuongDanTaiTepTin: 'https://dvc.example.vn/f/doc-bs-1',
+          DuocSoHoa: '0',
+          DuocTaiSuDung: '1',
+        },
+      ],
     });
+    expect(open.DanhSachHoSoBoSung.at(-1)!.DanhSachGiayToBoSung).toEqual([]);
   });
 });
 

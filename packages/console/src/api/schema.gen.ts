@@ -302,7 +302,7 @@ export interface paths {
         put?: never;
         /**
          * Open an upload: a presigned POST form for exactly this file
-         * @description The form accepts exactly the declared size and type under the returned key, for 5 minutes; the file lands in quarantine. Citizens upload their own documents; officials upload for their agency, or with digitized and onBehalfOf a scan that goes to the applicant's store. Types: application/pdf, image/jpeg, image/png (or what the requirement of procedureCode lists); at most 20 MB.
+         * @description The form accepts exactly the declared size and type under the returned key, for 5 minutes; the file lands in quarantine. Citizens upload their own documents; officials upload for their agency, or with digitized and onBehalfOf a scan for an applicant: into the applicant's store only for a dossier of the official's agency (dossierCode, else once such a dossier carries it; 403 for a dossier the agency is not on). Types: application/pdf, image/jpeg, image/png (or what the requirement of procedureCode lists); at most 20 MB.
          */
         post: operations["createDocument"];
         delete?: never;
@@ -946,6 +946,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/dvcqg/supplements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The national portal forwards a supplement the citizen gave on DVCQG (machine to machine)
+         * @description Authorization: Bearer <the province's intake key> (401 without it, nothing changes). The body is one supplementation round (an element of DanhSachHoSoBoSung, with the MaHoSo of its dossier and its files in DanhSachGiayToBoSung; docs/national-portal.md). Idempotent by MaHoSo + HoSoBoSungId: the same round again answers the same; a changed one is a conflict (409), kept, not applied. The files are fetched and verified like a forwarded dossier's, then the dossier's supplement action is applied. What cannot be applied (no such dossier, not waiting for a supplement, a file unreachable or refused) is held on the needs-attention list with the reason (202, error_code 0).
+         */
+        post: operations["receiveForwardedSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/forwarded": {
         parameters: {
             query?: never;
@@ -955,7 +975,7 @@ export interface paths {
         };
         /**
          * Forwarded dossiers by state; by default the needs-attention list, with the reason of each
-         * @description Officials see their agency's; admins see every one (also those no agency could be found for).
+         * @description Officials see their agency's; admins see every one (also those no agency could be found for). Supplementation rounds answered on the portal are listed too (kind supplement, with supplementId).
          */
         get: operations["listForwardedDossiers"];
         put?: never;
@@ -973,7 +993,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One forwarded dossier (with its conflicts) */
+        /** One forwarded dossier (with its conflicts and the supplementation rounds answered on the portal) */
         get: operations["getForwardedDossier"];
         put?: never;
         post?: never;
@@ -992,7 +1012,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse a held dossier with a reason (sent back to the portal) */
+        /**
+         * Refuse a held dossier with a reason (sent back to the portal)
+         * @description When the dossier was taken in and a supplementation round of it is held, that round is refused.
+         */
         post: operations["rejectForwardedDossier"];
         delete?: never;
         options?: never;
@@ -1009,7 +1032,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take a held dossier in again (after the mapping was fixed or the portal is back) */
+        /**
+         * Take a held dossier in again (after the mapping was fixed or the portal is back)
+         * @description When the dossier was taken in and a supplementation round of it is held, that round is taken in again (or only forwarded again to the dossier when its files are verified already).
+         */
         post: operations["retryForwardedDossier"];
         delete?: never;
         options?: never;
@@ -2700,7 +2726,7 @@ export interface operations {
                     dossierCode?: string;
                     /** @description The file name as the user chose it, e.g. "giay-khai-sinh.pdf". */
                     fileName: string;
-                    /** @description Officials digitizing: the applicant's ID number; the document goes to their store. */
+                    /** @description Officials digitizing: the applicant's ID number. With `dossierCode` of the applicant's dossier the official's agency is on, the scan goes into their store at once; without it, when a dossier of that agency carries it. */
                     onBehalfOf?: string;
                     /** @description The procedure of the requirement: its accepted types and size apply. */
                     procedureCode?: string;
@@ -2788,7 +2814,10 @@ export interface operations {
                         fileName: string;
                         /** @enum {string} */
                         kind: "upload" | "result";
+                        /** @description An official’s scan: the applicant it was digitized for (in their store once a dossier carries it). */
+                        onBehalfOf?: string;
                         ownerAgencyCode?: string;
+                        /** @description The citizen whose store it is in. */
                         ownerIdNumber?: string;
                         procedureCode?: string;
                         /**
@@ -3145,6 +3174,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -3203,6 +3237,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -3327,6 +3368,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -3385,6 +3431,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -3593,6 +3646,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -3651,6 +3709,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -3787,6 +3852,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -3845,6 +3915,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -4379,6 +4456,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -4437,6 +4519,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -4571,6 +4660,11 @@ export interface operations {
                         }[];
                         nationalStatusCode: number;
                         paidOnline: boolean;
+                        /** @description The receipt (biên lai) of the payment that settled the fees. */
+                        paymentReceipt?: {
+                            issuedAt: string;
+                            number: string;
+                        };
                         /** @enum {string} */
                         paymentStatus?: "unpaid" | "pending" | "paid" | "refunded";
                         previousAppointments: string[];
@@ -4629,6 +4723,13 @@ export interface operations {
                         /** @description Supplementation requests, with when they were met. */
                         supplements: {
                             completedAt?: string;
+                            /** @description What the applicant gave with the supplement. */
+                            documents?: {
+                                digitized: boolean;
+                                documentId: string;
+                                requirementCode: string;
+                                reused: boolean;
+                            }[];
                             reason: string;
                             requestedAt: string;
                             requestedBy: {
@@ -4739,7 +4840,10 @@ export interface operations {
                             fileName: string;
                             /** @enum {string} */
                             kind: "upload" | "result";
+                            /** @description An official’s scan: the applicant it was digitized for (in their store once a dossier carries it). */
+                            onBehalfOf?: string;
                             ownerAgencyCode?: string;
+                            /** @description The citizen whose store it is in. */
                             ownerIdNumber?: string;
                             procedureCode?: string;
                             /**
@@ -5823,6 +5927,55 @@ export interface operations {
             };
             400: components["responses"]["400"];
             /** @description a different record under the same MaHoSo (kept as a conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveForwardedSupplement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description taken in, or held for an official */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code: number;
+                        HoSoBoSungId: string;
+                        MaHoSo: string;
+                        MaHoSoTinh: string;
+                        message: string;
+                        TrangThaiTiepNhan: string;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            /** @description a different round under the same HoSoBoSungId (kept as a conflict) */
             409: {
                 headers: {
                     [name: string]: unknown;

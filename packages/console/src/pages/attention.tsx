@@ -9,12 +9,26 @@ import { type Problem, unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.gen.ts';
 import { can, useApp } from '../app-context.ts';
 import { PageTitle, ProblemView, Show } from '../components/common.tsx';
-import { useI18n } from '../i18n.tsx';
+import { type MessageKey, useI18n } from '../i18n.tsx';
 import { href } from '../router.ts';
 import { toProblem, useLoad } from '../use-load.ts';
 
 type Status = NonNullable<NonNullable<paths['/portal/forwarded']['get']['parameters']['query']>['status']>;
 type Forwarded = paths['/portal/forwarded']['get']['responses'][200]['content']['application/json']['items'][number];
+type HoldCode = NonNullable<Forwarded['hold']>['code'];
+
+/** Every reason the API can give for a hold has a label: a new reason in the contract is a type error here. */
+const HOLD_LABELS: Record<HoldCode, MessageKey> = {
+  'invalid-data': 'hold_invalid-data',
+  'unmapped-procedure': 'hold_unmapped-procedure',
+  'unknown-procedure': 'hold_unknown-procedure',
+  'unmapped-agency': 'hold_unmapped-agency',
+  'file-unreachable': 'hold_file-unreachable',
+  'file-corrupt': 'hold_file-corrupt',
+  'file-rejected': 'hold_file-rejected',
+  'unknown-dossier': 'hold_unknown-dossier',
+  'not-awaiting-supplement': 'hold_not-awaiting-supplement',
+};
 const STATUSES: Status[] = ['needs_attention', 'awaiting_documents', 'forwarded', 'accepted', 'rejected'];
 
 export function AttentionPage() {
@@ -128,7 +142,7 @@ function ForwardedItem({ item, onChanged }: { item: Forwarded; onChanged: () => 
       {item.hold ? (
         <div className="hold">
           <p>
-            <strong>{tv('hold', item.hold.code)}</strong> ({dateTime(item.hold.at)}): {item.hold.detail}
+            <strong>{t(HOLD_LABELS[item.hold.code])}</strong> ({dateTime(item.hold.at)}): {item.hold.detail}
           </p>
           {item.hold.errors?.length ? (
             <ul>
