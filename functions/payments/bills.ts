@@ -26,7 +26,8 @@ import {
 import { newPayment, newTxnRef, type Payment } from './domain/payment.ts';
 import { nationalPlatform, paygovBeneficiary, paygovBillTtlMinutes } from './gateways.ts';
 import * as store from './store.ts';
-import { ATTEMPTS, backOff, busy, CLOSED_STATUSES, outstandingFeeLines, randomBase36 } from './use-cases.ts';
+import { CLOSED_STATUSES, outstandingFeeLines } from './use-cases/dossiers.ts';
+import { ATTEMPTS, backOff, busy, randomBase36 } from './use-cases/shared.ts';
 
 export interface IncomingBillLookup {
   route: string;

@@ -5,7 +5,7 @@
  */
 import type { HttpResult } from '#platform/http.ts';
 import type { Payment } from '../domain/payment.ts';
-import type { ReturnOutcome } from '../use-cases.ts';
+import type { ReturnOutcome } from '../use-cases/callbacks.ts';
 import type { ReceiptView } from './schemas.ts';
 
 const CSP =

@@ -4,7 +4,7 @@ import { requireIdempotencyKey } from '#platform/idempotency.ts';
 import { requireRole } from '#platform/identity.ts';
 import type { CreatedPayment } from '../api/schemas.ts';
 import { routes } from '../topology.ts';
-import { createPayment } from '../use-cases.ts';
+import { createPayment } from '../use-cases/create.ts';
 
 export const handler = httpHandler(routes.createPayment, async (req) => {
   const payer = requireRole(req.identity, 'citizen');

@@ -11,7 +11,7 @@ import { checkoutPage, checkoutRefusedPage, sandboxIndexPage } from '../api/page
 import { checkoutChoiceSchema } from '../api/schemas.ts';
 import { gatewayRegistry, sandboxSettings } from '../gateways.ts';
 import { routes } from '../topology.ts';
-import { pendingPayments, readCheckout, submitCheckout } from '../use-cases.ts';
+import { pendingPayments, readCheckout, submitCheckout } from '../use-cases/sandbox.ts';
 
 function localOnly(): void {
   if (!isLocal()) throw new NotFoundError({ vi: 'Không tìm thấy.', en: 'Not found.' });

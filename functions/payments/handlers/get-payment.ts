@@ -2,7 +2,7 @@
 import { etagOf, httpHandler } from '#platform/http.ts';
 import { requireIdentity } from '#platform/identity.ts';
 import { routes } from '../topology.ts';
-import { paymentFor, paymentView } from '../use-cases.ts';
+import { paymentFor, paymentView } from '../use-cases/queries.ts';
 
 export const handler = httpHandler(routes.getPayment, async (req) => {
   const payment = await paymentFor(requireIdentity(req.identity), req.params.paymentId);

@@ -5,7 +5,7 @@ import { requireIdentity } from '#platform/identity.ts';
 import { provinceFromEnv } from '#platform/province.ts';
 import { receiptPage } from '../api/pages.ts';
 import { routes } from '../topology.ts';
-import { paymentFor, receiptView } from '../use-cases.ts';
+import { paymentFor, receiptView } from '../use-cases/queries.ts';
 
 export const handler = httpHandler(routes.getReceipt, async (req) => {
   const payment = await paymentFor(requireIdentity(req.identity), req.params.paymentId);

@@ -2,7 +2,7 @@
 import { httpHandler } from '#platform/http.ts';
 import { requireRole } from '#platform/identity.ts';
 import { routes } from '../topology.ts';
-import { paymentCallbacks } from '../use-cases.ts';
+import { paymentCallbacks } from '../use-cases/queries.ts';
 
 export const handler = httpHandler(routes.listCallbacks, async (req) => {
   requireRole(req.identity, 'admin');

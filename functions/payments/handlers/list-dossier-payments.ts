@@ -2,7 +2,7 @@
 import { httpHandler } from '#platform/http.ts';
 import { requireIdentity } from '#platform/identity.ts';
 import { routes } from '../topology.ts';
-import { dossierPayments } from '../use-cases.ts';
+import { dossierPayments } from '../use-cases/queries.ts';
 
 export const handler = httpHandler(routes.listDossierPayments, async (req) => ({
   body: await dossierPayments(requireIdentity(req.identity), req.params.code),

@@ -1,7 +1,7 @@
 /** POST /payments/momo/ipn — MoMo's IPN; 204 No Content once it is logged (what it did is in the log). */
 import { httpHandler } from '#platform/http.ts';
 import { routes } from '../topology.ts';
-import { receiveCallback } from '../use-cases.ts';
+import { receiveCallback } from '../use-cases/callbacks.ts';
 
 export const handler = httpHandler(routes.momoIpn, async (req) => {
   const { answer } = await receiveCallback({

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { httpHandler } from '#platform/http.ts';
 import { answerBillLookup } from '../bills.ts';
 import { routes } from '../topology.ts';
-import { receiveCallback } from '../use-cases.ts';
+import { receiveCallback } from '../use-cases/callbacks.ts';
 
 const bills = httpHandler(routes.paygovBill, async (req) => {
   const answer = await answerBillLookup({

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '#platform/observability.ts';
 import type { ReconcileResult } from '../api/schemas.ts';
-import { reconcile } from '../use-cases.ts';
+import { reconcile } from '../use-cases/reconciliation.ts';
 
 const base = async (): Promise<ReconcileResult> => {
   const result = await reconcile();

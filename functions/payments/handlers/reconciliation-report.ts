@@ -2,7 +2,7 @@
 import { httpHandler } from '#platform/http.ts';
 import { requireRole } from '#platform/identity.ts';
 import { routes } from '../topology.ts';
-import { reconciliationReport } from '../use-cases.ts';
+import { reconciliationReport } from '../use-cases/reconciliation.ts';
 
 export const handler = httpHandler(routes.getReconciliation, async (req) => {
   requireRole(req.identity, 'admin');

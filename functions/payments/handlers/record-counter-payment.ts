@@ -6,7 +6,7 @@ import { httpHandler } from '#platform/http.ts';
 import { requireRole } from '#platform/identity.ts';
 import type { PaymentView } from '../api/schemas.ts';
 import { routes } from '../topology.ts';
-import { recordCounterPayment } from '../use-cases.ts';
+import { recordCounterPayment } from '../use-cases/counter.ts';
 
 export const handler = httpHandler(routes.recordCounterPayment, async (req) => {
   const official = requireRole(req.identity, 'officer', 'leader');

@@ -1,7 +1,7 @@
 /** GET /payments/vnpay/ipn — VNPay's (and the local sandbox's) IPN; always 200 {RspCode, Message}. */
 import { httpHandler } from '#platform/http.ts';
 import { routes } from '../topology.ts';
-import { receiveCallback } from '../use-cases.ts';
+import { receiveCallback } from '../use-cases/callbacks.ts';
 
 export const handler = httpHandler(routes.vnpayIpn, async (req) => {
   const { answer } = await receiveCallback({

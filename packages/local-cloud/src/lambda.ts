@@ -4,11 +4,16 @@
  * function's declared timeout. An invocation that outlasts it fails with `FunctionTimedOutError`, as Lambda
  * ends it with "Task timed out"; here the handler cannot be killed, so it runs on in the background and what
  * it answers later is dropped (its writes, like a killed Lambda's committed ones, stand).
+ *
+ * Unlike Lambda, one process runs every function, many invocations at once, sharing one platform module
+ * (and so one Powertools logger): each invocation runs in `runInvocation`, so its log lines carry its own
+ * function's name, request id and keys, never those of an invocation running beside it.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { runInvocation } from '#platform/observability.ts';
 import { functionTimeoutSeconds } from '#topology/index.ts';
 import type { FunctionDecl } from '#topology/types.ts';
 
@@ -73,7 +78,7 @@ export class LocalLambdas {
     });
     try {
       // `async` wrapper: a handler that throws synchronously rejects like one that throws later.
-      return await Promise.race([(async () => handler(event, context))(), timedOut]);
+      return await Promise.race([runInvocation(context, async () => handler(event, context)), timedOut]);
     } finally {
       clearTimeout(timer);
     }
