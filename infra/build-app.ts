@@ -51,6 +51,7 @@ export function buildApp(
     DEPLOYMENT_ENVIRONMENT: environment,
     PAYMENT_GATEWAYS: enabledGateways(province).join(','),
     PAYMENT_EXPIRY_MINUTES: String(province.gateways.paymentExpiryMinutes),
+    PAYMENT_CALLBACKS_RETENTION_DAYS: String(province.retention.paymentCallbacksDays),
     PROVINCE_OFFICE_HOURS: JSON.stringify(province.timeliness.officeHours),
     PROVINCE_ACCESS_SCOPE: JSON.stringify(province.access),
     CITIZEN_ISSUER: province.identity.citizens.issuer,

@@ -23,7 +23,7 @@ import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCom
 import { toLocalDate } from '#calendar/time.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { isConditionalCheckFailed, type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
-import { tableName } from '#platform/env.ts';
+import { optionalEnv, tableName } from '#platform/env.ts';
 import type { Finding, FindingKind, ReconcileResult } from './api/schemas.ts';
 import { type FeeLine, type Payment, paymentSchema } from './domain/payment.ts';
 import type { SandboxOutcome } from './domain/sandbox.ts';
@@ -339,6 +339,8 @@ export interface RawCallbackEntry {
 export interface CallbackRef {
   pk: string;
   skBase: string;
+  /** When the raw entry expires (TTL, epoch seconds); its result entry expires with it. */
+  expiresAt: number;
 }
 
 function logPartition(claimedTxnRef: string | undefined, receivedAt: Date): string {
@@ -354,11 +356,18 @@ function clip(text: string): { text: string; truncated: boolean } {
     : { text: text.slice(0, MAX_RAW_CHARS), truncated: true };
 }
 
+/**
+ * How long a signed callback and its result are kept (the province's `retention.paymentCallbacksDays`), counted
+ * from when it arrived; then DynamoDB's TTL removes both entries.
+ */
+export const callbackRetentionDays = (): number => Number(optionalEnv('PAYMENT_CALLBACKS_RETENTION_DAYS', '3650'));
+
 /** Writes a callback exactly as received, before anything is made of it. */
 export async function appendRawCallback(entry: RawCallbackEntry): Promise<CallbackRef> {
   const ref: CallbackRef = {
     pk: logPartition(entry.claimedTxnRef, entry.receivedAt),
     skBase: `${entry.receivedAt.toISOString()}#${entry.callbackId}`,
+    expiresAt: ttlAfterDays(entry.receivedAt, callbackRetentionDays()),
   };
   const query = clip(entry.rawQuery);
   const body = clip(entry.rawBody);
@@ -378,6 +387,7 @@ export async function appendRawCallback(entry: RawCallbackEntry): Promise<Callba
         sha256: createHash('sha256').update(`${entry.rawQuery}\n${entry.rawBody}`).digest('hex'),
         sourceIp: entry.sourceIp,
         ...(entry.userAgent ? { userAgent: entry.userAgent.slice(0, 300) } : {}),
+        expiresAt: ref.expiresAt,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -450,7 +460,13 @@ export async function appendCallbackResult(ref: CallbackRef, result: CallbackRes
   await client().send(
     new PutCommand({
       TableName: paymentsTableName(),
-      Item: { pk: ref.pk, sk: `${ref.skBase}#result`, ...result, processedAt: at.toISOString() },
+      Item: {
+        pk: ref.pk,
+        sk: `${ref.skBase}#result`,
+        ...result,
+        processedAt: at.toISOString(),
+        expiresAt: ref.expiresAt,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

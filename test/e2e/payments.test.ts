@@ -5,7 +5,9 @@
  * clock expiring what was never paid. Callbacks are signed here as gateways.md states it.
  */
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dynamoDocumentClient } from '#platform/aws.ts';
 import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
 import {
   AGENCY,
@@ -220,6 +222,22 @@ describe('VNPay IPN, on the real route', () => {
       'already_confirmed',
     ]);
     expect((await cloud.fetch(`/payments/${paymentId}/callbacks`, { token: owner })).status).toBe(403);
+
+    // Kept as evidence for the province's retention (retention.paymentCallbacksDays, default 10 years), then
+    // removed by the table's TTL: the raw entry and its result expire together.
+    const stored = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: cloud.resources.tables.get('payments')!.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CALLBACKS#${txnRef}` },
+        ConsistentRead: true,
+      }),
+    );
+    expect(stored.Items).toHaveLength(6);
+    for (const item of stored.Items!) {
+      const receivedAt = Date.parse(String(item.sk).split('#')[0]!);
+      expect(item.expiresAt, String(item.sk)).toBe(Math.floor(receivedAt / 1000) + 3650 * 86_400);
+    }
   });
 
   test('a payment fails on a signed failure code; the sandbox merchant cannot settle a VNPay payment', async () => {

@@ -340,6 +340,12 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
     expect(rules.some((r) => r.ExpirationInDays === province.retention.documentsDays && !r.Prefix)).toBe(true);
     for (const table of resourcesOf(provinceId, 'AWS::DynamoDB::GlobalTable'))
       expect(table.props.TimeToLiveSpecification?.Enabled, table.props.TableName).toBe(true);
+    // The payments functions write the gateways' callbacks with the province's retention as their TTL.
+    const payments = built.contexts.find((c) => c.functions.has('payments-reconcile'))!;
+    for (const fn of Object.values(Template.fromStack(payments).findResources('AWS::Lambda::Function')))
+      expect(fn.Properties.Environment.Variables.PAYMENT_CALLBACKS_RETENTION_DAYS).toBe(
+        String(province.retention.paymentCallbacksDays),
+      );
   });
 
   test('per-province correctness: gateways and secrets from the config; no source maps shipped', () => {

@@ -42,8 +42,13 @@ export interface Poller {
    * Why this poller's work is not done yet, or undefined when it is: not idle, or (a queue) messages waiting
    * to be received, being handled, or due back from a failure's backoff at or before `until` (epoch ms).
    * A retry due later than `until` is not waited for: it is work scheduled for after the caller's deadline.
+   * `writtenBefore` (epoch ms): every table write the caller waits for was made before it (the caller's own,
+   * and the consumers', which write while busy); a stream is not done until it has been read from a moment
+   * after that, so a record written just before is never missed between two reads.
    */
-  unsettled(until: number): Promise<string | undefined>;
+  unsettled(until: number, writtenBefore: number): Promise<string | undefined>;
+  /** When this poller last went from handling a batch to idle (epoch ms; 0 for a stream, which writes no table). */
+  busyEndedAt(): number;
 }
 
 /** A queue's messages as the emulator holds them, without receiving them (no visibility changes). */
@@ -116,6 +121,7 @@ export function startQueuePoller(
 ): Poller {
   let running = true;
   let idle = true;
+  let busyEndedAt = 0;
   /**
    * Messages this poller handled, failed and left to come back by their visibility: message id → receipt handle.
    * An entry goes when its message is received again, or when settle finds it no longer in flight (deleted, or
@@ -141,6 +147,7 @@ export function startQueuePoller(
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0) {
+          if (!idle) busyEndedAt = Date.now();
           idle = true;
           continue;
         }
@@ -241,6 +248,7 @@ export function startQueuePoller(
     },
     idle: () => idle,
     unsettled,
+    busyEndedAt: () => busyEndedAt,
   };
 }
 
@@ -297,6 +305,12 @@ export function startStreamPoller(
 ): Poller {
   let running = true;
   let idle = true;
+  /**
+   * When the last read of every shard that found nothing began. A stream is read in cycles (describe, then each
+   * shard, then a short sleep), so between two cycles the poller is idle with records possibly written since
+   * the last one; only a cycle begun after a write that found nothing says that write's record was handled.
+   */
+  let lastEmptyCycleStartedAt = 0;
   const iterators = new Map<string, string | undefined>();
   const shardsSeen = new Set<string>();
   let trimmedInARow = 0;
@@ -341,6 +355,7 @@ export function startStreamPoller(
 
   const loop = (async () => {
     while (running) {
+      const cycleStartedAt = Date.now();
       try {
         const description = await streams.send(new DescribeStreamCommand({ StreamArn: source.streamArn }));
         const shards = description.StreamDescription?.Shards ?? [];
@@ -378,6 +393,7 @@ export function startStreamPoller(
         }
         if (!sawRecords) {
           idle = true;
+          lastEmptyCycleStartedAt = cycleStartedAt;
           await sleep(100);
         }
       } catch (error) {
@@ -408,6 +424,11 @@ export function startStreamPoller(
       await loop;
     },
     idle: () => idle,
-    unsettled: async () => (idle ? undefined : `${source.tableName} stream: publishing records`),
+    unsettled: async (_until, writtenBefore) => {
+      if (!idle) return `${source.tableName} stream: publishing records`;
+      if (lastEmptyCycleStartedAt < writtenBefore) return `${source.tableName} stream: not read since the last write`;
+      return undefined;
+    },
+    busyEndedAt: () => 0,
   };
 }

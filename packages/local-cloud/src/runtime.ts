@@ -133,6 +133,7 @@ function setFunctionEnvironment(
   env.PORTAL_URL = baseUrl;
   env.API_URL = baseUrl;
   env.PAYMENT_EXPIRY_MINUTES = String(province.gateways.paymentExpiryMinutes);
+  env.PAYMENT_CALLBACKS_RETENTION_DAYS = String(province.retention.paymentCallbacksDays);
   env.PROVINCE_OFFICE_HOURS = JSON.stringify(province.timeliness.officeHours);
 }
 
@@ -444,7 +445,8 @@ async function startCloud(
     settle: async (timeoutMs = 20_000) => {
       // Stopped pollers move nothing any more: there is nothing to wait for.
       if (pollersStopped) return;
-      const deadline = Date.now() + timeoutMs;
+      const since = Date.now();
+      const deadline = since + timeoutMs;
       let quietRounds = 0;
       let notQuiet: string[] = [];
       while (quietRounds < 3) {
@@ -453,9 +455,14 @@ async function startCloud(
           throw new Error(`local cloud did not settle within ${timeoutMs} ms; not quiet: ${what}`);
         }
         await new Promise((r) => setTimeout(r, 150));
+        // What the streams must have been read after: the caller's writes came before settle was called, a
+        // consumer's before it went idle. (A stream read between a write and the next check would miss it.)
+        const writtenBefore = Math.max(since, ...pollers.map((p) => p.busyEndedAt()));
         // A poller at work answers at once; only when none is do the queues get asked what they still hold.
         const working = pollers.filter((p) => !p.idle());
-        const reasons = await Promise.all((working.length > 0 ? working : pollers).map((p) => p.unsettled(deadline)));
+        const reasons = await Promise.all(
+          (working.length > 0 ? working : pollers).map((p) => p.unsettled(deadline, writtenBefore)),
+        );
         notQuiet = reasons.filter((reason) => reason !== undefined);
         quietRounds = notQuiet.length === 0 ? quietRounds + 1 : 0;
       }

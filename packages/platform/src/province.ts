@@ -196,7 +196,16 @@ export const provinceConfigSchema = z
       .strict()
       .default(() => ({ ...DEFAULT_ACCESS_SCOPE })),
     seed: z.string().describe('Folder under config/seed with agencies.json and procedures.json'),
-    retention: z.object({ documentsDays: z.number().int().min(365), logsDays: z.number().int().min(30) }),
+    retention: z.object({
+      documentsDays: z.number().int().min(365),
+      logsDays: z.number().int().min(30),
+      /**
+       * The gateways' signed callbacks (the raw requests and what became of them), evidence of each payment: kept
+       * this long, then removed by DynamoDB's TTL. Default 10 years, the retention of accounting documents
+       * (Luật Kế toán 2015, art. 41); a province may keep them longer.
+       */
+      paymentCallbacksDays: z.number().int().min(1825).default(3650),
+    }),
   })
   .strict()
   .refine((p) => p.aws.environments.prod.apiDomain === p.domains.api, {
