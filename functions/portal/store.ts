@@ -6,7 +6,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamoDocumentClient, s3Client, s3PresignClient } from '#platform/aws.ts';
 import { clockOffsetMs } from '#platform/clock.ts';
-import type { TransactItem } from '#platform/dynamo.ts';
+import { putAll, type TransactItem } from '#platform/dynamo.ts';
 import { bucketName, isLocal, tableName } from '#platform/env.ts';
 import type { Forward, ForwardStatus } from './domain/forward.ts';
 import type { Supplement } from './domain/supplement.ts';
@@ -349,11 +349,17 @@ export function nationalItems(
   ];
 }
 
+/**
+ * Writes a pull's items. The entries first, the `PULLED` marker last: readers take the entries of the newest
+ * marker, so a pull that fails half way leaves the previous one in force rather than a mix.
+ */
 export async function putItems(items: Record<string, unknown>[]): Promise<void> {
-  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  for (const item of items) {
-    await dynamoDocumentClient().send(new PutCommand({ TableName: portalTableName(), Item: item }));
-  }
+  const isMarker = (item: Record<string, unknown>) => item.pk === 'NATCAT' && item.sk === 'PULLED';
+  await putAll(
+    portalTableName(),
+    items.filter((item) => !isMarker(item)),
+  );
+  await putAll(portalTableName(), items.filter(isMarker));
 }
 
 /** Entries of a kind from the latest pull (entries not in the latest pull are dropped from the answer). */

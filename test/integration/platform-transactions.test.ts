@@ -4,14 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { resetAwsClients } from '#platform/aws.ts';
+import { dynamoDocumentClient, resetAwsClients } from '#platform/aws.ts';
 import {
   conditionFailed,
   contendedItems,
   contendedOnlyOn,
   failedItems,
   lostRace,
+  putAll,
   type TransactItem,
   transactWrite,
 } from '#platform/dynamo.ts';
@@ -105,5 +107,28 @@ describe('a transaction cancelled by a condition', () => {
     expect(contendedItems(both)).toEqual([payment, counter]);
     expect(contendedOnlyOn(both, counter)).toBe(false);
     expect(contendedOnlyOn(both, counter, payment)).toBe(true);
+  });
+});
+
+describe('putAll: many independent items', () => {
+  test('more items than one BatchWriteItem holds, several batches in flight: every item stored once', async () => {
+    const items = Array.from({ length: 137 }, (_, i) => ({ pk: 'BULK', sk: String(i).padStart(4, '0'), n: i }));
+    await putAll(table, items);
+    await putAll(table, items.slice(0, 30)); // the same again overwrites, nothing doubles
+    const stored: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDocumentClient().send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'BULK' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      stored.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    expect(stored.map((item) => item.n)).toEqual(items.map((item) => item.n));
   });
 });

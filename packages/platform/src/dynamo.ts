@@ -3,7 +3,7 @@
  * the outbox and inbox items, recognising which item's condition failed. (Pagination cursors: cursor.ts.)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from './aws.ts';
 import { backoffDelayMs } from './aws-retry.ts';
 
@@ -108,6 +108,35 @@ export async function transactWrite(items: TransactItem[]): Promise<void> {
       if (attempt >= CONFLICT_ATTEMPTS || !isOnlyTransactionConflict(error)) throw error;
       await new Promise((r) => setTimeout(r, backoffDelayMs(attempt)));
     }
+  }
+}
+
+/** DynamoDB's limit for one BatchWriteItem call. */
+const BATCH_WRITE_ITEMS = 25;
+/** Batches in flight at once: enough to hide round trips, few enough not to throttle a table on its own. */
+const BATCHES_IN_FLIGHT = 4;
+/** Rounds of re-sending what DynamoDB left unprocessed (it does so under throttling) before giving up. */
+const UNPROCESSED_ROUNDS = 8;
+
+/**
+ * Puts many independent items (no conditions, no atomicity: a bulk copy such as the national catalog), 25 to a
+ * BatchWriteItem call and a few calls at a time, re-sending what DynamoDB leaves unprocessed with the same
+ * backoff as every other retry. One call per item, in sequence, took seconds for a catalog of hundreds.
+ */
+export async function putAll(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) batches.push(items.slice(i, i + BATCH_WRITE_ITEMS));
+  const writeBatch = async (batch: Record<string, unknown>[]) => {
+    let pending = batch.map((item) => ({ PutRequest: { Item: item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= UNPROCESSED_ROUNDS) throw new Error(`${pending.length} item(s) left unprocessed in ${tableName}`);
+      if (round > 0) await new Promise((r) => setTimeout(r, backoffDelayMs(round)));
+      const out = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  };
+  for (let i = 0; i < batches.length; i += BATCHES_IN_FLIGHT) {
+    await Promise.all(batches.slice(i, i + BATCHES_IN_FLIGHT).map(writeBatch));
   }
 }
 
