@@ -26,7 +26,7 @@ import {
   toForwardedSubmission,
 } from '../adapter/forwarded.ts';
 import { PORTAL_OK } from '../adapter/status.ts';
-import { type Forward, type Hold, held, judgeResend, withConflict } from '../domain/forward.ts';
+import { type Forward, type Hold, held, type Intake, judgeResend, withConflict } from '../domain/forward.ts';
 import type { FilesReceivedData, ForwardedSubmissionData, StagedFile } from '../events.ts';
 import * as store from '../store.ts';
 
@@ -82,6 +82,37 @@ export function parseForwardedRecord(body: unknown): ForwardedRecord {
   });
 }
 
+/** What a re-sent record comes to: the same one again, a change kept as a conflict, or a lost race to retry. */
+export type Resend<T> = { kind: 'same' } | { kind: 'conflict'; next: T; changedFields: string[] } | { kind: 'raced' };
+
+/**
+ * A record the portal sends again for something already received (a forwarded dossier, a supplementation
+ * round): the same content is the same answer; other content is never applied but kept as a visible conflict
+ * (once per distinct content, a new version of the stored item written by `put`).
+ */
+export async function keepResend<R extends Record<string, unknown>, T extends Intake<R>>(
+  existing: T,
+  record: R,
+  fingerprint: string,
+  iso: string,
+  put: (next: T, expectedVersion: number) => TransactItem,
+): Promise<Resend<T>> {
+  const verdict = judgeResend(existing, record, fingerprint, changedFields(existing.record, record), iso);
+  if (verdict.kind === 'same') return { kind: 'same' };
+  const known = existing.conflicts.some((c) => c.fingerprint === fingerprint);
+  const next = known ? existing : withConflict(existing, verdict.conflict, iso);
+  if (!known) {
+    const item = put(next, existing.version);
+    try {
+      await transactWrite([item]);
+    } catch (error) {
+      if (conditionFailed(error, item)) return { kind: 'raced' };
+      throw error;
+    }
+  }
+  return { kind: 'conflict', next, changedFields: verdict.conflict.changedFields };
+}
+
 /** Receives one forwarded record (push or pull). */
 export async function receiveForwarded(
   record: ForwardedRecord,
@@ -94,32 +125,22 @@ export async function receiveForwarded(
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.getForward(record.MaHoSo);
     if (existing) {
-      const verdict = judgeResend(existing, record, fingerprint, changedFields(existing.record, record), iso);
-      if (verdict.kind === 'same')
+      const resend = await keepResend(existing, record, fingerprint, iso, store.putForwardVersion);
+      if (resend.kind === 'raced') continue;
+      if (resend.kind === 'same')
         return { status: 202, answer: answerOf(existing, 'đã nhận / already received'), forward: existing };
-      const known = existing.conflicts.some((c) => c.fingerprint === fingerprint);
-      const next = known ? existing : withConflict(existing, verdict.conflict, iso);
-      if (!known) {
-        const forwardPut = store.putForwardVersion(next, existing.version);
-        try {
-          await transactWrite([forwardPut]);
-        } catch (error) {
-          if (conditionFailed(error, forwardPut)) continue;
-          throw error;
-        }
-      }
       logger.warn('forwarded dossier re-sent with changes; kept as a conflict', {
         nationalId: record.MaHoSo,
-        changedFields: verdict.conflict.changedFields,
+        changedFields: resend.changedFields,
       });
       return {
         status: 409,
         answer: answerOf(
-          next,
-          `hồ sơ đã nhận với nội dung khác; thay đổi không được áp dụng / already received with other content (${verdict.conflict.changedFields.join(', ')}); not applied`,
+          resend.next,
+          `hồ sơ đã nhận với nội dung khác; thay đổi không được áp dụng / already received with other content (${resend.changedFields.join(', ')}); not applied`,
           409,
         ),
-        forward: next,
+        forward: resend.next,
       };
     }
     const fresh: Forward = {

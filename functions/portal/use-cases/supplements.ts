@@ -12,7 +12,7 @@ import { ConflictError, PreconditionFailedError } from '#platform/errors.ts';
 import type { Identity } from '#platform/identity.ts';
 import { logger } from '#platform/observability.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
-import { changedFields, recordFingerprint } from '../adapter/forwarded.ts';
+import { recordFingerprint } from '../adapter/forwarded.ts';
 import { PORTAL_OK } from '../adapter/status.ts';
 import {
   type SupplementAnswer,
@@ -20,7 +20,7 @@ import {
   supplementRecordSchema,
   toForwardedSupplement,
 } from '../adapter/supplement.ts';
-import { held, judgeResend, rejected, withConflict } from '../domain/forward.ts';
+import { held, rejected } from '../domain/forward.ts';
 import { filesAlreadyVerified, type Supplement } from '../domain/supplement.ts';
 import type { FilesReceivedData, ForwardRejectedData, SupplementForwardedData } from '../events.ts';
 import * as store from '../store.ts';
@@ -29,6 +29,7 @@ import {
   type FileFetcher,
   fetchAndStage,
   httpFileFetcher,
+  keepResend,
   parsePortalRecord,
   stableDocumentId,
 } from './intake.ts';
@@ -70,34 +71,24 @@ export async function receiveSupplement(
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.getSupplement(record.MaHoSo, record.HoSoBoSungId);
     if (existing) {
-      const verdict = judgeResend(existing, record, fingerprint, changedFields(existing.record, record), iso);
-      if (verdict.kind === 'same') {
+      const resend = await keepResend(existing, record, fingerprint, iso, store.putSupplementVersion);
+      if (resend.kind === 'raced') continue;
+      if (resend.kind === 'same') {
         return { status: 202, answer: answerOf(existing, 'đã nhận / already received'), supplement: existing };
-      }
-      const known = existing.conflicts.some((c) => c.fingerprint === fingerprint);
-      const next = known ? existing : withConflict(existing, verdict.conflict, iso);
-      if (!known) {
-        const put = store.putSupplementVersion(next, existing.version);
-        try {
-          await transactWrite([put]);
-        } catch (error) {
-          if (conditionFailed(error, put)) continue;
-          throw error;
-        }
       }
       logger.warn('supplement re-sent with changes; kept as a conflict', {
         nationalId: record.MaHoSo,
         supplementId: record.HoSoBoSungId,
-        changedFields: verdict.conflict.changedFields,
+        changedFields: resend.changedFields,
       });
       return {
         status: 409,
         answer: answerOf(
-          next,
-          `bổ sung đã nhận với nội dung khác; thay đổi không được áp dụng / already received with other content (${verdict.conflict.changedFields.join(', ')}); not applied`,
+          resend.next,
+          `bổ sung đã nhận với nội dung khác; thay đổi không được áp dụng / already received with other content (${resend.changedFields.join(', ')}); not applied`,
           409,
         ),
-        supplement: next,
+        supplement: resend.next,
       };
     }
     const fresh: Supplement = {
