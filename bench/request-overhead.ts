@@ -1,14 +1,15 @@
 /**
  * Request overhead: the local HTTP round trip of GET /dossiers/{code} and POST /dossiers (gateway, JWT check,
  * handler, every DynamoDB call the route makes) beside the one raw DynamoDB Local call that does the route's
- * essential work on the same items: GetItem of the dossier item, and the submission's own TransactWriteItems
+ * essential work on the same items: the Query of the dossier's partition (its head and history entries), and the
+ * submission's own TransactWriteItems
  * (captured from a real submission and written again with fresh keys, so the items have the same sizes).
  * HTTP and raw calls alternate, one at a time; p50 and p95 of each; target p50 ≤ 1.5 × raw. Beside them, where
  * the HTTP time goes: the handler's invocation time and, within it, the time spent in DynamoDB calls (the rest of
  * the round trip is the local gateway: HTTP, routing, the JWT check).
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { routes } from '#dossiers/topology.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../packages/local-cloud/src/emulators.ts';
 import {
@@ -105,12 +106,10 @@ export async function requestOverheadBenchmark(n = 200) {
     } finally {
       capture.stop();
     }
-    const getItem = getRequests.find(
-      (r) => r.operation === 'GetItem' && r.body.includes(`"pk":{"S":"DOSSIER#${code}"}`),
-    );
-    if (!getItem)
-      throw new Error(`GET /dossiers/{code} sent no GetItem of the dossier: ${getRequests.map(describeRequest)}`);
-    const getInput = JSON.parse(getItem.body) as ConstructorParameters<typeof GetItemCommand>[0];
+    const query = getRequests.find((r) => r.operation === 'Query' && r.body.includes(`{"S":"DOSSIER#${code}"}`));
+    if (!query)
+      throw new Error(`GET /dossiers/{code} sent no Query of the dossier: ${getRequests.map(describeRequest)}`);
+    const queryInput = JSON.parse(query.body) as ConstructorParameters<typeof QueryCommand>[0];
     const template = submissionTemplate(postRequests, code, key);
     await bench.cloud.settle(60_000);
 
@@ -133,8 +132,8 @@ export async function requestOverheadBenchmark(n = 200) {
           if (res.status !== 200) throw new Error(`GET: ${res.status}`);
         }),
       async () => {
-        const out = await raw.send(new GetItemCommand(getInput));
-        if (!out.Item) throw new Error('raw GetItem found nothing');
+        const out = await raw.send(new QueryCommand(queryInput));
+        if (!out.Items?.length) throw new Error('raw Query found nothing');
       },
     );
     const postRoute: RouteTimes = { handler: [], dynamo: [] };
@@ -176,7 +175,7 @@ export async function requestOverheadBenchmark(n = 200) {
     };
     const transactionItems = (JSON.parse(template.body) as { TransactItems: unknown[] }).TransactItems.length;
     const rows = [
-      row('GET /dossiers/{code}', 'GetItem', gets, getRoute, getRequests),
+      row('GET /dossiers/{code}', 'Query', gets, getRoute, getRequests),
       row('POST /dossiers', `TransactWriteItems (${transactionItems} items)`, posts, postRoute, postRequests),
     ];
     writeDetail('request-overhead', {

@@ -161,7 +161,32 @@ export interface DossierSnapshot {
   feedback?: { rating: 'satisfied' | 'neutral' | 'dissatisfied'; comment?: string; at: string };
   /** How the result was handed back (return-result): at the counter to whom, by post with which shipment, or online. */
   returned?: ResultReturn;
+  /**
+   * Not the whole history: only the entries other contexts read (`isSnapshotHistoryEntry`), in order. The entry
+   * the event records is `entry`, whatever it is; the whole history is the dossier's (GET /dossiers/{code}).
+   */
   history: HistoryEntry[];
+}
+
+/** Statuses that end a dossier's processing, as reporting dates a closing (functions/reporting/domain/facts.ts). */
+const ENDING_STATUSES: readonly DossierStatus[] = ['resolved', 'returned', 'rejected', 'stopped', 'withdrawn'];
+
+/**
+ * Whether an event's snapshot carries a history entry. The whole history grows with every action (each supplement
+ * round, transfer, apology…), and every event carried it: the outbox item and every consumer's message grew with
+ * the dossier's age (issue #16). What consumers read of it:
+ * - the timeliness rule (packages/calendar/src/timeliness.ts; reporting's facts: final timeliness, handling time,
+ *   open states): apology letters, and entering or leaving a payment wait (`from`/`to` payment_requested — every
+ *   such entry, since the rule ends a wait at any entry leaving that status);
+ * - reporting's closing time of a snapshot without `endedAt` (facts.ts `closingTime`): the earliest transition
+ *   into an ending status — an entry into one from another status (entries that stay, e.g. feedback on a
+ *   returned dossier, come later).
+ * Notifications, the national-portal sync, documents and payments read none (the sync's progress step is `entry`).
+ * A new reader of the history in another context adds what it reads here.
+ */
+export function isSnapshotHistoryEntry(e: Pick<HistoryEntry, 'action' | 'from' | 'to'>): boolean {
+  if (e.action === 'apologize' || e.from === 'payment_requested' || e.to === 'payment_requested') return true;
+  return ENDING_STATUSES.includes(e.to) && e.from !== e.to;
 }
 
 /** Someone collecting a result at the counter, as the official checked their identity document. */

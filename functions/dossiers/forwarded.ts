@@ -100,6 +100,7 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
       Object.assign(decision.event.data.dossier, origin);
       const stored: store.StoredDossier = {
         dossier: decision.dossier,
+        storedHistory: 0,
         ...(address === undefined ? {} : { applicantAddress: address }),
       };
       const outcome = { status: 201, body: { code } };
@@ -118,6 +119,7 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
       try {
         await transactWrite([
           dossierPut,
+          ...store.historyPuts(stored),
           outboxPut(tableName, submitted),
           recordPut(outcome),
           ...usageItems(prepared.documents, code),

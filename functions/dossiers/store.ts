@@ -4,7 +4,9 @@
  *
  * | item                 | pk                           | sk              | indexes                                  |
  * |----------------------|------------------------------|-----------------|------------------------------------------|
- * | dossier              | DOSSIER#<code>               | DOSSIER         | gsi1 owner, gsi2 queue, gsi3 status, gsi4 desk |
+ * | dossier (head)       | DOSSIER#<code>               | DOSSIER         | gsi1 owner, gsi2 queue, gsi3 status, gsi4 desk |
+ * | history entry        | DOSSIER#<code>               | H#<6 digits, from 000001> | — (appended, never rewritten)  |
+ * | slip (slips/issue.ts)| DOSSIER#<code>               | SLIP#<kind>#<variant> | —                                  |
  * | daily code counter   | COUNTER#<agency>#<YYYY-MM-DD>| COUNTER         | —                                        |
  * | procedure version    | PROCEDURE#<code>             | VERSION#<10 digits> | —                                    |
  * | agency               | AGENCY#<code>                | AGENCY          | —                                        |
@@ -21,6 +23,12 @@
  * - gsi3pk `AGENCY#<currentAgencyCode>#<status>`, gsi3sk as gsi2sk — one status of an agency, by appointment.
  * - gsi4pk `DESK#<intake desk>`, gsi4sk `<submittedAt>#<code>` — what a desk took in (its day, its tracking book).
  * The four indexes project only the item's `listing` (domain/listing.ts), so lists read listings, not dossiers.
+ *
+ * A dossier is its head item (everything but the history, with `historyCount`) and one item per history entry,
+ * so that a transition writes the head and its one or two new entries, not every entry again (issue #16, decision
+ * 0021). In the partition the head's sk `DOSSIER` sorts before `H#…`, and those before the slips' `SLIP#…`: the
+ * whole dossier is one Query between `DOSSIER` and `H#~`. History items carry no index key, so they are in no
+ * list index; the head has no TTL, nor have they.
  *
  * Read models (procedure versions, agencies, calendar years, verified documents) are fed by other contexts'
  * events; their writes are returned as transaction items so the consumer can add its inbox record.
@@ -43,14 +51,24 @@ import { tableName } from '#platform/env.ts';
 import { type DossierListing, listingOf } from './domain/listing.ts';
 import type { Dossier } from './domain/model.ts';
 import { isFinal } from './domain/model.ts';
-import type { DossierStatus } from './events.ts';
+import type { DossierStatus, HistoryEntry } from './events.ts';
 
 /** Physical name of the dossiers table (read at call time: the local runtime sets it after import). */
 export const dossiersTableName = (): string => tableName('dossiers');
 
 const client = () => dynamoDocumentClient();
 
-const dossierKey = (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' });
+const dossierPartition = (code: string) => `DOSSIER#${code}`;
+const HEAD_SK = 'DOSSIER';
+const HISTORY_SK_PREFIX = 'H#';
+/** Above every history entry's sort key (`~` sorts after the digits), below the slips' `SLIP#…`. */
+const HISTORY_SK_END = `${HISTORY_SK_PREFIX}~`;
+const dossierKey = (code: string) => ({ pk: dossierPartition(code), sk: HEAD_SK });
+/** The n-th entry of a dossier's history (1 = the submission), zero-padded so that the keys sort as numbers. */
+const historyKey = (code: string, n: number) => ({
+  pk: dossierPartition(code),
+  sk: `${HISTORY_SK_PREFIX}${String(n).padStart(6, '0')}`,
+});
 const counterKey = (agencyCode: string, localDate: string) => ({
   pk: `COUNTER#${agencyCode}#${localDate}`,
   sk: 'COUNTER',
@@ -78,6 +96,12 @@ export interface Page<T> {
 /** A dossier as stored: the domain object plus personal data that never travels in events. */
 export interface StoredDossier {
   dossier: Dossier;
+  /**
+   * How many of `dossier.history`'s entries are stored already as their own items: a write puts only the ones
+   * after them (`historyPuts`). 0 for a new dossier, and for a head written before the history moved out of it
+   * (its embedded history is read as is; the next write moves every entry out).
+   */
+  storedHistory: number;
   /** The applicant's postal address (kept for delivery by post; not in the event snapshot). */
   applicantAddress?: string;
 }
@@ -97,11 +121,14 @@ export const intakeDeskOf = (d: Dossier): string => d.receivingAgencyCode ?? d.a
 
 function dossierItem(stored: StoredDossier): Record<string, unknown> {
   const d = stored.dossier;
+  const { history, ...head } = d;
   return {
     ...dossierKey(d.code),
     version: d.version,
     status: d.status,
-    dossier: d,
+    // Everything but the history (its own items); how many entries this version has, to assemble it on reading.
+    dossier: head,
+    historyCount: history.length,
     // The only attribute the list indexes project (domain/listing.ts: why).
     listing: listingOf(d),
     ...(stored.applicantAddress !== undefined ? { applicantAddress: stored.applicantAddress } : {}),
@@ -125,23 +152,64 @@ function listedDossier(item: Record<string, unknown>): DossierListing {
   return listingOf(item.dossier as Dossier);
 }
 
-function storedDossier(item: Record<string, unknown>): StoredDossier {
-  return {
-    dossier: item.dossier as Dossier,
-    ...(typeof item.applicantAddress === 'string' ? { applicantAddress: item.applicantAddress } : {}),
-  };
-}
+/** Attempts at reading a whole dossier when the head names entries a read did not see yet (see `getDossier`). */
+const READ_ATTEMPTS = 3;
 
-export async function getDossier(code: string, consistent = true): Promise<StoredDossier | undefined> {
-  const out = await client().send(
-    new GetCommand({ TableName: dossiersTableName(), Key: dossierKey(code), ConsistentRead: consistent }),
-  );
-  return out.Item ? storedDossier(out.Item) : undefined;
+/**
+ * The stored dossier from its partition's items (the head first, then its entries in order), or undefined when
+ * the head names an entry the read did not return (a transaction's items seen in part: read again).
+ */
+function assembled(items: readonly Record<string, unknown>[]): StoredDossier | undefined {
+  const [head, ...entries] = items;
+  const address = typeof head?.applicantAddress === 'string' ? { applicantAddress: head.applicantAddress } : {};
+  const dossier = head?.dossier as Dossier & { history?: unknown };
+  // A head written before the history moved out carries it whole (migration: the next write moves it out).
+  if (Array.isArray(dossier.history)) return { dossier, storedHistory: 0, ...address };
+  const count = Number(head?.historyCount ?? 0);
+  // Entries beyond the head's count belong to a newer version than the head read (an eventually consistent read).
+  const history = entries
+    .filter((item) => Number(String(item.sk).slice(HISTORY_SK_PREFIX.length)) <= count)
+    .map((item) => item.entry as HistoryEntry);
+  if (history.length < count) return undefined;
+  return { dossier: { ...dossier, history }, storedHistory: count, ...address };
 }
 
 /**
- * Writes a dossier: a new one only if its code is free; a change only if the stored version is still the one
- * the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting.
+ * The whole dossier: ONE Query of its partition from the head (sk `DOSSIER`) to the end of its history (`H#~`),
+ * the history assembled from its items. A Query is not a snapshot of a transaction: the head is read first and
+ * names how many entries it has, so an entry written after the head read is left out; one the head names but the
+ * read missed (seen before its transaction finished applying) makes the read run again, consistently.
+ */
+export async function getDossier(code: string, consistent = true): Promise<StoredDossier | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client().send(
+        new QueryCommand({
+          TableName: dossiersTableName(),
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :head AND :end',
+          ExpressionAttributeValues: { ':pk': dossierPartition(code), ':head': HEAD_SK, ':end': HISTORY_SK_END },
+          ConsistentRead: consistent || attempt > 1,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (items[0]?.sk !== HEAD_SK) return undefined;
+    const stored = assembled(items);
+    if (stored) return stored;
+    if (attempt >= READ_ATTEMPTS) {
+      throw new Error(`dossier ${code}: the head names ${String(items[0].historyCount)} history entries, fewer read`);
+    }
+  }
+}
+
+/**
+ * Writes a dossier's head: a new one only if its code is free; a change only if the stored version is still the
+ * one the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting. Its new
+ * history entries (`historyPuts`) go in the same transaction.
  */
 export function dossierPut(stored: StoredDossier, expectedVersion: number | undefined): TransactItem {
   const item = dossierItem(stored);
@@ -160,6 +228,32 @@ export function dossierPut(stored: StoredDossier, expectedVersion: number | unde
     },
   };
 }
+
+/**
+ * The history entries a write of `stored` adds: those after the `storedHistory` already stored, each its own small
+ * item, in the same transaction as `dossierPut` (every caller). They carry no condition: the head's condition
+ * guards them (a lost race or a taken code cancels the whole transaction, and a committed entry is never written
+ * again with other content), so a failed condition is still the head's alone. A head read with its history inside
+ * (written before it moved out) has `storedHistory` 0: its next write puts every entry.
+ */
+export function historyPuts(stored: StoredDossier): TransactItem[] {
+  const { code, history } = stored.dossier;
+  if (stored.storedHistory > history.length) {
+    throw new Error(`dossier ${code}: ${stored.storedHistory} history entries stored, ${history.length} in hand`);
+  }
+  return history.slice(stored.storedHistory).map((entry, i) => ({
+    Put: {
+      TableName: dossiersTableName(),
+      Item: { ...historyKey(code, stored.storedHistory + i + 1), entry },
+    },
+  }));
+}
+
+/** The stored dossier once a write of `stored` committed: every entry of its history is stored. */
+export const afterWrite = (stored: StoredDossier): StoredDossier => ({
+  ...stored,
+  storedHistory: stored.dossier.history.length,
+});
 
 /**
  * The next sequence of an agency's dossier codes for a local date: an atomic counter (UpdateItem ADD), so

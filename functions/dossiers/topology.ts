@@ -343,8 +343,11 @@ export const topology: ContextTopology = {
         },
       ],
       accessPatterns: [
-        'Dossier by code: pk=DOSSIER#<code>, sk=DOSSIER — the whole dossier (history included), version for ' +
-          'optimistic concurrency (every write is conditioned on it), index keys above.',
+        'Dossier by code: pk=DOSSIER#<code>, sk=DOSSIER — the head (everything but the history, historyCount), ' +
+          'version for optimistic concurrency (every write is conditioned on it), index keys above.',
+        'History of a dossier: pk=DOSSIER#<code>, sk=H#<6-digit n from 000001> — one item per entry, appended in ' +
+          "the head's transaction, never rewritten, no index keys; the whole dossier is one Query sk BETWEEN " +
+          "DOSSIER AND H#~ (the slips' SLIP#… sort after).",
         "Daily code counter: pk=COUNTER#<agencyCode>#<YYYY-MM-DD>, sk=COUNTER — UpdateItem ADD seq 1 gives the day's " +
           'next sequence atomically; expires (TTL) a month after its day.',
         'Procedure versions (read model of catalog.procedure_published/retired): pk=PROCEDURE#<code>, ' +

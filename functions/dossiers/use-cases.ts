@@ -144,6 +144,8 @@ interface DecisionWrite {
   next: store.StoredDossier;
   /** The decided dossier, written only if still at the version it was decided on: its condition is a lost race. */
   dossierPut: TransactItem;
+  /** Its new history entries (store.historyPuts). */
+  historyPuts: TransactItem[];
   /** Its event (outbox). */
   eventPut: TransactItem;
 }
@@ -154,7 +156,7 @@ function decisionWrite(
   at: Date,
   correlationId: string | undefined,
 ): DecisionWrite {
-  const next: store.StoredDossier = { ...stored, dossier: decision.dossier };
+  const decided: store.StoredDossier = { ...stored, dossier: decision.dossier };
   const event = envelope(
     'dossiers',
     {
@@ -167,8 +169,9 @@ function decisionWrite(
     at,
   );
   return {
-    next,
-    dossierPut: store.dossierPut(next, stored.dossier.version),
+    next: store.afterWrite(decided),
+    dossierPut: store.dossierPut(decided, stored.dossier.version),
+    historyPuts: store.historyPuts(decided),
     eventPut: outboxPut(store.dossiersTableName(), event),
   };
 }
@@ -183,7 +186,7 @@ export async function writeDecision(
 ): Promise<store.StoredDossier> {
   const write = decisionWrite(stored, decision, at, correlationId);
   try {
-    await transactWrite([write.dossierPut, write.eventPut, ...extra]);
+    await transactWrite([write.dossierPut, ...write.historyPuts, write.eventPut, ...extra]);
     return write.next;
   } catch (error) {
     if (conditionFailed(error, write.dossierPut)) throw new PreconditionFailedError();
@@ -489,6 +492,7 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
         );
         const stored: store.StoredDossier = {
           dossier: decision.dossier,
+          storedHistory: 0,
           ...(address === undefined ? {} : { applicantAddress: address }),
         };
         const response = { status: 201, body: dossierView(stored, 'owner', at, calendar) };
@@ -507,6 +511,7 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
         try {
           await transactWrite([
             dossierPut,
+            ...store.historyPuts(stored),
             outboxPut(tableName, event),
             recordPut(response),
             ...usageItems(prepared.documents, code),
@@ -726,7 +731,7 @@ export async function applyPaymentCompleted(
   const write = decisionWrite(stored, decision, at, event.correlationId);
   const inbox = inboxPut(store.dossiersTableName(), consumer, event.id, at);
   try {
-    await transactWrite([write.dossierPut, write.eventPut, inbox]);
+    await transactWrite([write.dossierPut, ...write.historyPuts, write.eventPut, inbox]);
   } catch (error) {
     // The inbox record's condition: this event was applied already. Any other failure (the dossier changed
     // meanwhile) is retried by the queue, and the retry decides on the dossier as it is then.

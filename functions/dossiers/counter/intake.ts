@@ -142,6 +142,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
         const last = decisions.at(-1)!;
         const stored: store.StoredDossier = {
           dossier: last.dossier,
+          storedHistory: 0,
           ...(address === undefined ? {} : { applicantAddress: address }),
         };
         const response = {
@@ -165,6 +166,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
         try {
           await transactWrite([
             dossierPut,
+            ...store.historyPuts(stored),
             recordPut(response),
             ...events.map((event) => outboxPut(tableName, event)),
             ...usageItems(prepared.documents, code),

@@ -140,8 +140,10 @@ export async function recordDeliveryOutcome(
     at,
   );
   try {
+    const next: store.StoredDossier = { ...stored, dossier: d };
     await transactWrite([
-      store.dossierPut({ ...stored, dossier: d }, stored.dossier.version),
+      store.dossierPut(next, stored.dossier.version),
+      ...store.historyPuts(next),
       outboxPut(store.dossiersTableName(), event),
     ]);
   } catch (error) {

@@ -4,7 +4,15 @@
  */
 import * as z from 'zod';
 import type { ProcessingTime } from '#calendar/index.ts';
-import type { Actor, Channel, DossierSnapshot, DossierStatus, FeeLine, SubmittedDocument } from '../events.ts';
+import {
+  type Actor,
+  type Channel,
+  type DossierSnapshot,
+  type DossierStatus,
+  type FeeLine,
+  isSnapshotHistoryEntry,
+  type SubmittedDocument,
+} from '../events.ts';
 
 /** An apology letter (phiếu xin lỗi): the agency promises a later date; the old one is kept. */
 export interface Apology {
@@ -40,7 +48,10 @@ export function isFinal(status: DossierStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 
-/** The dossier as events carry it: without form data and the context's own bookkeeping. */
+/**
+ * The dossier as events carry it: without form data and the context's own bookkeeping, and of the history only
+ * the entries other contexts read (`isSnapshotHistoryEntry`: events.ts says which and why).
+ */
 export function toSnapshot(dossier: Dossier): DossierSnapshot {
   const {
     formData: _formData,
@@ -51,7 +62,7 @@ export function toSnapshot(dossier: Dossier): DossierSnapshot {
     apologies: _apologies,
     ...snapshot
   } = dossier;
-  return structuredClone(snapshot);
+  return structuredClone({ ...snapshot, history: snapshot.history.filter(isSnapshotHistoryEntry) });
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max);

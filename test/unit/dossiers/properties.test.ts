@@ -10,10 +10,12 @@ import {
   type DossierActionType,
   isFinal,
   type NewDossierInput,
+  toSnapshot,
 } from '#dossiers/domain/model.ts';
 import { actorRole, allowedActions, DOSSIER_ACTION_TYPES } from '#dossiers/domain/transitions.ts';
-import { type Actor, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
+import { type Actor, isSnapshotHistoryEntry, NATIONAL_STATUS_CODE } from '#dossiers/events.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
+import { factFromSnapshot } from '#reporting/domain/facts.ts';
 import { at, calendar, HOME, newDossierInput, OTHER, owner, system } from './fixtures.ts';
 
 const OWNER_ACTIONS: DossierActionType[] = ['supplement', 'withdraw', 'feedback'];
@@ -203,6 +205,29 @@ describe('lifecycle properties', () => {
             o.after.history.filter(
               (e) => e.action === 'apologize' || e.from === 'payment_requested' || e.to === 'payment_requested',
             ).length,
+          );
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test("an event's snapshot carries only some history entries, and reporting's fact is the whole history's", () => {
+    fc.assert(
+      fc.property(steps, procedure, (plan, proc) => {
+        for (const o of run(plan, proc)) {
+          const snapshot = toSnapshot(o.after);
+          const whole = { ...snapshot, history: structuredClone(o.after.history) };
+          expect(snapshot.history).toEqual(o.after.history.filter(isSnapshotHistoryEntry));
+          const rules = { rules: { calendar } };
+          expect(factFromSnapshot(snapshot, o.after.version, rules)).toEqual(
+            factFromSnapshot(whole, o.after.version, rules),
+          );
+          // An older snapshot without endedAt: reporting dates the end from the history.
+          const { endedAt: _trimmed, ...withoutEnd } = snapshot;
+          const { endedAt: _whole, ...wholeWithoutEnd } = whole;
+          expect(factFromSnapshot(withoutEnd, o.after.version, rules)).toEqual(
+            factFromSnapshot(wholeWithoutEnd, o.after.version, rules),
           );
         }
       }),
