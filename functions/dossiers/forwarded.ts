@@ -31,7 +31,7 @@ import { blockedReason } from './domain/transitions.ts';
 import type { ForwardedSupplementEventType, ForwardedSupplementOutcomeData } from './events.ts';
 import { workingCalendar } from './read-models.ts';
 import * as store from './store.ts';
-import { plannedSteps, prepareSubmission, supplementAction, usageItems, writeDecision } from './use-cases.ts';
+import { prepareSubmission, procedureTerms, supplementAction, usageItems, writeDecision } from './use-cases.ts';
 
 const CODE_ATTEMPTS = 5;
 
@@ -77,21 +77,7 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
           formData: body.formData,
           documents: prepared.documents,
           resultDelivery: body.resultDelivery,
-          procedure: {
-            code: prepared.procedure.code,
-            name: prepared.procedure.name.vi,
-            version: prepared.procedure.version,
-            field: prepared.procedure.field,
-            processingTime: prepared.procedure.processingTime,
-            payBeforeReception: prepared.procedure.payBeforeReception,
-            resultType: prepared.procedure.resultType,
-            fees: prepared.fees,
-            steps: plannedSteps(prepared.procedure),
-            ...(prepared.procedure.paymentPausesClock === true ? { paymentPausesClock: true } : {}),
-            ...(prepared.procedure.legalMaxWorkingDays === undefined
-              ? {}
-              : { legalMaxWorkingDays: prepared.procedure.legalMaxWorkingDays }),
-          },
+          procedure: procedureTerms(prepared),
         },
         { now: at, actor: portalActor(applicant.fullName) },
       );

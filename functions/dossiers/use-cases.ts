@@ -33,7 +33,7 @@ import { dossierSummary, dossierView, publicStatus } from './api/views.ts';
 import { formatDossierCode, parseDossierCode } from './domain/codes.ts';
 import { applyAction, createDossier, type Decision } from './domain/decide.ts';
 import type { DossierListing } from './domain/listing.ts';
-import type { ActorRole, Dossier, DossierAction, PlannedStep } from './domain/model.ts';
+import type { ActorRole, Dossier, DossierAction, NewDossierInput, PlannedStep } from './domain/model.ts';
 import { allowedActions, blockedReason } from './domain/transitions.ts';
 import type { Actor, DossierStatus, SubmittedDocument } from './events.ts';
 import { agencyFor, knownDocuments, procedureInEffect, workingCalendar } from './read-models.ts';
@@ -334,6 +334,27 @@ export function plannedSteps(procedure: Procedure): PlannedStep[] {
   );
 }
 
+/**
+ * What a new dossier takes from the procedure in force when it is submitted (its version, time limits, fees,
+ * steps): fixed then, whatever the catalog publishes later. The same for every door (online, counter, DVCQG).
+ */
+export function procedureTerms(prepared: PreparedSubmission): NewDossierInput['procedure'] {
+  const { procedure } = prepared;
+  return {
+    code: procedure.code,
+    name: procedure.name.vi,
+    version: procedure.version,
+    field: procedure.field,
+    processingTime: procedure.processingTime,
+    payBeforeReception: procedure.payBeforeReception,
+    resultType: procedure.resultType,
+    fees: prepared.fees,
+    steps: plannedSteps(procedure),
+    ...(procedure.paymentPausesClock === true ? { paymentPausesClock: true } : {}),
+    ...(procedure.legalMaxWorkingDays === undefined ? {} : { legalMaxWorkingDays: procedure.legalMaxWorkingDays }),
+  };
+}
+
 export const usageItems = (documents: readonly SubmittedDocument[], code: string): TransactItem[] =>
   [...new Set(documents.map((d) => d.documentId))].map((id) => store.documentUsage(id, code));
 
@@ -472,21 +493,7 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
             documents: prepared.documents,
             resultDelivery: body.resultDelivery,
             idempotencyKey: input.idempotencyKey,
-            procedure: {
-              code: prepared.procedure.code,
-              name: prepared.procedure.name.vi,
-              version: prepared.procedure.version,
-              field: prepared.procedure.field,
-              processingTime: prepared.procedure.processingTime,
-              payBeforeReception: prepared.procedure.payBeforeReception,
-              resultType: prepared.procedure.resultType,
-              fees: prepared.fees,
-              steps: plannedSteps(prepared.procedure),
-              ...(prepared.procedure.paymentPausesClock === true ? { paymentPausesClock: true } : {}),
-              ...(prepared.procedure.legalMaxWorkingDays === undefined
-                ? {}
-                : { legalMaxWorkingDays: prepared.procedure.legalMaxWorkingDays }),
-            },
+            procedure: procedureTerms(prepared),
           },
           { now: at, actor: { sub: identity.sub, name: identity.name ?? applicant.fullName, role: 'citizen' } },
         );

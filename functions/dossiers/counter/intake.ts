@@ -26,8 +26,8 @@ import * as store from '../store.ts';
 import {
   lifecycleRole,
   officialActor,
-  plannedSteps,
   prepareSubmission,
+  procedureTerms,
   type SubmitInput,
   type SubmitOutcome,
   usageItems,
@@ -108,21 +108,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
               documents: prepared.documents,
               resultDelivery: body.resultDelivery,
               idempotencyKey: input.idempotencyKey,
-              procedure: {
-                code: prepared.procedure.code,
-                name: prepared.procedure.name.vi,
-                version: prepared.procedure.version,
-                field: prepared.procedure.field,
-                processingTime: prepared.procedure.processingTime,
-                payBeforeReception: prepared.procedure.payBeforeReception,
-                resultType: prepared.procedure.resultType,
-                fees: prepared.fees,
-                steps: plannedSteps(prepared.procedure),
-                ...(prepared.procedure.paymentPausesClock === true ? { paymentPausesClock: true } : {}),
-                ...(prepared.procedure.legalMaxWorkingDays === undefined
-                  ? {}
-                  : { legalMaxWorkingDays: prepared.procedure.legalMaxWorkingDays }),
-              },
+              procedure: procedureTerms(prepared),
             },
             { now: at, actor },
           ),
