@@ -1,8 +1,9 @@
 /**
  * The officials' console in a real browser (Debian's chromium driven by playwright-core) against one local
  * cloud: sign in through the dev picker, find a dossier in the queue, receive it, ask for a supplement, resolve
- * it with an uploaded result (through a stale version the console recovers from), return it, and open the
- * reports and index. Every page is checked with axe (no serious or critical violation) and for console errors
+ * it with an uploaded result (through a stale version the console recovers from), return it, filter the queue by
+ * several statuses, channel and source, open a payment's receipt, open the reports and index, and (as an admin)
+ * map procedures to national codes. Every page is checked with axe (no serious or critical violation) and for console errors
  * (a Content-Security-Policy refusal is one); screenshots go to test/browser/screenshots/ (git-ignored).
  */
 import { randomUUID } from 'node:crypto';
@@ -361,6 +362,15 @@ describe('an official works a dossier in the console', () => {
     const listed = page.getByRole('table', { name: 'Các khoản thanh toán của hồ sơ' });
     await listed.getByText(receiptNumber, { exact: false }).waitFor();
     expect(await listed.textContent()).toContain('Thẻ tại quầy');
+    // The electronic receipt itself, as the API issued it: number, fee lines, amount, who took it.
+    await listed.getByRole('button', { name: `Xem biên lai ${receiptNumber}` }).click();
+    const receipt = page.getByRole('region', { name: `Biên lai điện tử ${receiptNumber}` });
+    await receipt.waitFor();
+    const receiptText = (await receipt.textContent()) ?? '';
+    expect(receiptText).toContain('Lệ phí thử nghiệm');
+    expect(receiptText).toContain('30.000');
+    expect(receiptText).toContain(COUNTER_APPLICANT.idNumber);
+    expect(receiptText).toContain('Thẻ tại quầy');
     await expectAccessible('17a-counter-payment');
     await cloud.settle();
     const stored = await cloud.fetch(`/dossiers/${counterCode}`, { token: official });
@@ -384,6 +394,44 @@ describe('an official works a dossier in the console', () => {
     expect(file.suggestedFilename()).toMatch(/^so-theo-doi-000\.00\.15\.H19-.*\.csv$/);
     const path = await file.path();
     expect(readFileSync(path, 'utf8')).toContain(counterCode);
+  });
+
+  test('the queue filters by several statuses at once, by channel and by source', async () => {
+    await page.getByRole('link', { name: 'Hồ sơ cần xử lý', exact: true }).click();
+    await page.getByRole('heading', { name: /Hồ sơ của cơ quan/ }).waitFor();
+    const apply = async () => {
+      await page.getByRole('button', { name: 'Áp dụng' }).click();
+      await page.locator('.loading').waitFor({ state: 'detached' });
+    };
+    const listed = (code: string) => page.locator('table.queue').getByRole('link', { name: code, exact: true });
+    // A closed status (returned) and an open one (received): each is its own list on the API, merged here.
+    await page.getByRole('checkbox', { name: 'Đã tiếp nhận', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'Đã trả kết quả', exact: true }).check();
+    await apply();
+    await listed(dossierCode).waitFor();
+    await listed(counterCode).waitFor();
+    expect(page.url()).toContain('status=received%2Creturned');
+
+    await page.getByLabel('Kênh nộp').selectOption('in_person');
+    await apply();
+    await listed(counterCode).waitFor();
+    expect(await listed(dossierCode).count()).toBe(0);
+    await expectAccessible('02b-queue-filters');
+
+    await page.getByLabel('Kênh nộp').selectOption('online');
+    await apply();
+    await listed(dossierCode).waitFor();
+    expect(await listed(counterCode).count()).toBe(0);
+
+    await page.getByLabel('Kênh nộp').selectOption('');
+    await page.getByLabel('Nguồn hồ sơ').selectOption('dvcqg');
+    await apply();
+    await page.getByText('Không có hồ sơ nào khớp bộ lọc.').waitFor();
+    expect(await page.locator('table.queue tbody tr').count()).toBe(0);
+    await page.getByLabel('Nguồn hồ sơ').selectOption('local');
+    await apply();
+    await listed(dossierCode).waitFor();
+    await listed(counterCode).waitFor();
   });
 
   test('a dossier the national portal forwarded for an unmapped procedure is listed and refused', async () => {
@@ -444,12 +492,48 @@ describe('an official works a dossier in the console', () => {
       ['Mẫu thông báo', 'Mẫu thông báo', '10-admin-templates'],
       ['Đồng bộ quốc gia', 'Đồng bộ Cổng Dịch vụ công quốc gia', '11-sync'],
       ['Đối soát thanh toán', 'Đối soát thanh toán', '12-finance'],
+      ['Danh bạ cán bộ', 'Danh bạ cán bộ nhận thông báo', '19-admin-officials'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
       await page.locator('.loading').waitFor({ state: 'detached' });
       await expectAccessible(shot);
     }
+  });
+});
+
+describe('an administrator maps procedures to national codes', () => {
+  test('pulls the national catalog, maps a procedure to its suggested code, and is refused a taken one', async () => {
+    await page.getByRole('link', { name: 'Ánh xạ mã quốc gia', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ánh xạ thủ tục với mã thủ tục quốc gia' }).waitFor();
+    await page.getByRole('button', { name: 'Lấy danh mục từ Cổng quốc gia' }).click();
+    await page.getByRole('status').filter({ hasText: 'Danh mục quốc gia lấy về lúc' }).waitFor();
+    await page.locator('.loading').waitFor({ state: 'detached' });
+
+    // Birth registration's name matches the national one exactly: its code is the first suggestion.
+    const birth = page.getByRole('form', { name: 'Mã thủ tục quốc gia: 1.001193' });
+    const input = birth.getByLabel('Mã thủ tục quốc gia: 1.001193');
+    await expect.poll(() => input.inputValue()).toBe('1.001193');
+    await birth.getByRole('button', { name: 'Lưu ánh xạ' }).click();
+    const row = page.getByRole('row').filter({ has: birth });
+    await row.locator('.badge', { hasText: '1.001193' }).waitFor();
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const mappings = await cloud.fetch('/portal/mappings', { token: admin });
+    expect(
+      (mappings.json.items as { procedureCode: string; nationalCode?: string }[]).find(
+        (m) => m.procedureCode === '1.001193',
+      ),
+    ).toMatchObject({ nationalCode: '1.001193' });
+
+    // One national code, one local procedure: the API's 409 is shown in Vietnamese, under the form.
+    const other = page.getByRole('form', { name: `Mã thủ tục quốc gia: ${PROCEDURE}` });
+    await other.getByLabel(`Mã thủ tục quốc gia: ${PROCEDURE}`).fill('1.001193');
+    await other.getByRole('button', { name: 'Lưu ánh xạ' }).click();
+    const refused = page.getByRole('row').filter({ has: other }).getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('đã gắn với thủ tục 1.001193');
+    expectConsoleErrorsOfStatus(409);
+    await expectAccessible('19-admin-mappings');
   });
 });
 

@@ -327,6 +327,11 @@ export const dossierSummarySchema = z.object({
   procedureName: z.string(),
   agencyCode: z.string(),
   currentAgencyCode: z.string(),
+  channel: z.enum(['in_person', 'online', 'post']),
+  source: z
+    .enum(['dvcqg'])
+    .optional()
+    .describe("Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal."),
   applicant: z.object({ idNumber: z.string(), fullName: z.string() }),
   status: statusSchema,
   nationalStatusCode: z.int(),
@@ -385,7 +390,7 @@ export const trackingBookQuerySchema = z.object({
   format: z.enum(['csv', 'pdf']).default('csv'),
 });
 
-const deskDossierSchema = dossierSummarySchema.extend({ channel: z.enum(['in_person', 'online', 'post']) });
+const deskDossierSchema = dossierSummarySchema;
 
 export const deskDaySchema = z.object({
   agencyCode: z.string(),

@@ -55,6 +55,7 @@ export function dossierSummary(d: DossierListing, asOf: Date, calendar: WorkingC
     procedureName: d.procedureName,
     agencyCode: d.agencyCode,
     currentAgencyCode: d.currentAgencyCode,
+    channel: d.channel,
     applicant: { idNumber: d.applicant.idNumber, fullName: d.applicant.fullName },
     status: d.status,
     nationalStatusCode: d.nationalStatusCode,
@@ -63,6 +64,7 @@ export function dossierSummary(d: DossierListing, asOf: Date, calendar: WorkingC
     timeliness: currentTimeliness(d, asOf, calendar),
     feeTotal: d.feeTotal,
   };
+  if (d.source !== undefined) summary.source = d.source;
   if (d.receivedAt !== undefined) summary.receivedAt = d.receivedAt;
   if (d.appointmentAt !== undefined) summary.appointmentAt = d.appointmentAt;
   if (d.endedAt !== undefined) summary.endedAt = d.endedAt;

@@ -65,7 +65,7 @@ export async function deskDay(identity: Identity, desk: string, date: string | u
     row.received += 1;
     counts.set(who.sub, row);
   }
-  const summary = (listing: DossierListing) => ({ ...dossierSummary(listing, at, calendar), channel: listing.channel });
+  const summary = (listing: DossierListing) => dossierSummary(listing, at, calendar);
   return {
     agencyCode: desk,
     date: day,

@@ -7,6 +7,7 @@ import { Loading, ProblemView } from './components/common.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { type MessageKey, useI18n } from './i18n.tsx';
 import { AdminCalendarPage } from './pages/admin-calendar.tsx';
+import { AdminMappingsPage } from './pages/admin-mappings.tsx';
 import { AdminOfficialsPage } from './pages/admin-officials.tsx';
 import { AdminProceduresPage } from './pages/admin-procedures.tsx';
 import { AdminTemplatesPage } from './pages/admin-templates.tsx';
@@ -101,6 +102,7 @@ const NAV: { page: Route['page']; key: MessageKey; when: Parameters<typeof can>[
   { page: 'procedures', key: 'navProcedures', when: 'admin' },
   { page: 'calendar', key: 'navCalendar', when: 'admin' },
   { page: 'templates', key: 'navTemplates', when: 'admin' },
+  { page: 'mappings', key: 'navMappings', when: 'admin' },
   { page: 'officials', key: 'navOfficials', when: 'admin' },
 ];
 
@@ -181,6 +183,8 @@ function Page({ route }: { route: Route }) {
       return adminOnly(<AdminTemplatesPage />);
     case 'officials':
       return adminOnly(<AdminOfficialsPage />);
+    case 'mappings':
+      return adminOnly(<AdminMappingsPage />);
     default:
       return <p>{t('notFound')}</p>;
   }

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'calendar' }
   | { page: 'templates' }
   | { page: 'officials' }
+  | { page: 'mappings' }
   | { page: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -39,6 +40,7 @@ export function parseRoute(hash: string): Route {
     'calendar',
     'templates',
     'officials',
+    'mappings',
   ] as const;
   for (const page of simple) if (parts[0] === page && parts.length === 1) return { page };
   return { page: 'not-found' };

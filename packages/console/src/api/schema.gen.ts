@@ -1635,6 +1635,11 @@ export interface operations {
                             procedureCode: string;
                             procedureName: string;
                             receivedAt?: string;
+                            /**
+                             * @description Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal.
+                             * @enum {string}
+                             */
+                            source?: "dvcqg";
                             /** @enum {string} */
                             status: "submitted" | "received" | "rejected" | "processing" | "supplement_requested" | "payment_requested" | "withdrawn" | "stopped" | "resolved" | "returned";
                             submittedAt: string;
@@ -1662,6 +1667,11 @@ export interface operations {
                             procedureCode: string;
                             procedureName: string;
                             receivedAt?: string;
+                            /**
+                             * @description Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal.
+                             * @enum {string}
+                             */
+                            source?: "dvcqg";
                             /** @enum {string} */
                             status: "submitted" | "received" | "rejected" | "processing" | "supplement_requested" | "payment_requested" | "withdrawn" | "stopped" | "resolved" | "returned";
                             submittedAt: string;
@@ -1691,6 +1701,11 @@ export interface operations {
                             procedureCode: string;
                             procedureName: string;
                             receivedAt?: string;
+                            /**
+                             * @description Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal.
+                             * @enum {string}
+                             */
+                            source?: "dvcqg";
                             /** @enum {string} */
                             status: "submitted" | "received" | "rejected" | "processing" | "supplement_requested" | "payment_requested" | "withdrawn" | "stopped" | "resolved" | "returned";
                             submittedAt: string;
@@ -1752,6 +1767,8 @@ export interface operations {
                                 idNumber: string;
                             };
                             appointmentAt?: string;
+                            /** @enum {string} */
+                            channel: "in_person" | "online" | "post";
                             code: string;
                             currentAgencyCode: string;
                             endedAt?: string;
@@ -1762,6 +1779,11 @@ export interface operations {
                             procedureCode: string;
                             procedureName: string;
                             receivedAt?: string;
+                            /**
+                             * @description Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal.
+                             * @enum {string}
+                             */
+                            source?: "dvcqg";
                             /** @enum {string} */
                             status: "submitted" | "received" | "rejected" | "processing" | "supplement_requested" | "payment_requested" | "withdrawn" | "stopped" | "resolved" | "returned";
                             submittedAt: string;
@@ -4919,6 +4941,8 @@ export interface operations {
                                 idNumber: string;
                             };
                             appointmentAt?: string;
+                            /** @enum {string} */
+                            channel: "in_person" | "online" | "post";
                             code: string;
                             currentAgencyCode: string;
                             endedAt?: string;
@@ -4929,6 +4953,11 @@ export interface operations {
                             procedureCode: string;
                             procedureName: string;
                             receivedAt?: string;
+                            /**
+                             * @description Where it came from when not one of motcua's own doors: dvcqg = forwarded by the national portal.
+                             * @enum {string}
+                             */
+                            source?: "dvcqg";
                             /** @enum {string} */
                             status: "submitted" | "received" | "rejected" | "processing" | "supplement_requested" | "payment_requested" | "withdrawn" | "stopped" | "resolved" | "returned";
                             submittedAt: string;

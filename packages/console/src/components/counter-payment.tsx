@@ -30,6 +30,7 @@ export function CounterPayment({ dossier, onChanged }: { dossier: Dossier; onCha
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const [receipt, setReceipt] = useState<string>();
+  const [shownReceipt, setShownReceipt] = useState<string>();
   const payments = useLoad(
     async () => unwrap(await api.GET('/dossiers/{code}/payments', { params: { path: { code: dossier.code } } })),
     [dossier.code, dossier.version, receipt],
@@ -106,11 +107,84 @@ export function CounterPayment({ dossier, onChanged }: { dossier: Dossier; onCha
                 <td>{tv('payment', p.status)}</td>
                 <td className="num">{money(p.amount)}</td>
                 <td>{p.paidAt ? dateTime(p.paidAt) : ''}</td>
+                <td>
+                  {p.receipt ? (
+                    <button
+                      type="button"
+                      className="secondary small"
+                      aria-expanded={shownReceipt === p.paymentId}
+                      aria-label={`${t('receiptOpen')} ${p.receipt.number}`}
+                      onClick={() => setShownReceipt(shownReceipt === p.paymentId ? undefined : p.paymentId)}
+                    >
+                      {t('receiptOpen')}
+                    </button>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      {shownReceipt ? <ReceiptView key={shownReceipt} paymentId={shownReceipt} /> : null}
     </div>
+  );
+}
+
+/** A payment's electronic receipt (GET /payments/{paymentId}/receipt), as the API issued it. */
+function ReceiptView({ paymentId }: { paymentId: string }) {
+  const { api, agencies } = useApp();
+  const { t, tv, money, dateTime, text } = useI18n();
+  const loaded = useLoad(
+    async () => unwrap(await api.GET('/payments/{paymentId}/receipt', { params: { path: { paymentId } } })),
+    [paymentId],
+  );
+  if (loaded.state === 'loading') return <p className="loading">{t('loading')}</p>;
+  if (loaded.state === 'error') return <ProblemView problem={loaded.problem} />;
+  const r = loaded.value;
+  return (
+    <section className="receipt" aria-label={`${t('receiptTitle')} ${r.number}`}>
+      <h3>
+        {t('receiptTitle')} {r.number}
+      </h3>
+      <dl className="facts">
+        <dt>{t('receiptIssuedAt')}</dt>
+        <dd>{dateTime(r.issuedAt)}</dd>
+        <dt>{t('receiptPayer')}</dt>
+        <dd>
+          {r.payer.fullName ?? ''} ({r.payer.idNumber})
+        </dd>
+        <dt>{t('receiptMethod')}</dt>
+        <dd>{r.gateway === 'counter' ? tv('method', r.method ?? 'cash') : tv('gateway', r.gateway)}</dd>
+        {r.recordedBy ? (
+          <>
+            <dt>{t('receiptRecordedBy')}</dt>
+            <dd>
+              {r.recordedBy.name ?? r.recordedBy.sub} ·{' '}
+              {text(agencies.get(r.recordedBy.agencyCode)) || r.recordedBy.agencyCode}
+            </dd>
+          </>
+        ) : null}
+        {r.gatewayTransactionNo ? (
+          <>
+            <dt>{t('receiptTransaction')}</dt>
+            <dd>{r.gatewayTransactionNo}</dd>
+          </>
+        ) : null}
+      </dl>
+      <table className="compact">
+        <tbody>
+          {r.feeLines.map((line) => (
+            <tr key={line.code}>
+              <th scope="row">{line.name}</th>
+              <td className="num">{money(line.amount)}</td>
+            </tr>
+          ))}
+          <tr className="total">
+            <th scope="row">{t('feeTotal')}</th>
+            <td className="num">{money(r.amount)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </section>
   );
 }

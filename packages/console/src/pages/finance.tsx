@@ -10,7 +10,7 @@ const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 1
 
 export function FinancePage() {
   const { api } = useApp();
-  const { t, money, dateTime } = useI18n();
+  const { t, tv, money, dateTime } = useI18n();
   const id = useId();
   const [date, setDate] = useState(today);
   const loaded = useLoad(
@@ -21,7 +21,7 @@ export function FinancePage() {
     <>
       <PageTitle>{t('financeTitle')}</PageTitle>
       <div className="inline-form card">
-        <label htmlFor={id}>{t('colSubmitted')}</label>
+        <label htmlFor={id}>{t('financeDay')}</label>
         <input id={id} type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
       </div>
       <Show loaded={loaded}>
@@ -32,7 +32,7 @@ export function FinancePage() {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Gateway</th>
+                    <th scope="col">{t('financeGateway')}</th>
                     <th scope="col" className="num">
                       {t('payment_paid')}
                     </th>
@@ -50,7 +50,7 @@ export function FinancePage() {
                 <tbody>
                   {Object.entries(r.totals).map(([gateway, x]) => (
                     <tr key={gateway}>
-                      <th scope="row">{gateway}</th>
+                      <th scope="row">{tv('gateway', gateway)}</th>
                       <td className="num">{x.paidCount}</td>
                       <td className="num">{money(x.paidAmount)}</td>
                       <td className="num">{x.refundedCount}</td>
@@ -60,13 +60,16 @@ export function FinancePage() {
                 </tbody>
               </table>
               <p className="hint">
-                {r.runs.count} × · {r.runs.checked} checked · {r.runs.settled} settled · {r.runs.expired} expired ·{' '}
-                {r.runs.errors} errors · {dateTime(r.runs.lastRunAt)}
+                {t('financeRuns')}: {r.runs.count} · {t('financeChecked')}: {r.runs.checked} · {t('financeSettled')}:{' '}
+                {r.runs.settled} · {t('financeExpired')}: {r.runs.expired} · {t('financeErrors')}: {r.runs.errors} ·{' '}
+                {t('financeLastRun')}: {dateTime(r.runs.lastRunAt)}
               </p>
             </section>
             <section className="card" aria-labelledby="findings-h">
               <div className="section-head">
-                <h2 id="findings-h">Findings ({r.findings.length})</h2>
+                <h2 id="findings-h">
+                  {t('financeFindings')} ({r.findings.length})
+                </h2>
                 <button
                   type="button"
                   className="secondary"
@@ -93,21 +96,21 @@ export function FinancePage() {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Gateway</th>
-                    <th scope="col">Ref</th>
+                    <th scope="col">{t('financeKind')}</th>
+                    <th scope="col">{t('financeGateway')}</th>
+                    <th scope="col">{t('financeRef')}</th>
                     <th scope="col" className="num">
-                      ×
+                      {t('financeOccurrences')}
                     </th>
                     <th scope="col">{t('lastAttempt')}</th>
-                    <th scope="col">Detail</th>
+                    <th scope="col">{t('financeDetail')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {r.findings.map((f) => (
                     <tr key={`${f.kind}-${f.subject}`}>
-                      <th scope="row">{f.kind}</th>
-                      <td>{f.gateway ?? t('none')}</td>
+                      <th scope="row">{tv('finding', f.kind)}</th>
+                      <td>{f.gateway ? tv('gateway', f.gateway) : t('none')}</td>
                       <td>{f.txnRef ?? f.subject}</td>
                       <td className="num">{f.occurrences}</td>
                       <td>{dateTime(f.lastSeenAt)}</td>

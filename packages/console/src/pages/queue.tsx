@@ -1,7 +1,8 @@
 /**
- * The agency's work queue, in appointment order (the API's order). What the API filters (one status, due
- * before) is sent to it; the console narrows the loaded pages further (several statuses, overdue, procedure,
- * free text) and says so on screen, so nobody mistakes a page-local count for the agency's total.
+ * The agency's work queue, in appointment order (the API's order). What the API filters (a status, due before)
+ * is sent to it — one request per status when several are chosen, merged in appointment order; the console
+ * narrows the loaded pages further (overdue, procedure, channel, source, free text) and says so on screen, so
+ * nobody mistakes a page-local count for the agency's total.
  */
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { unwrap } from '../api/client.ts';
@@ -25,6 +26,10 @@ const OPEN_STATUSES: Status[] = [
   'resolved',
 ];
 const CLOSED_STATUSES: Status[] = ['returned', 'rejected', 'withdrawn', 'stopped'];
+const CHANNELS: Summary['channel'][] = ['online', 'in_person', 'post'];
+/** Where a dossier came from: forwarded by the national portal (source dvcqg), or through motcua's own doors. */
+const SOURCES = ['dvcqg', 'local'] as const;
+type Source = (typeof SOURCES)[number];
 
 interface Filters {
   agency: string;
@@ -32,6 +37,8 @@ interface Filters {
   dueBefore: string;
   overdue: boolean;
   procedure: string;
+  channel: Summary['channel'] | '';
+  source: Source | '';
   text: string;
 }
 
@@ -42,6 +49,8 @@ function filtersFrom(query: URLSearchParams, defaultAgency: string): Filters {
     dueBefore: query.get('due') ?? '',
     overdue: query.get('overdue') === '1',
     procedure: query.get('procedure') ?? '',
+    channel: CHANNELS.find((c) => c === query.get('channel')) ?? '',
+    source: SOURCES.find((c) => c === query.get('source')) ?? '',
     text: query.get('q') ?? '',
   };
 }
@@ -53,16 +62,30 @@ function queryOf(f: Filters): string {
   if (f.dueBefore) q.set('due', f.dueBefore);
   if (f.overdue) q.set('overdue', '1');
   if (f.procedure) q.set('procedure', f.procedure);
+  if (f.channel) q.set('channel', f.channel);
+  if (f.source) q.set('source', f.source);
   if (f.text) q.set('q', f.text);
   return q.toString();
 }
+
+/** Appointment order, as the API lists one status (none last), then by submission. */
+const byAppointment = (a: Summary, b: Summary) =>
+  (a.appointmentAt ?? '~').localeCompare(b.appointmentAt ?? '~') || a.submittedAt.localeCompare(b.submittedAt);
 
 const isOverdue = (d: Summary) => d.timeliness === 'in_progress_overdue' || d.timeliness === 'late';
 
 export function QueuePage({ query }: { query: URLSearchParams }) {
   const { api, official, agencies } = useApp();
   const { t, tv, text, date, money } = useI18n();
-  const ids = { agency: useId(), due: useId(), procedure: useId(), text: useId(), overdue: useId() };
+  const ids = {
+    agency: useId(),
+    due: useId(),
+    procedure: useId(),
+    channel: useId(),
+    source: useId(),
+    text: useId(),
+    overdue: useId(),
+  };
   const applied = useMemo(
     () => filtersFrom(query, official.agencyCode ?? [...agencies.keys()][0] ?? ''),
     [query, official, agencies],
@@ -70,33 +93,50 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
   const [draft, setDraft] = useState(applied);
   useEffect(() => setDraft(applied), [applied]);
   const [items, setItems] = useState<Summary[]>([]);
-  const [cursor, setCursor] = useState<string>();
+  /** The next page of each list read: one per chosen status when several are chosen, else the one list (''). */
+  const [cursors, setCursors] = useState<Map<string, string>>(new Map());
   const [state, setState] = useState<'loading' | 'ready' | 'more'>('loading');
   const [problem, setProblem] = useState<ReturnType<typeof toProblem>>();
 
-  // Only one status can go to the API; with several, the console reads the open queue (or every status
-  // closed ones live in) and keeps the chosen ones.
-  const serverStatus = applied.statuses.length === 1 ? applied.statuses[0] : undefined;
+  // The API filters by one status (without one: the open queue). With several chosen, the console reads each
+  // status's list (closed ones too) and merges them in appointment order; each list pages on its own cursor.
+  const lists: string[] = applied.statuses.length > 0 ? applied.statuses : [''];
 
-  const load = async (after: string | undefined) => {
+  const load = async (more: boolean) => {
     setProblem(undefined);
-    setState(after ? 'more' : 'loading');
+    setState(more ? 'more' : 'loading');
     try {
-      const page = unwrap(
-        await api.GET('/agencies/{code}/dossiers', {
-          params: {
-            path: { code: applied.agency },
-            query: {
-              limit: '50',
-              ...(serverStatus ? { status: serverStatus } : {}),
-              ...(applied.dueBefore ? { dueBefore: applied.dueBefore } : {}),
-              ...(after ? { cursor: after } : {}),
-            },
-          },
+      const keys = more ? lists.filter((k) => cursors.has(k)) : lists;
+      const pages = await Promise.all(
+        keys.map(async (key) => {
+          const after = more ? cursors.get(key) : undefined;
+          const page = unwrap(
+            await api.GET('/agencies/{code}/dossiers', {
+              params: {
+                path: { code: applied.agency },
+                query: {
+                  limit: '50',
+                  ...(key ? { status: key as Status } : {}),
+                  ...(applied.dueBefore ? { dueBefore: applied.dueBefore } : {}),
+                  ...(after ? { cursor: after } : {}),
+                },
+              },
+            }),
+          );
+          return { key, page };
         }),
       );
-      setItems((previous) => (after ? [...previous, ...page.items] : page.items));
-      setCursor(page.nextCursor);
+      const next = new Map(more ? cursors : []);
+      for (const { key, page } of pages) {
+        if (page.nextCursor) next.set(key, page.nextCursor);
+        else next.delete(key);
+      }
+      const fetched = pages.flatMap(({ page }) => page.items);
+      setItems((previous) => {
+        const all = more ? [...previous, ...fetched] : fetched;
+        return pages.length > 1 || more ? all.sort(byAppointment) : all;
+      });
+      setCursors(next);
     } catch (error) {
       setProblem(toProblem(error));
     }
@@ -105,7 +145,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when the applied filters change
   useEffect(() => {
-    void load(undefined);
+    void load(false);
   }, [applied]);
 
   const needle = applied.text.trim().toLocaleLowerCase('vi');
@@ -114,6 +154,8 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
       (applied.statuses.length <= 1 || applied.statuses.includes(d.status)) &&
       (!applied.overdue || isOverdue(d)) &&
       (!applied.procedure || d.procedureCode === applied.procedure) &&
+      (!applied.channel || d.channel === applied.channel) &&
+      (!applied.source || (d.source ?? 'local') === applied.source) &&
       (!needle ||
         d.code.toLocaleLowerCase('vi').includes(needle) ||
         d.applicant.fullName.toLocaleLowerCase('vi').includes(needle)),
@@ -190,6 +232,36 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={ids.channel}>{t('filterChannel')}</label>
+          <select
+            id={ids.channel}
+            value={draft.channel}
+            onChange={(e) => setDraft({ ...draft, channel: e.target.value as Filters['channel'] })}
+          >
+            <option value="">{t('filterAll')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {tv('channel', c)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.source}>{t('filterSource')}</label>
+          <select
+            id={ids.source}
+            value={draft.source}
+            onChange={(e) => setDraft({ ...draft, source: e.target.value as Filters['source'] })}
+          >
+            <option value="">{t('filterAll')}</option>
+            {SOURCES.map((c) => (
+              <option key={c} value={c}>
+                {tv('source', c)}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field grow">
           <label htmlFor={ids.text}>{t('filterText')}</label>
           <input
@@ -232,7 +304,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
         </ul>
       </section>
 
-      {problem ? <ProblemView problem={problem} onRetry={() => void load(undefined)} /> : null}
+      {problem ? <ProblemView problem={problem} onRetry={() => void load(false)} /> : null}
       {state === 'loading' ? (
         <p className="loading">{t('loading')}</p>
       ) : (
@@ -244,6 +316,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
                 <th scope="col">{t('colCode')}</th>
                 <th scope="col">{t('colApplicant')}</th>
                 <th scope="col">{t('colProcedure')}</th>
+                <th scope="col">{t('colChannel')}</th>
                 <th scope="col">{t('colStatus')}</th>
                 <th scope="col">{t('colSubmitted')}</th>
                 <th scope="col">{t('colAppointment')}</th>
@@ -265,6 +338,10 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
                   <td>{d.applicant.fullName}</td>
                   <td>{d.procedureName}</td>
                   <td>
+                    {tv('channel', d.channel)}
+                    {d.source ? <div className="muted">{tv('source', d.source)}</div> : null}
+                  </td>
+                  <td>
                     <StatusBadge status={d.status} />
                   </td>
                   <td>{date(d.submittedAt)}</td>
@@ -280,8 +357,8 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
           {shown.length === 0 && !problem ? <p className="empty">{t('noDossiers')}</p> : null}
         </TableScroll>
       )}
-      {cursor ? (
-        <button type="button" className="secondary" disabled={state === 'more'} onClick={() => void load(cursor)}>
+      {cursors.size > 0 ? (
+        <button type="button" className="secondary" disabled={state === 'more'} onClick={() => void load(true)}>
           {state === 'more' ? t('loading') : t('loadMore')}
         </button>
       ) : null}
