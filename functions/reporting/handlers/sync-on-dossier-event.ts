@@ -8,8 +8,8 @@ import { now } from '#platform/clock.ts';
 import { eventConsumer } from '#platform/consumer.ts';
 import type { EventEnvelope } from '#platform/events.ts';
 import { logger } from '#platform/observability.ts';
+import { redeliverIn } from '#platform/redelivery.ts';
 import { httpPortalClient } from '../sync/portal-client.ts';
-import { redeliverIn } from '../sync/redelivery.ts';
 import { noteDossierEvent, pushIfDue } from '../use-cases/sync.ts';
 
 /** A push that failed and is retried by redelivering the message. */

@@ -8,7 +8,7 @@
  * backoff with jitter) stay visible and the step stays queued.
  *
  * Retries: the SQS message whose send failed owns the retry; its consumer throws after stretching the message's
- * visibility to the backoff, so SQS redelivers it when the next attempt is due (sync/redelivery.ts). A message
+ * visibility to the backoff, so SQS redelivers it when the next attempt is due (#platform/redelivery.ts). A message
  * that arrives while another owns the retry is acknowledged: the owner sends every queued step anyway. A message
  * that exhausts the queue's receives goes to the DLQ, yet nothing is lost: the step stays queued and the head
  * pending, and the sweep (every few minutes) sends every dossier whose attempt is overdue.

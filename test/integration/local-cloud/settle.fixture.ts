@@ -6,7 +6,7 @@
  * itself, in the same process).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { redeliverIn } from '#reporting/sync/redelivery.ts';
+import { redeliverIn } from '#platform/redelivery.ts';
 import type { ConsumerDecl, ContextTopology } from '#topology/types.ts';
 
 export interface SettleProbe {

@@ -1,12 +1,13 @@
 /**
- * Retrying a failed push through SQS: the consumer throws (the record fails, SQS keeps the message) after
+ * Retrying a failed record through SQS, for every consumer that retries on its own schedule (the national-portal
+ * sync's pushes, notifications waiting for a channel): the consumer throws (the record fails, SQS keeps the message) after
  * stretching the message's visibility to the backoff, so the queue redelivers it when the next attempt is due.
  * If the visibility cannot be changed, the queue's own visibility timeout applies (an earlier retry, never a
  * lost one). Consumers may change the visibility of messages they received (the event source's grant).
  */
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { logger } from '#platform/observability.ts';
+import { logger } from './observability.ts';
 
 /** SQS's longest visibility timeout. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
