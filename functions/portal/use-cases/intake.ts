@@ -282,6 +282,20 @@ function documentIdFor(forward: Forward, file: ForwardedFile): string {
 
 export type FetchOutcome = { ok: true; staged: StagedFile[] } | { ok: false; hold: Omit<Hold, 'at'> };
 
+/** Where an intake stands once its files are staged: waiting for their checks, or (none) forwarded at once. */
+export function stagedState(staged: readonly StagedFile[]) {
+  return {
+    status: staged.length > 0 ? ('awaiting_documents' as const) : ('forwarded' as const),
+    files: staged.map((s) => ({
+      fileId: s.stagingKey,
+      fileName: s.fileName,
+      requirementCode: s.requirementCode,
+      documentId: s.documentId,
+      state: 'staged' as const,
+    })),
+  };
+}
+
 /** Where each file goes: its staging key and the document id it becomes (stable for a replay). */
 export interface FilePlacement {
   stagingKey(file: ForwardedFile): string;
@@ -389,14 +403,7 @@ export async function takeIn(
         const { hold: _hold, ...withoutHold } = mapped;
         next = {
           ...withoutHold,
-          status: fetched.staged.length > 0 ? 'awaiting_documents' : 'forwarded',
-          files: fetched.staged.map((s) => ({
-            fileId: s.stagingKey,
-            fileName: s.fileName,
-            requirementCode: s.requirementCode,
-            documentId: s.documentId,
-            state: 'staged' as const,
-          })),
+          ...stagedState(fetched.staged),
           updatedAt: iso,
           version: forward.version + 1,
         };

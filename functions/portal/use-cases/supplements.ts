@@ -32,6 +32,7 @@ import {
   keepResend,
   parsePortalRecord,
   stableDocumentId,
+  stagedState,
 } from './intake.ts';
 
 export interface SupplementOutcome {
@@ -224,14 +225,7 @@ async function takeInSupplement(
         const { hold: _hold, ...withoutHold } = withDossier;
         next = {
           ...withoutHold,
-          status: fetched.staged.length > 0 ? 'awaiting_documents' : 'forwarded',
-          files: fetched.staged.map((f) => ({
-            fileId: f.stagingKey,
-            fileName: f.fileName,
-            requirementCode: f.requirementCode,
-            documentId: f.documentId,
-            state: 'staged' as const,
-          })),
+          ...stagedState(fetched.staged),
           updatedAt: iso,
           version: s.version + 1,
         };
