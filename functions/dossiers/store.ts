@@ -45,7 +45,7 @@ import { startOfLocalDay } from '#calendar/time.ts';
 import type { Agency, Procedure } from '#catalog/contract.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { assertItemFits } from '#platform/bounds.ts';
-import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
+import { type CursorShape, decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
 import { type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import { type DossierListing, listingOf } from './domain/listing.ts';
@@ -278,14 +278,24 @@ export async function nextSequence(agencyCode: string, localDate: string): Promi
 }
 
 /** A cursor must name an item of the partition it pages through; anything else is the caller's mistake. */
-const indexCursorShape = (index: string, partition: string) => ({
+const indexCursorShape = (
+  index: string,
+  partition: string,
+  sort: { sortBefore?: string; sortBetween?: [string, string] } = {},
+): CursorShape => ({
   keys: ['pk', 'sk', `${index}pk`, `${index}sk`],
   partition: { [`${index}pk`]: partition },
+  // …and lie within the sort-key range queried (a cursor of another filter is refused, not a 500).
+  ...(sort.sortBefore === undefined && sort.sortBetween === undefined
+    ? {}
+    : {
+        sortRange: {
+          name: `${index}sk`,
+          ...(sort.sortBefore === undefined ? {} : { below: sort.sortBefore }),
+          ...(sort.sortBetween === undefined ? {} : { from: sort.sortBetween[0], to: sort.sortBetween[1] }),
+        },
+      }),
 });
-
-function indexCursor(cursor: string | undefined, index: string, partition: string) {
-  return decodePageCursor(cursor, indexCursorShape(index, partition));
-}
 
 async function queryPage(
   index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4',
@@ -313,7 +323,7 @@ async function queryPage(
       ...(between === undefined ? {} : { ':from': between[0], ':to': between[1] }),
     },
     ScanIndexForward: options.newestFirst !== true,
-    ExclusiveStartKey: indexCursor(cursor, index, partition),
+    ExclusiveStartKey: decodePageCursor(cursor, indexCursorShape(index, partition, options)),
     // One beyond the page: then a next page certainly exists and its cursor is exact.
     Limit: limit + 1,
   };
@@ -322,7 +332,7 @@ async function queryPage(
   const page = items.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    items.length > limit && last ? encodePageCursor(last, indexCursorShape(index, partition)) : undefined;
+    items.length > limit && last ? encodePageCursor(last, indexCursorShape(index, partition, options)) : undefined;
   return { items: page.map(listedDossier), ...(nextCursor ? { nextCursor } : {}) };
 }
 

@@ -16,6 +16,11 @@ export interface CursorShape {
   keys: readonly string[];
   /** Attributes whose value the query fixes (the partition key), e.g. { gsi1pk: 'OWNER#001099012345' }. */
   partition: Readonly<Record<string, string>>;
+  /**
+   * The sort-key condition the query applies, if any: a start key outside it is DynamoDB's "starting key does
+   * not match the range key predicate" (a 500), e.g. a cursor of the unfiltered queue replayed with `dueBefore`.
+   */
+  sortRange?: { name: string; below?: string; from?: string; to?: string };
 }
 
 const MAX_VALUE_CHARS = 1024;
@@ -57,6 +62,14 @@ export function decodePageCursor(cursor: string | undefined, shape: CursorShape)
   }
   for (const [name, expected] of Object.entries(shape.partition)) {
     if (key[name] !== expected) throw invalidCursor();
+  }
+  const range = shape.sortRange;
+  if (range) {
+    const sort = key[range.name] as string | undefined;
+    if (sort === undefined) throw invalidCursor();
+    if (range.below !== undefined && !(sort < range.below)) throw invalidCursor();
+    if (range.from !== undefined && sort < range.from) throw invalidCursor();
+    if (range.to !== undefined && sort > range.to) throw invalidCursor();
   }
   return key as Record<string, string>;
 }

@@ -31,4 +31,19 @@ describe('page cursors', () => {
       expect.objectContaining({ status: 400, errors: [{ path: 'query.cursor', message: 'invalid cursor' }] }),
     );
   });
+
+  // A cursor of the whole queue replayed with `dueBefore` named a start key outside the range queried:
+  // DynamoDB's "starting key does not match the range key predicate", a 500 (fuzz seed 637277296).
+  test('a cursor outside the sort-key range the query applies is a 400; one inside it is the key', () => {
+    const cursor = encodePageCursor(last, shape);
+    const before = { ...shape, sortRange: { name: 'gsi2sk', below: '2026-01-01' } };
+    const between = { ...shape, sortRange: { name: 'gsi2sk', from: '2026-12-01', to: '2026-12-31' } };
+    const earlier = { ...shape, sortRange: { name: 'gsi2sk', from: '2027-01-01', to: '2027-01-31' } };
+    expect(() => decodePageCursor(cursor, before)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => decodePageCursor(cursor, earlier)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(decodePageCursor(cursor, between)).toMatchObject({ gsi2sk: '2026-12-07#A' });
+    expect(decodePageCursor(cursor, { ...shape, sortRange: { name: 'gsi2sk', below: '2027' } })).toMatchObject({
+      gsi2sk: '2026-12-07#A',
+    });
+  });
 });
