@@ -23,4 +23,5 @@ await run('request-overhead', async () => (await import('./request-overhead.ts')
 await run('throughput', async () => (await import('./throughput.ts')).throughputBenchmark());
 await run('cost', async () => (await import('./cost.ts')).costBenchmark());
 await run('report-cost', async () => (await import('./report-cost.ts')).reportCostBenchmark());
+await run('queue-reads', async () => (await import('./queue-reads.ts')).queueReadsBenchmark());
 await run('confirmations', async () => (await import('./confirmations.ts')).confirmationsBenchmark());
