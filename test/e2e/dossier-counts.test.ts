@@ -99,7 +99,10 @@ async function acted(code: string, version: number, action: Record<string, unkno
   expect(res.status, res.text).toBe(200);
 }
 
-async function counts(agency = DESK, token = officer): Promise<{ counts: Counts; unfinished: number }> {
+async function counts(
+  agency = DESK,
+  token = officer,
+): Promise<{ agencyCode: string; counts: Counts; unfinished: number }> {
   const res = await cloud.fetch(`/agencies/${agency}/dossiers/counts`, { token });
   expect(res.status, res.text).toBe(200);
   expect(res.json.agencyCode).toBe(agency);
@@ -111,7 +114,7 @@ function moved(before: Counts, after: Counts): Counts {
   return Object.fromEntries(
     Object.keys(after)
       .filter((status) => after[status] !== before[status])
-      .map((status) => [status, after[status] - (before[status] ?? 0)]),
+      .map((status) => [status, (after[status] ?? 0) - (before[status] ?? 0)]),
   );
 }
 

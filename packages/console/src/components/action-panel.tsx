@@ -12,6 +12,7 @@ import { type MessageKey, useI18n } from '../i18n.tsx';
 import type { Dossier } from '../pages/dossier.tsx';
 import { toProblem } from '../use-load.ts';
 import { ProblemView } from './common.tsx';
+import { DateField } from './date-field.tsx';
 
 type ActionBody = paths['/dossiers/{code}/actions']['post']['requestBody']['content']['application/json'];
 type Procedure = paths['/procedures/{code}']['get']['responses'][200]['content']['application/json'];
@@ -307,7 +308,7 @@ function ActionForm({
         ? field(
             'newAppointmentDate',
             'newAppointment',
-            <input id={`${id}-newAppointmentDate`} name="newAppointmentDate" type="date" required />,
+            <DateField id={`${id}-newAppointmentDate`} name="newAppointmentDate" required />,
           )
         : null}
       {type === 'resolve' ? (
