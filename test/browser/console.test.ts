@@ -238,6 +238,9 @@ describe('an official works a dossier in the console', () => {
     await page.getByRole('button', { name: 'Có kết quả' }).click();
     await page.getByLabel('Số, ký hiệu').fill('125/QĐ-STP');
     await page.getByLabel('Người ký').fill('Nguyễn Văn Bình');
+    // The signing day in dd/mm/yyyy and the time as HH:MM, whatever the browser's locale (today by default).
+    expect(await page.getByLabel('Ngày ký').inputValue()).toBe(localDay(0).typed);
+    expect(await page.getByLabel('Giờ ký (HH:MM)').inputValue()).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
     await page
       .getByLabel('Tệp kết quả (PDF)')
       .setInputFiles({ name: 'ket-qua.pdf', mimeType: 'application/pdf', buffer: PDF });

@@ -244,7 +244,8 @@ function ActionForm({
             number: value('number') ?? '',
             signer: value('signer') ?? '',
             issuedBy: value('issuedBy') ?? '',
-            signedAt: `${value('signedAt') ?? nowLocal}:00+07:00`,
+            // The day typed dd/mm/yyyy (DateField) and the time as HH:MM, both GMT+7.
+            signedAt: `${value('signedAt') ?? nowLocal.slice(0, 10)}T${value('signedAtTime') ?? nowLocal.slice(11)}:00+07:00`,
             electronic: form.get('electronic') === 'on',
             ...(documentId ? { documentId } : {}),
           },
@@ -323,7 +324,22 @@ function ActionForm({
           {field(
             'signedAt',
             'resultSignedAt',
-            <input id={`${id}-signedAt`} name="signedAt" type="datetime-local" required defaultValue={nowLocal} />,
+            <DateField id={`${id}-signedAt`} name="signedAt" required defaultValue={nowLocal.slice(0, 10)} />,
+          )}
+          {field(
+            'signedAtTime',
+            'resultSignedTime',
+            // Text, not a time input: that one shows 12-hour AM/PM in some browser locales.
+            <input
+              id={`${id}-signedAtTime`}
+              name="signedAtTime"
+              required
+              inputMode="numeric"
+              placeholder="HH:MM"
+              pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+              maxLength={5}
+              defaultValue={nowLocal.slice(11)}
+            />,
           )}
           {field('file', 'resultFile', <input id={`${id}-file`} name="file" type="file" accept="application/pdf" />)}
           <label className="check">
