@@ -105,7 +105,7 @@ export async function createForwardedDossier(event: EventEnvelope, at: Date): Pr
       try {
         await transactWrite([
           dossierPut,
-          ...store.historyPuts(stored),
+          ...store.companionPuts(stored),
           outboxPut(tableName, submitted),
           recordPut(outcome),
           ...usageItems(prepared.documents, code),

@@ -8,6 +8,7 @@
  * | history entry        | DOSSIER#<code>               | H#<6 digits, from 000001> | — (appended, never rewritten)  |
  * | slip (slips/issue.ts)| DOSSIER#<code>               | SLIP#<kind>#<variant> | —                                  |
  * | daily code counter   | COUNTER#<agency>#<YYYY-MM-DD>| COUNTER         | —                                        |
+ * | status count (shard) | COUNTS#<agency>              | STATUS#<status>#<shard> | —                                |
  * | procedure version    | PROCEDURE#<code>             | VERSION#<10 digits> | —                                    |
  * | agency               | AGENCY#<code>                | AGENCY          | —                                        |
  * | calendar year        | CALENDAR                     | YEAR#<yyyy>     | —                                        |
@@ -97,6 +98,11 @@ export interface Page<T> {
 export interface StoredDossier {
   dossier: Dossier;
   /**
+   * Where the stored head is counted in the agencies' status counts (its holding agency and status as read);
+   * undefined for a dossier not stored yet. A write moves the count from here to where the dossier is now.
+   */
+  countedAs?: CountedAs;
+  /**
    * How many of `dossier.history`'s entries are stored already as their own items: a write puts only the ones
    * after them (`historyPuts`). 0 for a new dossier, and for a head written before the history moved out of it
    * (its embedded history is read as is; the next write moves every entry out).
@@ -164,14 +170,15 @@ function assembled(items: readonly Record<string, unknown>[]): StoredDossier | u
   const address = typeof head?.applicantAddress === 'string' ? { applicantAddress: head.applicantAddress } : {};
   const dossier = head?.dossier as Dossier & { history?: unknown };
   // A head written before the history moved out carries it whole (migration: the next write moves it out).
-  if (Array.isArray(dossier.history)) return { dossier, storedHistory: 0, ...address };
+  const countedAs = { countedAs: { agencyCode: dossier.currentAgencyCode, status: dossier.status } };
+  if (Array.isArray(dossier.history)) return { dossier, storedHistory: 0, ...countedAs, ...address };
   const count = Number(head?.historyCount ?? 0);
   // Entries beyond the head's count belong to a newer version than the head read (an eventually consistent read).
   const history = entries
     .filter((item) => Number(String(item.sk).slice(HISTORY_SK_PREFIX.length)) <= count)
     .map((item) => item.entry as HistoryEntry);
   if (history.length < count) return undefined;
-  return { dossier: { ...dossier, history }, storedHistory: count, ...address };
+  return { dossier: { ...dossier, history }, storedHistory: count, ...countedAs, ...address };
 }
 
 /**
@@ -209,7 +216,7 @@ export async function getDossier(code: string, consistent = true): Promise<Store
 /**
  * Writes a dossier's head: a new one only if its code is free; a change only if the stored version is still the
  * one the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting. Its new
- * history entries (`historyPuts`) go in the same transaction.
+ * history entries and its status-count moves (`companionPuts`) go in the same transaction.
  */
 export function dossierPut(stored: StoredDossier, expectedVersion: number | undefined): TransactItem {
   const item = dossierItem(stored);
@@ -236,7 +243,7 @@ export function dossierPut(stored: StoredDossier, expectedVersion: number | unde
  * again with other content), so a failed condition is still the head's alone. A head read with its history inside
  * (written before it moved out) has `storedHistory` 0: its next write puts every entry.
  */
-export function historyPuts(stored: StoredDossier): TransactItem[] {
+function historyPuts(stored: StoredDossier): TransactItem[] {
   const { code, history } = stored.dossier;
   if (stored.storedHistory > history.length) {
     throw new Error(`dossier ${code}: ${stored.storedHistory} history entries stored, ${history.length} in hand`);
@@ -249,11 +256,83 @@ export function historyPuts(stored: StoredDossier): TransactItem[] {
   }));
 }
 
-/** The stored dossier once a write of `stored` committed: every entry of its history is stored. */
+/**
+ * What goes with every write of a dossier's head, in its transaction: its new history entries (`historyPuts`)
+ * and the move of its agency's status count (`statusCountMoves`). Every writer of a head adds these.
+ */
+export function companionPuts(stored: StoredDossier): TransactItem[] {
+  return [...historyPuts(stored), ...statusCountMoves(stored)];
+}
+
+/** The stored dossier once a write of `stored` committed: every entry of its history is stored, and counted. */
 export const afterWrite = (stored: StoredDossier): StoredDossier => ({
   ...stored,
   storedHistory: stored.dossier.history.length,
+  countedAs: { agencyCode: stored.dossier.currentAgencyCode, status: stored.dossier.status },
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Status counts of an agency (GET /agencies/{code}/dossiers/counts; decision 0022)
+
+/** An agency holding a dossier, and the dossier's status there: one cell of the status counts. */
+export interface CountedAs {
+  agencyCode: string;
+  status: DossierStatus;
+}
+
+/**
+ * Each (agency, status) count is spread over this many items, a dossier always in the same one (by its code):
+ * transitions of different dossiers of one agency then rarely touch the same counter item in their transactions
+ * (DynamoDB cancels a transaction that meets another on an item), and reading stays one Query of ≤ 14 × 8 items.
+ */
+const COUNT_SHARDS = 8;
+const countsPartition = (agencyCode: string) => `COUNTS#${agencyCode}`;
+
+/** The counter item of a dossier's cell: its code picks the shard (any stable spread does). */
+function countKey(cell: CountedAs, dossierCode: string) {
+  let hash = 0;
+  for (const char of dossierCode) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 1_000_003;
+  return { pk: countsPartition(cell.agencyCode), sk: `STATUS#${cell.status}#${hash % COUNT_SHARDS}` };
+}
+
+function countAdd(cell: CountedAs, dossierCode: string, delta: 1 | -1): TransactItem {
+  return {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: countKey(cell, dossierCode),
+      UpdateExpression: 'ADD #count :delta SET agencyCode = :agency, #status = :status',
+      ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
+      ExpressionAttributeValues: { ':delta': delta, ':agency': cell.agencyCode, ':status': cell.status },
+    },
+  };
+}
+
+/**
+ * The count moves a write of `stored` makes: nothing when its agency and status are where it is counted; else one
+ * down where it was (unless new) and one up where it is now. Conditioned by the head's version like the history
+ * entries (same transaction), so a lost race moves no count and a committed transition moves it exactly once.
+ */
+export function statusCountMoves(stored: StoredDossier): TransactItem[] {
+  const d = stored.dossier;
+  const now: CountedAs = { agencyCode: d.currentAgencyCode, status: d.status };
+  const before = stored.countedAs;
+  if (before && before.agencyCode === now.agencyCode && before.status === now.status) return [];
+  return [...(before ? [countAdd(before, d.code, -1)] : []), countAdd(now, d.code, 1)];
+}
+
+/** How many dossiers an agency holds in each status (statuses it never held are absent): one Query. */
+export async function statusCounts(agencyCode: string): Promise<Map<DossierStatus, number>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': countsPartition(agencyCode), ':prefix': 'STATUS#' },
+  });
+  const counts = new Map<DossierStatus, number>();
+  for (const item of items) {
+    const status = item.status as DossierStatus;
+    counts.set(status, (counts.get(status) ?? 0) + Number(item.count ?? 0));
+  }
+  return counts;
+}
 
 /**
  * The next sequence of an agency's dossier codes for a local date: an atomic counter (UpdateItem ADD), so

@@ -7,6 +7,7 @@ import type { ConsumerDecl, ContextTopology, FunctionDecl, RouteDecl } from '#to
 import {
   agencyDossiersParamsSchema,
   agencyDossiersQuerySchema,
+  agencyStatusCountsSchema,
   deskDayQuerySchema,
   deskDaySchema,
   dossierPageSchema,
@@ -105,6 +106,24 @@ export const routes = {
       params: agencyDossiersParamsSchema,
       query: agencyDossiersQuerySchema,
       responses: { 200: { description: 'one page of dossiers', schema: dossierPageSchema } },
+    },
+  },
+  countAgencyDossiers: {
+    id: 'countAgencyDossiers',
+    method: 'GET',
+    path: '/agencies/{code}/dossiers/counts',
+    // Served beside the lists: the same reads, the same scope.
+    function: 'dossiers-list-agency',
+    auth: 'official',
+    roles: [...OFFICIALS],
+    summary: "How many dossiers an agency's queue holds in each status (the whole queue, not a page)",
+    description:
+      'Who may list the agency’s dossiers may count them. Counters kept in the same transaction as each ' +
+      "transition (one Query of the agency's few counter items, whatever its number of dossiers).",
+    tags,
+    schemas: {
+      params: agencyDossiersParamsSchema,
+      responses: { 200: { description: 'the counts', schema: agencyStatusCountsSchema } },
     },
   },
   lookUpPublicStatus: {
@@ -348,6 +367,9 @@ export const topology: ContextTopology = {
         'History of a dossier: pk=DOSSIER#<code>, sk=H#<6-digit n from 000001> — one item per entry, appended in ' +
           "the head's transaction, never rewritten, no index keys; the whole dossier is one Query sk BETWEEN " +
           "DOSSIER AND H#~ (the slips' SLIP#… sort after).",
+        'Status counts of an agency (GET /agencies/{code}/dossiers/counts): pk=COUNTS#<currentAgencyCode>, ' +
+          'sk=STATUS#<status>#<shard 0-7 by code>, ADD count ±1 in the transaction of each write that moves a ' +
+          'dossier between (agency, status) cells; read as one Query of the partition, summed per status.',
         "Daily code counter: pk=COUNTER#<agencyCode>#<YYYY-MM-DD>, sk=COUNTER — UpdateItem ADD seq 1 gives the day's " +
           'next sequence atomically; expires (TTL) a month after its day.',
         'Procedure versions (read model of catalog.procedure_published/retired): pk=PROCEDURE#<code>, ' +

@@ -33,9 +33,16 @@ import { dossierSummary, dossierView, publicStatus } from './api/views.ts';
 import { formatDossierCode, parseDossierCode } from './domain/codes.ts';
 import { applyAction, createDossier, type Decision } from './domain/decide.ts';
 import type { DossierListing } from './domain/listing.ts';
-import type { ActorRole, Dossier, DossierAction, NewDossierInput, PlannedStep } from './domain/model.ts';
+import {
+  type ActorRole,
+  type Dossier,
+  type DossierAction,
+  isFinal,
+  type NewDossierInput,
+  type PlannedStep,
+} from './domain/model.ts';
 import { allowedActions, blockedReason } from './domain/transitions.ts';
-import type { Actor, DossierStatus, SubmittedDocument } from './events.ts';
+import { type Actor, DOSSIER_STATUSES, type DossierStatus, type SubmittedDocument } from './events.ts';
 import { agencyFor, knownDocuments, procedureInEffect, workingCalendar } from './read-models.ts';
 import * as store from './store.ts';
 
@@ -144,8 +151,8 @@ interface DecisionWrite {
   next: store.StoredDossier;
   /** The decided dossier, written only if still at the version it was decided on: its condition is a lost race. */
   dossierPut: TransactItem;
-  /** Its new history entries (store.historyPuts). */
-  historyPuts: TransactItem[];
+  /** Its new history entries and status-count moves (store.companionPuts). */
+  companions: TransactItem[];
   /** Its event (outbox). */
   eventPut: TransactItem;
 }
@@ -171,7 +178,7 @@ function decisionWrite(
   return {
     next: store.afterWrite(decided),
     dossierPut: store.dossierPut(decided, stored.dossier.version),
-    historyPuts: store.historyPuts(decided),
+    companions: store.companionPuts(decided),
     eventPut: outboxPut(store.dossiersTableName(), event),
   };
 }
@@ -186,7 +193,7 @@ export async function writeDecision(
 ): Promise<store.StoredDossier> {
   const write = decisionWrite(stored, decision, at, correlationId);
   try {
-    await transactWrite([write.dossierPut, ...write.historyPuts, write.eventPut, ...extra]);
+    await transactWrite([write.dossierPut, ...write.companions, write.eventPut, ...extra]);
     return write.next;
   } catch (error) {
     if (conditionFailed(error, write.dossierPut)) throw new PreconditionFailedError();
@@ -518,7 +525,7 @@ export async function submitDossier(input: SubmitInput): Promise<SubmitOutcome> 
         try {
           await transactWrite([
             dossierPut,
-            ...store.historyPuts(stored),
+            ...store.companionPuts(stored),
             outboxPut(tableName, event),
             recordPut(response),
             ...usageItems(prepared.documents, code),
@@ -738,7 +745,7 @@ export async function applyPaymentCompleted(
   const write = decisionWrite(stored, decision, at, event.correlationId);
   const inbox = inboxPut(store.dossiersTableName(), consumer, event.id, at);
   try {
-    await transactWrite([write.dossierPut, ...write.historyPuts, write.eventPut, inbox]);
+    await transactWrite([write.dossierPut, ...write.companions, write.eventPut, inbox]);
   } catch (error) {
     // The inbox record's condition: this event was applied already. Any other failure (the dossier changed
     // meanwhile) is retried by the queue, and the retry decides on the dossier as it is then.
@@ -790,18 +797,23 @@ function dueBeforeInstant(value: string): Date {
 }
 
 /** An agency's dossiers by appointment date (officials of that agency, or an admin). */
-export async function listAgencyDossiers(
-  identity: Identity,
-  agencyCode: string,
-  query: ListQuery & { status?: DossierStatus; dueBefore?: string },
-  at: Date,
-) {
+/** The queue's scope, for its lists and its counts alike: the agency's officials, leaders above it, admins. */
+async function assertMayListAgency(identity: Identity, agencyCode: string): Promise<void> {
   if (!(await mayOversee(identity, [agencyCode]))) {
     throw new ForbiddenError({
       vi: 'Chỉ cán bộ của cơ quan này, lãnh đạo của cơ quan hoặc của cơ quan cấp trên được xem danh sách hồ sơ.',
       en: "Only the agency's own officials and the leaders of it or of an agency above it may list its dossiers.",
     });
   }
+}
+
+export async function listAgencyDossiers(
+  identity: Identity,
+  agencyCode: string,
+  query: ListQuery & { status?: DossierStatus; dueBefore?: string },
+  at: Date,
+) {
+  await assertMayListAgency(identity, agencyCode);
   const filter: { status?: DossierStatus; dueBefore?: Date } = {};
   if (query.status !== undefined) filter.status = query.status;
   if (query.dueBefore !== undefined) filter.dueBefore = dueBeforeInstant(query.dueBefore);
@@ -810,6 +822,21 @@ export async function listAgencyDossiers(
     workingCalendar(),
   ]);
   return summaries(page, at, calendar);
+}
+
+/**
+ * How many dossiers the agency holds in each status, every status named (0 if none), and how many are unfinished
+ * (the queue without a status filter): the counters kept with each transition (store.statusCounts), one Query.
+ */
+export async function agencyStatusCounts(identity: Identity, agencyCode: string) {
+  await assertMayListAgency(identity, agencyCode);
+  const stored = await store.statusCounts(agencyCode);
+  const counts = Object.fromEntries(DOSSIER_STATUSES.map((status) => [status, stored.get(status) ?? 0])) as Record<
+    DossierStatus,
+    number
+  >;
+  const unfinished = DOSSIER_STATUSES.filter((status) => !isFinal(status)).reduce((sum, s) => sum + counts[s], 0);
+  return { agencyCode, counts, unfinished };
 }
 
 function sameText(a: string, b: string): boolean {

@@ -3,7 +3,9 @@
  * cloud: sign in through the dev picker, find a dossier in the queue, receive it, ask for a supplement, resolve
  * it with an uploaded result (through a stale version the console recovers from), return it, filter the queue by
  * several statuses, channel and source, open a payment's receipt, open the reports and index, and (as an admin)
- * map procedures to national codes. Every page is checked with axe (no serious or critical violation) and for console errors
+ * map procedures to national codes, publish a procedure version, save a year's calendar, preview a notification
+ * template and retry a held national-portal dossier (each effect read back through the API); dates are typed
+ * dd/mm/yyyy (a day that does not exist is refused without a query); the queue's counts are the API's. Every page is checked with axe (no serious or critical violation) and for console errors
  * (a Content-Security-Policy refusal is one); screenshots go to test/browser/screenshots/ (git-ignored).
  */
 import { randomUUID } from 'node:crypto';
@@ -69,6 +71,13 @@ function expectConsoleErrorsOfStatus(status: number): void {
   const matching = consoleErrors.filter((e) => e.includes(expected));
   expect(matching.length, `a console error for the ${status} answer`).toBeGreaterThan(0);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes(expected)));
+}
+
+/** A local (GMT+7) date `days` from now: ISO, and as the console has it typed (dd/mm/yyyy). */
+function localDay(days: number): { iso: string; typed: string } {
+  const iso = new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+  const [y, m, d] = iso.split('-');
+  return { iso, typed: `${d}/${m}/${y}` };
 }
 
 async function expectAccessible(name: string): Promise<void> {
@@ -229,6 +238,9 @@ describe('an official works a dossier in the console', () => {
     await page.getByRole('button', { name: 'Có kết quả' }).click();
     await page.getByLabel('Số, ký hiệu').fill('125/QĐ-STP');
     await page.getByLabel('Người ký').fill('Nguyễn Văn Bình');
+    // The signing day in dd/mm/yyyy and the time as HH:MM, whatever the browser's locale (today by default).
+    expect(await page.getByLabel('Ngày ký').inputValue()).toBe(localDay(0).typed);
+    expect(await page.getByLabel('Giờ ký (HH:MM)').inputValue()).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
     await page
       .getByLabel('Tệp kết quả (PDF)')
       .setInputFiles({ name: 'ket-qua.pdf', mimeType: 'application/pdf', buffer: PDF });
@@ -434,6 +446,62 @@ describe('an official works a dossier in the console', () => {
     await listed(counterCode).waitFor();
   });
 
+  test('due before is typed dd/mm/yyyy: a real day filters the queue, 31/02 is refused without a query', async () => {
+    await page.getByRole('button', { name: 'Xóa lọc' }).click();
+    await page.locator('.loading').waitFor({ state: 'detached' });
+    /** The due-before dates the queue asked the API for, in order. */
+    const asked: (string | null)[] = [];
+    const listing = /\/agencies\/[^/]+\/dossiers\?/;
+    const record = (request: { url: () => string }) => {
+      if (listing.test(request.url())) asked.push(new URL(request.url()).searchParams.get('dueBefore'));
+    };
+    page.on('request', record);
+    try {
+      const due = page.getByLabel('Hẹn trả trước ngày');
+      await due.fill('31022026');
+      // Masked as typed: the slashes come in by themselves.
+      expect(await due.inputValue()).toBe('31/02/2026');
+      const error = page.getByRole('alert').filter({ hasText: 'Không có ngày này trong lịch' });
+      await error.waitFor();
+      expect(await due.getAttribute('aria-invalid')).toBe('true');
+      await page.getByRole('button', { name: 'Áp dụng' }).click();
+      expect(page.url()).not.toContain('due=');
+
+      // A day long past: nothing is due before it.
+      await due.fill('01/01/2020');
+      await error.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Áp dụng' }).click();
+      await page.getByText('Không có hồ sơ nào khớp bộ lọc.').waitFor();
+      expect(page.url()).toContain('due=2020-01-01');
+      await expectAccessible('02c-queue-due-before');
+
+      // A day far ahead: the counter dossier (received, due in three working days) is listed.
+      await due.fill('31/12/2099');
+      await page.getByRole('button', { name: 'Áp dụng' }).click();
+      await page.locator('table.queue').getByRole('link', { name: counterCode, exact: true }).waitFor();
+      expect(page.url()).toContain('due=2099-12-31');
+      // The refused date never reached the API: only the two real days did, in ISO.
+      expect(asked).toEqual(['2020-01-01', '2099-12-31']);
+    } finally {
+      page.off('request', record);
+    }
+  });
+
+  test('the counts per status are the agency’s whole queue, as the API counts it', async () => {
+    const official = await cloud.token({ sub: 'lead-000.00.15.H19', roles: ['leader'], agencyCode: DESK });
+    const counted = await cloud.fetch(`/agencies/${DESK}/dossiers/counts`, { token: official });
+    expect(counted.status, counted.text).toBe(200);
+    const counts = page.getByRole('region', { name: /Số hồ sơ theo trạng thái/ });
+    for (const status of ['submitted', 'received', 'returned'] as const) {
+      const shown = counts.locator(`li[data-status="${status}"] strong`);
+      await expect.poll(() => shown.textContent()).toBe(String(counted.json.counts[status]));
+    }
+    // The walked dossier is returned (closed), the counter one received: both are counted.
+    expect(counted.json.counts.returned).toBeGreaterThanOrEqual(1);
+    expect(counted.json.counts.received).toBeGreaterThanOrEqual(1);
+    expect(await counts.textContent()).toContain(`Chưa kết thúc ${counted.json.unfinished}`);
+  });
+
   test('a dossier the national portal forwarded for an unmapped procedure is listed and refused', async () => {
     const forwarded = await cloud.fetch('/dev/national-portal/dossiers', {
       body: {
@@ -534,6 +602,136 @@ describe('an administrator maps procedures to national codes', () => {
     expect(await refused.textContent()).toContain('đã gắn với thủ tục 1.001193');
     expectConsoleErrorsOfStatus(409);
     await expectAccessible('19-admin-mappings');
+  });
+});
+
+describe('an administrator’s actions take effect', () => {
+  test('publishes a new version of a procedure from a date typed dd/mm/yyyy', async () => {
+    await page.getByRole('link', { name: 'Thủ tục', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thủ tục hành chính', exact: true }).waitFor();
+    await page.getByRole('button', { name: new RegExp(`^${PROCEDURE.replace('.', '\\.')} `) }).click();
+    await page.getByRole('heading', { level: 2, name: new RegExp(`^${PROCEDURE.replace('.', '\\.')} — `) }).waitFor();
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const before = await cloud.fetch(`/procedures/${PROCEDURE}`, { token: admin });
+    const from = localDay(2);
+    await page.getByLabel('Hiệu lực từ').fill(from.typed);
+    await page.getByRole('button', { name: 'Công bố' }).click();
+    await page.getByRole('status').filter({ hasText: 'Đã thực hiện' }).waitFor();
+    // The new version (in effect only from its day) is listed and shown, from the day typed.
+    const newest = page.getByRole('button', { name: `v${before.json.version + 1}` });
+    await newest.waitFor();
+    expect(await newest.getAttribute('aria-pressed')).toBe('true');
+    await page.locator('dl.facts').getByText(from.typed).waitFor();
+    await expectAccessible('08b-admin-procedure-published');
+    const published = await cloud.fetch(`/procedures/${PROCEDURE}?version=${before.json.version + 1}`, {
+      token: admin,
+    });
+    expect(published.status, published.text).toBe(200);
+    expect(published.json).toMatchObject({ status: 'published', validFrom: from.iso, code: PROCEDURE });
+    // The new version is the old one's content from a new day.
+    expect(published.json.fees).toEqual(before.json.fees);
+    expect(published.json.formSchema).toEqual(before.json.formSchema);
+  });
+
+  test('saves a year’s calendar with a holiday added; a day outside the year or not in the calendar is refused', async () => {
+    await page.getByRole('link', { name: 'Lịch làm việc', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lịch ngày làm việc', exact: true }).waitFor();
+    const year = new Date().getFullYear() + 1;
+    await page.getByLabel('Năm').selectOption(String(year));
+    const holidays = page.getByRole('region', { name: 'Ngày nghỉ' });
+    await holidays.getByLabel('Ngày', { exact: true }).waitFor();
+    const day = holidays.getByLabel('Ngày', { exact: true });
+    await day.fill(`31/02/${year}`);
+    await holidays.getByRole('alert').filter({ hasText: 'Không có ngày này trong lịch' }).waitFor();
+    await day.fill(`31/12/${year - 1}`);
+    await holidays
+      .getByRole('alert')
+      .filter({ hasText: `Ngày phải từ 01/01/${year}` })
+      .waitFor();
+    await holidays.getByLabel('Tên ngày').fill('Ngày nghỉ thử nghiệm');
+    expect(await holidays.getByRole('button', { name: 'Thêm' }).isDisabled()).toBe(true);
+    await day.fill(`14/08/${year}`);
+    await holidays.getByRole('button', { name: 'Thêm' }).click();
+    await holidays.getByText('14/08/' + year).waitFor();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByRole('status').filter({ hasText: 'Đã thực hiện' }).waitFor();
+    await expectAccessible('09b-admin-calendar-saved');
+    const saved = await cloud.fetch(`/calendar/${year}`);
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.json.holidays).toContainEqual({ date: `${year}-08-14`, name: 'Ngày nghỉ thử nghiệm' });
+  });
+
+  test('previews a notification template: what is shown is what the API renders', async () => {
+    await page.getByRole('link', { name: 'Mẫu thông báo', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mẫu thông báo', exact: true }).waitFor();
+    const first = page.getByRole('button', { name: /^Xem / }).first();
+    await first.waitFor();
+    const id = ((await first.getAttribute('aria-label')) ?? '').replace(/^Xem /, '');
+    await first.click();
+    const preview = page.getByRole('region', { name: `Xem: ${id}` });
+    const text = preview.locator('pre.template-text');
+    await text.waitFor();
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const rendered = await cloud.fetch(`/notifications/templates/${encodeURIComponent(id)}/preview`, { token: admin });
+    expect(rendered.status, rendered.text).toBe(200);
+    expect(rendered.json.text.length).toBeGreaterThan(0);
+    expect(await text.textContent()).toBe(rendered.json.text);
+    await expectAccessible('10b-admin-template-preview');
+  });
+
+  test('retries a dossier held because the portal’s files were unreachable: it is taken in', async () => {
+    const admin = await cloud.token({ sub: 'admin-1', roles: ['admin'] });
+    const mapped = await cloud.fetch(`/portal/mappings/${PROCEDURE}`, {
+      method: 'PUT',
+      token: admin,
+      body: { nationalCode: PROCEDURE },
+    });
+    expect(mapped.status, mapped.text).toBe(200);
+    expect((await cloud.fetch('/dev/national-portal/faults', { body: { down: true } })).status).toBe(200);
+    let nationalId: string;
+    try {
+      const forwarded = await cloud.fetch('/dev/national-portal/dossiers', {
+        body: {
+          MaTTHC: PROCEDURE,
+          DonViXuLy: DESK,
+          ChuHoSo: 'Hoàng Văn Thử',
+          SoDinhDanh: '001099077004',
+          SoDienThoai: '0912345679',
+          DuLieuBieuMau: { hoTen: 'Hoàng Văn Thử' },
+          files: [
+            {
+              name: 'to-khai.pdf',
+              contentType: 'application/pdf',
+              requirementCode: 'TO_KHAI',
+              base64: PDF.toString('base64'),
+            },
+          ],
+        },
+      });
+      expect(forwarded.status, forwarded.text).toBe(201);
+      nationalId = forwarded.json.id as string;
+    } finally {
+      await cloud.fetch('/dev/national-portal/faults', { body: { down: false } });
+    }
+    const held = await cloud.fetch(`/portal/forwarded/${encodeURIComponent(nationalId)}`, { token: admin });
+    expect(held.json).toMatchObject({ status: 'needs_attention', hold: { code: 'file-unreachable' } });
+
+    await page.getByRole('link', { name: 'Hồ sơ từ Cổng quốc gia cần xử lý', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ từ Cổng Dịch vụ công quốc gia cần xử lý' }).waitFor();
+    const item = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: new RegExp(nationalId) }) });
+    await item.waitFor();
+    await item.getByRole('button', { name: `Thử tiếp nhận lại: ${nationalId}` }).click();
+    // Taken off the needs-attention list once the intake runs again.
+    await item.waitFor({ state: 'detached' });
+    await cloud.settle();
+    const after = await cloud.fetch(`/portal/forwarded/${encodeURIComponent(nationalId)}`, { token: admin });
+    expect(after.json.status).toBe('accepted');
+    expect(after.json.dossierCode).toMatch(/^000\.00\.15\.H19-\d{6}-\d{4}$/);
+    const dossier = await cloud.fetch(`/dossiers/${after.json.dossierCode}`, { token: admin });
+    expect(dossier.json).toMatchObject({ source: 'dvcqg', applicant: { fullName: 'Hoàng Văn Thử' } });
+    expect(consoleErrors).toEqual([]);
   });
 });
 

@@ -553,6 +553,7 @@ const REQUESTS: Record<string, Builder> = {
   'GET /dossiers/{code}': () => ({ path: `/dossiers/${fx.dossier}` }),
   'GET /me/dossiers': same({ path: '/me/dossiers' }),
   'GET /agencies/{code}/dossiers': () => ({ path: `/agencies/${AGENCY}/dossiers` }),
+  'GET /agencies/{code}/dossiers/counts': () => ({ path: `/agencies/${AGENCY}/dossiers/counts` }),
   'GET /public/dossiers/{code}': () => ({ path: `/public/dossiers/${fx.dossier}?idNumber=${OWNER}` }),
   'POST /dossiers/{code}/actions': (caller) => {
     const code = caller === 'leader' ? fx.fresh['act-leader']! : fx.fresh['act-officer']!;

@@ -215,6 +215,7 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
     'official',
     "the agency's officers; leaders of the agency or an agency above it; admins",
   ),
+  agencyRead('GET', '/agencies/{code}/dossiers/counts', 'official', 'as the agency’s dossiers'),
   publicRow('GET', '/public/dossiers/{code}', 'anyone with the code and the applicant’s ID number (else 404)'),
   row(
     'POST',

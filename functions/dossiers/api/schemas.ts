@@ -350,6 +350,36 @@ export const dossierPageSchema = z.object({
   nextCursor: z.string().optional(),
 });
 
+export const agencyStatusCountsSchema = z
+  .object({
+    agencyCode: z.string(),
+    counts: z
+      .record(statusSchema, z.int())
+      .describe('Dossiers the agency holds now in each status (every status, 0 if none), closed ones included.'),
+    unfinished: z.int().describe('Dossiers not in a final status: the length of the work queue without a status.'),
+  })
+  .describe("Counts of an agency's whole queue per status, kept with every transition (not the loaded pages).")
+  .meta({
+    examples: [
+      {
+        agencyCode: '000.00.15.H19',
+        counts: {
+          submitted: 12,
+          received: 40,
+          rejected: 3,
+          processing: 85,
+          supplement_requested: 7,
+          payment_requested: 2,
+          withdrawn: 1,
+          stopped: 0,
+          resolved: 9,
+          returned: 1204,
+        },
+        unfinished: 155,
+      },
+    ],
+  });
+
 export const publicStatusSchema = z
   .object({
     code: z.string(),

@@ -152,7 +152,7 @@ export async function registerAtCounter(input: SubmitInput): Promise<SubmitOutco
         try {
           await transactWrite([
             dossierPut,
-            ...store.historyPuts(stored),
+            ...store.companionPuts(stored),
             recordPut(response),
             ...events.map((event) => outboxPut(tableName, event)),
             ...usageItems(prepared.documents, code),

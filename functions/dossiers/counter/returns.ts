@@ -143,7 +143,7 @@ export async function recordDeliveryOutcome(
     const next: store.StoredDossier = { ...stored, dossier: d };
     await transactWrite([
       store.dossierPut(next, stored.dossier.version),
-      ...store.historyPuts(next),
+      ...store.companionPuts(next),
       outboxPut(store.dossiersTableName(), event),
     ]);
   } catch (error) {

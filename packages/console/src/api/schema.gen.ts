@@ -77,6 +77,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agencies/{code}/dossiers/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many dossiers an agency's queue holds in each status (the whole queue, not a page)
+         * @description Who may list the agency’s dossiers may count them. Counters kept in the same transaction as each transition (one Query of the agency's few counter items, whatever its number of dossiers).
+         */
+        get: operations["countAgencyDossiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/agencies/{code}/tracking-book": {
         parameters: {
             query?: never;
@@ -1792,6 +1812,51 @@ export interface operations {
                             version: number;
                         }[];
                         nextCursor?: string;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countAgencyDossiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency electronic identifier, e.g. '000.00.15.H19'; '000.00.00.H19' is the provincial People's Committee. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyCode: string;
+                        /** @description Dossiers the agency holds now in each status (every status, 0 if none), closed ones included. */
+                        counts: {
+                            [key: string]: number;
+                        };
+                        /** @description Dossiers not in a final status: the length of the work queue without a status. */
+                        unfinished: number;
                     };
                 };
             };

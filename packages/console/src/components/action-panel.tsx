@@ -12,6 +12,7 @@ import { type MessageKey, useI18n } from '../i18n.tsx';
 import type { Dossier } from '../pages/dossier.tsx';
 import { toProblem } from '../use-load.ts';
 import { ProblemView } from './common.tsx';
+import { DateField } from './date-field.tsx';
 
 type ActionBody = paths['/dossiers/{code}/actions']['post']['requestBody']['content']['application/json'];
 type Procedure = paths['/procedures/{code}']['get']['responses'][200]['content']['application/json'];
@@ -243,7 +244,8 @@ function ActionForm({
             number: value('number') ?? '',
             signer: value('signer') ?? '',
             issuedBy: value('issuedBy') ?? '',
-            signedAt: `${value('signedAt') ?? nowLocal}:00+07:00`,
+            // The day typed dd/mm/yyyy (DateField) and the time as HH:MM, both GMT+7.
+            signedAt: `${value('signedAt') ?? nowLocal.slice(0, 10)}T${value('signedAtTime') ?? nowLocal.slice(11)}:00+07:00`,
             electronic: form.get('electronic') === 'on',
             ...(documentId ? { documentId } : {}),
           },
@@ -307,7 +309,7 @@ function ActionForm({
         ? field(
             'newAppointmentDate',
             'newAppointment',
-            <input id={`${id}-newAppointmentDate`} name="newAppointmentDate" type="date" required />,
+            <DateField id={`${id}-newAppointmentDate`} name="newAppointmentDate" required />,
           )
         : null}
       {type === 'resolve' ? (
@@ -322,7 +324,22 @@ function ActionForm({
           {field(
             'signedAt',
             'resultSignedAt',
-            <input id={`${id}-signedAt`} name="signedAt" type="datetime-local" required defaultValue={nowLocal} />,
+            <DateField id={`${id}-signedAt`} name="signedAt" required defaultValue={nowLocal.slice(0, 10)} />,
+          )}
+          {field(
+            'signedAtTime',
+            'resultSignedTime',
+            // Text, not a time input: that one shows 12-hour AM/PM in some browser locales.
+            <input
+              id={`${id}-signedAtTime`}
+              name="signedAtTime"
+              required
+              inputMode="numeric"
+              placeholder="HH:MM"
+              pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+              maxLength={5}
+              defaultValue={nowLocal.slice(11)}
+            />,
           )}
           {field('file', 'resultFile', <input id={`${id}-file`} name="file" type="file" accept="application/pdf" />)}
           <label className="check">

@@ -4,6 +4,8 @@ import { type Problem, unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.gen.ts';
 import { useApp } from '../app-context.ts';
 import { PageTitle, ProblemView, Show } from '../components/common.tsx';
+import { DateField } from '../components/date-field.tsx';
+import { formatDayMonthYear } from '../dates.ts';
 import { useI18n } from '../i18n.tsx';
 import { toProblem, useLoad } from '../use-load.ts';
 
@@ -98,17 +100,19 @@ function DayList({
   const id = useId();
   const [date, setDate] = useState('');
   const [name, setName] = useState('');
+  // Each list is its own region (two on the page, the same fields in both): its fields are named within it.
   return (
-    <div>
-      <h2>{title}</h2>
+    <section aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{title}</h2>
       <ul className="plain days">
         {days.map((d, i) => (
           <li key={d.date}>
-            <time dateTime={d.date}>{d.date}</time> {language === 'en' ? (d.nameEn ?? d.name) : d.name}{' '}
+            <time dateTime={d.date}>{formatDayMonthYear(d.date)}</time>{' '}
+            {language === 'en' ? (d.nameEn ?? d.name) : d.name}{' '}
             <button
               type="button"
               className="link"
-              aria-label={`${t('clear')} ${d.date}`}
+              aria-label={`${t('clear')} ${formatDayMonthYear(d.date)}`}
               onClick={() => onChange(days.filter((_, j) => j !== i))}
             >
               ✕
@@ -117,16 +121,9 @@ function DayList({
         ))}
       </ul>
       <div className="inline-form">
-        <label htmlFor={`${id}-date`}>{t('colSubmitted')}</label>
-        <input
-          id={`${id}-date`}
-          type="date"
-          min={`${year}-01-01`}
-          max={`${year}-12-31`}
-          value={date}
-          onChange={(e) => setDate(e.target.value)}
-        />
-        <label htmlFor={`${id}-name`}>{t('devName')}</label>
+        <label htmlFor={`${id}-date`}>{t('dayDate')}</label>
+        <DateField id={`${id}-date`} min={`${year}-01-01`} max={`${year}-12-31`} value={date} onChange={setDate} />
+        <label htmlFor={`${id}-name`}>{t('dayName')}</label>
         <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
         <button
           type="button"
@@ -138,9 +135,9 @@ function DayList({
             setName('');
           }}
         >
-          +
+          {t('dayAdd')}
         </button>
       </div>
-    </div>
+    </section>
   );
 }

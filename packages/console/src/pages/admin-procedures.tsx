@@ -7,6 +7,8 @@ import { type Problem, unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.gen.ts';
 import { useApp } from '../app-context.ts';
 import { PageTitle, ProblemView, Show } from '../components/common.tsx';
+import { DateField } from '../components/date-field.tsx';
+import { formatDayMonthYear } from '../dates.ts';
 import { useI18n } from '../i18n.tsx';
 import { toProblem, useLoad } from '../use-load.ts';
 
@@ -56,6 +58,11 @@ function ProcedureVersions({ code }: { code: string }) {
   const { t, text, date } = useI18n();
   const [version, setVersion] = useState<number>();
   const [generation, setGeneration] = useState(0);
+  /**
+   * The newest version published here. GET /procedures/{code} answers the version in effect today, so a version
+   * published to start later is newer than it: without this, the version just published would not be listed.
+   */
+  const [newest, setNewest] = useState(0);
   const current = useLoad(
     async () => unwrap(await api.GET('/procedures/{code}', { params: { path: { code } } })),
     [code, generation],
@@ -79,7 +86,7 @@ function ProcedureVersions({ code }: { code: string }) {
             </h2>
             <p>
               {t('version')}:{' '}
-              {Array.from({ length: p.version }, (_, i) => i + 1).map((v) => (
+              {Array.from({ length: Math.max(p.version, newest) }, (_, i) => i + 1).map((v) => (
                 <button
                   key={v}
                   type="button"
@@ -93,7 +100,14 @@ function ProcedureVersions({ code }: { code: string }) {
             </p>
             <VersionFacts procedure={shown.state === 'ready' && shown.value ? shown.value : p} />
             {shown.state === 'error' ? <ProblemView problem={shown.problem} /> : null}
-            <Publish procedure={p} onPublished={() => setGeneration((g) => g + 1)} />
+            <Publish
+              procedure={p}
+              onPublished={(published) => {
+                setNewest(published);
+                setVersion(published);
+                setGeneration((g) => g + 1);
+              }}
+            />
             <p className="hint">
               {t('validFrom')}: {date(`${p.validFrom}T00:00:00+07:00`)}
             </p>
@@ -114,8 +128,8 @@ function VersionFacts({ procedure: p }: { procedure: Procedure }) {
       </dd>
       <dt>{t('validFrom')}</dt>
       <dd>
-        {p.validFrom}
-        {p.validTo ? ` → ${p.validTo}` : ''}
+        {formatDayMonthYear(p.validFrom)}
+        {p.validTo ? ` → ${formatDayMonthYear(p.validTo)}` : ''}
       </dd>
       <dt>{t('fees')}</dt>
       <dd>
@@ -138,7 +152,7 @@ function VersionFacts({ procedure: p }: { procedure: Procedure }) {
   );
 }
 
-function Publish({ procedure, onPublished }: { procedure: Procedure; onPublished: () => void }) {
+function Publish({ procedure, onPublished }: { procedure: Procedure; onPublished: (version: number) => void }) {
   const { api } = useApp();
   const { t } = useI18n();
   const id = useId();
@@ -153,9 +167,11 @@ function Publish({ procedure, onPublished }: { procedure: Procedure; onPublished
     const { version: _v, status: _s, validTo: _vt, ...rest } = procedure as Procedure & Record<string, unknown>;
     const body = { ...rest, status: 'published', validFrom } as unknown as PutBody;
     try {
-      unwrap(await api.PUT('/procedures/{code}', { params: { path: { code: procedure.code } }, body }));
+      const published = unwrap(
+        await api.PUT('/procedures/{code}', { params: { path: { code: procedure.code } }, body }),
+      );
       setDone(true);
-      onPublished();
+      onPublished(published.version);
     } catch (error) {
       setProblem(toProblem(error));
     }
@@ -163,7 +179,7 @@ function Publish({ procedure, onPublished }: { procedure: Procedure; onPublished
   return (
     <form className="inline-form" onSubmit={submit}>
       <label htmlFor={id}>{t('validFrom')}</label>
-      <input id={id} type="date" required value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
+      <DateField id={id} required value={validFrom} onChange={setValidFrom} />
       <button type="submit">{t('publish')}</button>
       {done ? (
         <span role="status" className="notice">

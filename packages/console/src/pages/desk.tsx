@@ -10,6 +10,7 @@ import { unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.gen.ts';
 import { can, useApp } from '../app-context.ts';
 import { PageTitle, ProblemView, Show, StatusBadge, TableScroll, TimelinessBadge } from '../components/common.tsx';
+import { DateField } from '../components/date-field.tsx';
 import { FileButton, loadFile, saveFile } from '../components/file-view.tsx';
 import { type MessageKey, useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
@@ -54,7 +55,7 @@ export function DeskPage({ date }: { date?: string }) {
       >
         <div className="field">
           <label htmlFor={`${id}-date`}>{t('deskDay')}</label>
-          <input id={`${id}-date`} name="date" type="date" defaultValue={day} key={day} required />
+          <DateField id={`${id}-date`} name="date" defaultValue={day} key={day} required />
         </div>
         <div className="buttons">
           <button type="submit">{t('apply')}</button>
@@ -205,11 +206,11 @@ function TrackingBook({ agencyCode, day }: { agencyCode: string; day: string }) 
       <form className="inline-form" onSubmit={submit} aria-label={t('trackingBook')}>
         <div className="field">
           <label htmlFor={`${id}-from`}>{t('fromDay')}</label>
-          <input id={`${id}-from`} name="from" type="date" defaultValue={`${day.slice(0, 8)}01`} required />
+          <DateField id={`${id}-from`} name="from" defaultValue={`${day.slice(0, 8)}01`} required />
         </div>
         <div className="field">
           <label htmlFor={`${id}-to`}>{t('toDay')}</label>
-          <input id={`${id}-to`} name="to" type="date" defaultValue={day} required />
+          <DateField id={`${id}-to`} name="to" defaultValue={day} required />
         </div>
         <div className="field">
           <label htmlFor={`${id}-format`}>{t('fileFormat')}</label>

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { unwrap } from '../api/client.ts';
 import { useApp } from '../app-context.ts';
 import { downloadCsv, PageTitle, Show } from '../components/common.tsx';
+import { DateField } from '../components/date-field.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useLoad } from '../use-load.ts';
 
@@ -22,7 +23,7 @@ export function FinancePage() {
       <PageTitle>{t('financeTitle')}</PageTitle>
       <div className="inline-form card">
         <label htmlFor={id}>{t('financeDay')}</label>
-        <input id={id} type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+        <DateField id={id} value={date} onChange={(iso) => iso && setDate(iso)} />
       </div>
       <Show loaded={loaded}>
         {(r) => (

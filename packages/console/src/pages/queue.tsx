@@ -1,14 +1,16 @@
 /**
  * The agency's work queue, in appointment order (the API's order). What the API filters (a status, due before)
  * is sent to it — one request per status when several are chosen, merged in appointment order; the console
- * narrows the loaded pages further (overdue, procedure, channel, source, free text) and says so on screen, so
- * nobody mistakes a page-local count for the agency's total.
+ * narrows the loaded pages further (overdue, procedure, channel, source, free text) and says so on screen. The
+ * counts per status are the agency's whole queue (GET /agencies/{code}/dossiers/counts, kept by the API with each
+ * transition), not the loaded pages.
  */
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.gen.ts';
 import { useApp } from '../app-context.ts';
 import { PageTitle, ProblemView, StatusBadge, TableScroll, TimelinessBadge } from '../components/common.tsx';
+import { DateField } from '../components/date-field.tsx';
 import { useI18n } from '../i18n.tsx';
 import { href, navigate } from '../router.ts';
 import { toProblem } from '../use-load.ts';
@@ -16,6 +18,7 @@ import { toProblem } from '../use-load.ts';
 type QueuePage = paths['/agencies/{code}/dossiers']['get']['responses'][200]['content']['application/json'];
 type Summary = QueuePage['items'][number];
 type Status = Summary['status'];
+type Counts = paths['/agencies/{code}/dossiers/counts']['get']['responses'][200]['content']['application/json'];
 
 const OPEN_STATUSES: Status[] = [
   'submitted',
@@ -97,6 +100,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
   const [cursors, setCursors] = useState<Map<string, string>>(new Map());
   const [state, setState] = useState<'loading' | 'ready' | 'more'>('loading');
   const [problem, setProblem] = useState<ReturnType<typeof toProblem>>();
+  const [counts, setCounts] = useState<Counts>();
 
   // The API filters by one status (without one: the open queue). With several chosen, the console reads each
   // status's list (closed ones too) and merges them in appointment order; each list pages on its own cursor.
@@ -146,7 +150,14 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when the applied filters change
   useEffect(() => {
     void load(false);
+    void loadCounts();
   }, [applied]);
+
+  /** The agency's counts per status; a failure leaves them out (the list's own problem is shown). */
+  const loadCounts = async () => {
+    const answer = await api.GET('/agencies/{code}/dossiers/counts', { params: { path: { code: applied.agency } } });
+    setCounts(answer.data);
+  };
 
   const needle = applied.text.trim().toLocaleLowerCase('vi');
   const shown = items.filter(
@@ -160,8 +171,6 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
         d.code.toLocaleLowerCase('vi').includes(needle) ||
         d.applicant.fullName.toLocaleLowerCase('vi').includes(needle)),
   );
-  const counts = new Map<Status, number>();
-  for (const d of items) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
   const procedures = new Map(items.map((d) => [d.procedureCode, d.procedureName]));
 
   const apply = (event: FormEvent) => {
@@ -210,12 +219,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
         </fieldset>
         <div className="field">
           <label htmlFor={ids.due}>{t('filterDueBefore')}</label>
-          <input
-            id={ids.due}
-            type="date"
-            value={draft.dueBefore}
-            onChange={(e) => setDraft({ ...draft, dueBefore: e.target.value })}
-          />
+          <DateField id={ids.due} value={draft.dueBefore} onChange={(iso) => setDraft({ ...draft, dueBefore: iso })} />
         </div>
         <div className="field">
           <label htmlFor={ids.procedure}>{t('filterProcedure')}</label>
@@ -295,13 +299,18 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
 
       <section aria-label={t('countsTitle')} className="counts">
         <h2 className="visually-hidden">{t('countsTitle')}</h2>
-        <ul className="counts-list">
-          {[...counts].map(([status, count]) => (
-            <li key={status}>
-              <StatusBadge status={status} /> <strong>{count}</strong>
+        {counts ? (
+          <ul className="counts-list">
+            <li>
+              {t('countsUnfinished')} <strong>{counts.unfinished}</strong>
             </li>
-          ))}
-        </ul>
+            {[...OPEN_STATUSES, ...CLOSED_STATUSES].map((status) => (
+              <li key={status} data-status={status}>
+                <StatusBadge status={status} /> <strong>{counts.counts[status]}</strong>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
 
       {problem ? <ProblemView problem={problem} onRetry={() => void load(false)} /> : null}

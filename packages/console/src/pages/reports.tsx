@@ -8,6 +8,7 @@ import type { paths } from '../api/schema.gen.ts';
 import { useApp } from '../app-context.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { downloadCsv, PageTitle, Show, TableScroll } from '../components/common.tsx';
+import { formatDayMonthYear } from '../dates.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLoad } from '../use-load.ts';
 
@@ -125,7 +126,8 @@ function DossierFigures({ report }: { report: Report }) {
     <section className="card" aria-labelledby="figures-h">
       <div className="section-head">
         <h2 id="figures-h">
-          {t('reportsTitle')} ({report.from} – {report.to})
+          {t('reportsTitle')} ({formatDayMonthYear(report.from) || report.from} –{' '}
+          {formatDayMonthYear(report.to) || report.to})
         </h2>
         <button
           type="button"
