@@ -19,7 +19,8 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
-      // The officials' console in Debian's chromium, on one local cloud (test/browser/console.test.ts).
+      // The officials' console in Debian's chromium, on one local cloud per file (console.test.ts: dev sign-in;
+      // oidc.test.ts: sign-in through the stand-in OpenID Connect provider).
       {
         extends: true,
         test: {

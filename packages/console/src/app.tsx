@@ -2,7 +2,7 @@
 import { type ReactNode, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { createApi } from './api/client.ts';
 import { AppContext, type AppContextValue, can, useApp } from './app-context.ts';
-import { Session } from './auth/session.ts';
+import { Session, SignInRefused } from './auth/session.ts';
 import { Loading, ProblemView } from './components/common.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { type MessageKey, useI18n } from './i18n.tsx';
@@ -46,9 +46,12 @@ export function App({ config }: { config: ConsoleConfig }) {
   );
   const [agencies, setAgencies] = useState<Map<string, { vi: string; en?: string }>>();
   const [startProblem, setStartProblem] = useState<string>();
+  const [signInRefused, setSignInRefused] = useState<SignInRefused>();
 
   useEffect(() => {
-    session.completeProviderSignIn().catch((e: Error) => setStartProblem(e.message));
+    session
+      .completeProviderSignIn()
+      .catch((e: Error) => (e instanceof SignInRefused ? setSignInRefused(e) : setStartProblem(e.message)));
     api.GET('/agencies').then(({ data, error, response }) => {
       if (!data) {
         setStartProblem(`GET /agencies: ${response.status} ${JSON.stringify(error)}`);
@@ -74,6 +77,26 @@ export function App({ config }: { config: ConsoleConfig }) {
     return (
       <main id="main">
         <ProblemView problem={{ type: 'about:blank', title: startProblem, status: 0 }} />
+      </main>
+    );
+  if (signInRefused)
+    return (
+      <main id="main" className="sign-in">
+        <h1>{i18n.t('signInTitle')}</h1>
+        <ProblemView
+          problem={{
+            type: 'about:blank',
+            title: i18n.t('signInRefused'),
+            status: 0,
+            detail:
+              signInRefused.reason === 'state-mismatch'
+                ? i18n.t('signInStateMismatch')
+                : i18n.t('signInProviderError').replace('{error}', signInRefused.providerError ?? ''),
+          }}
+        />
+        <button type="button" onClick={() => setSignInRefused(undefined)}>
+          {i18n.t('signInAgain')}
+        </button>
       </main>
     );
   if (!agencies) return <Loading />;

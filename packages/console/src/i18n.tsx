@@ -24,6 +24,11 @@ const vi = {
   signInAs: 'Đăng nhập với danh tính này',
   signingIn: 'Đang đăng nhập…',
   sessionExpired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+  signInRefused: 'Đăng nhập không thành công',
+  signInStateMismatch:
+    'Phản hồi từ hệ thống đăng nhập không khớp với yêu cầu đăng nhập mà trang này đã gửi (tham số state), nên đã bị từ chối. Hãy đăng nhập lại.',
+  signInProviderError: 'Hệ thống đăng nhập của tỉnh từ chối yêu cầu: {error}. Hãy đăng nhập lại.',
+  signInAgain: 'Đăng nhập lại',
   role_officer: 'Chuyên viên',
   role_leader: 'Lãnh đạo',
   role_admin: 'Quản trị hệ thống',
@@ -403,6 +408,11 @@ const en: Record<MessageKey, string> = {
   signInAs: 'Sign in as this official',
   signingIn: 'Signing in…',
   sessionExpired: 'Your session expired. Please sign in again.',
+  signInRefused: 'Sign-in failed',
+  signInStateMismatch:
+    'The answer from the sign-in service does not match the sign-in request this page sent (the state parameter), so it was refused. Please sign in again.',
+  signInProviderError: 'The province’s sign-in service refused the request: {error}. Please sign in again.',
+  signInAgain: 'Sign in again',
   role_officer: 'Officer',
   role_leader: 'Leader',
   role_admin: 'Administrator',

@@ -1,13 +1,14 @@
 /**
  * The officials' console in the local cloud: `/console/` serves packages/console/dist (built on start when the
  * sources are newer than the build), `/console/config.json` tells it to sign in through the dev issuer with
- * the seeded officials, and every response carries the same Content-Security-Policy CloudFront sends on AWS.
+ * the seeded officials (or through an OpenID Connect provider, oidc-provider.ts's stand-in, as on AWS), and every response carries the same Content-Security-Policy CloudFront sends on AWS.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { ProvinceConfig } from '#platform/province.ts';
 import { CONSOLE_SECURITY_HEADERS, contentSecurityPolicy } from '../../console/security-headers.ts';
+import type { OidcOfficial } from './oidc-provider.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,32 +58,49 @@ interface DevOfficial {
   title?: string;
 }
 
-/** The local console's config: same-origin API, dev sign-in as any seeded official, leader or an admin. */
-function localConfig(root: string, province: ProvinceConfig) {
+/** The seeded officials (config/seed/<province>/officials.json) and an administrator: who can sign in locally. */
+export function seededOfficials(root: string, province: ProvinceConfig): OidcOfficial[] {
   const file = join(root, 'config', 'seed', province.seed, 'officials.json');
   const officials = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DevOfficial[]) : [];
-  const identities = [
+  return [
     ...officials.map((o) => ({
       sub: o.sub,
-      roles: [o.sub.startsWith('lead-') ? 'leader' : 'officer'],
+      roles: [o.sub.startsWith('lead-') ? ('leader' as const) : ('officer' as const)],
       agencyCode: o.agencyCode,
       name: o.name,
       ...(o.title ? { title: o.title } : {}),
     })),
-    { sub: 'admin-01', roles: ['admin'], name: 'Quản trị hệ thống', title: 'Quản trị viên' },
+    { sub: 'admin-01', roles: ['admin' as const], name: 'Quản trị hệ thống', title: 'Quản trị viên' },
   ];
+}
+
+/** Sign-in through an OpenID Connect provider instead of the dev picker: what config.json says on AWS. */
+export interface ConsoleOidc {
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
+/**
+ * The local console's config: same-origin API; dev sign-in as any seeded official, or (given `oidc`) sign-in
+ * through that provider, the config the CDK console stack writes on AWS.
+ */
+function localConfig(root: string, province: ProvinceConfig, oidc: ConsoleOidc | undefined) {
   return {
     apiUrl: '',
     province: { id: province.id, name: province.name },
-    auth: { kind: 'dev', identities },
+    auth: oidc ? { kind: 'oidc', ...oidc } : { kind: 'dev', identities: seededOfficials(root, province) },
     local: true,
   };
 }
 
-export function consoleHandler(root: string, province: ProvinceConfig) {
+export function consoleHandler(root: string, province: ProvinceConfig, options: { oidc?: ConsoleOidc } = {}) {
   const dist = join(root, 'packages', 'console', 'dist');
   const headers = {
-    'content-security-policy': contentSecurityPolicy({ connect: [] }),
+    // The provider's origin, as infra/stacks/console-stack.ts allows it: the console calls its token endpoint.
+    'content-security-policy': contentSecurityPolicy({
+      connect: options.oidc ? [new URL(options.oidc.issuer).origin] : [],
+    }),
     'referrer-policy': CONSOLE_SECURITY_HEADERS.referrerPolicy,
     'x-frame-options': CONSOLE_SECURITY_HEADERS.frameOptions,
     'x-content-type-options': CONSOLE_SECURITY_HEADERS.contentTypeOptions,
@@ -104,7 +122,7 @@ export function consoleHandler(root: string, province: ProvinceConfig) {
     if (path === '/console/config.json') {
       res
         .writeHead(200, { ...headers, 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-store' })
-        .end(JSON.stringify(localConfig(root, province)));
+        .end(JSON.stringify(localConfig(root, province, options.oidc)));
       return;
     }
     const relative = normalize(decodeURIComponent(path.slice('/console/'.length)) || 'index.html');

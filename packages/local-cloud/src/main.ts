@@ -2,15 +2,17 @@
  * `npm start`: the whole province on this machine. State lives under LOCAL_DATA_DIR (default .local/)
  * and survives restarts; `npm start -- --fresh` starts from nothing. Listens on PORT (default 3000).
  */
-import { consoleHandler, ensureConsoleBuilt } from './console.ts';
+import { loadProvinceConfig } from '#platform/province.ts';
+import { type ConsoleOidc, consoleHandler, ensureConsoleBuilt, seededOfficials } from './console.ts';
 import { JavaMissingError } from './emulators.ts';
+import { type OidcProvider, startOidcProvider } from './oidc-provider.ts';
 import { PortInUseError, registerDevRoute, startLocalCloud } from './runtime.ts';
 import { seedLocalProvince } from './seed.ts';
 
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
   console.log(
-    'usage: npm start [-- --fresh] [-- --province <id>] [-- --no-dev]   (env: PORT, HOST, LOCAL_DATA_DIR, PROVINCE, LOCAL_DEV_ROUTES=off, LOCAL_CORS_ORIGINS)',
+    'usage: npm start [-- --fresh] [-- --province <id>] [-- --no-dev] [-- --oidc]   (env: PORT, HOST, LOCAL_DATA_DIR, PROVINCE, LOCAL_DEV_ROUTES=off, LOCAL_CORS_ORIGINS, OIDC_PORT)',
   );
   process.exit(0);
 }
@@ -19,8 +21,21 @@ const provinceId = provinceArg > 0 ? process.argv[provinceArg + 1] : undefined;
 // `/dev/*` (tokens, clock, sandboxes) is on by default locally and never deployed; this turns it off here too.
 const devRoutes = !(args.has('--no-dev') || /^(off|false|0|no)$/i.test(process.env.LOCAL_DEV_ROUTES ?? ''));
 
+// Officials sign in through the stand-in OpenID Connect provider (on OIDC_PORT, default PORT + 1), as on AWS.
+const oidc = args.has('--oidc');
+const OIDC_CLIENT_ID = 'motcua-officials';
+
 try {
   const consoleBuild = await ensureConsoleBuilt(process.cwd(), (line) => console.log(line));
+  let provider: OidcProvider | undefined;
+  if (oidc) {
+    const province = loadProvinceConfig(provinceId ?? process.env.PROVINCE ?? 'dong-nai', process.cwd());
+    provider = await startOidcProvider({
+      officials: seededOfficials(process.cwd(), province),
+      port: Number(process.env.OIDC_PORT ?? Number(process.env.PORT ?? 3000) + 1),
+      host: process.env.HOST ?? '127.0.0.1',
+    });
+  }
   const cloud = await startLocalCloud({
     dataDir: process.env.LOCAL_DATA_DIR ?? '.local',
     fresh: args.has('--fresh'),
@@ -29,8 +44,19 @@ try {
     ...(provinceId ? { provinceId } : {}),
     devRoutes,
     holdUntilReady: true,
+    ...(provider ? { officialIssuer: provider.issuerConfig(OIDC_CLIENT_ID) } : {}),
   });
-  registerDevRoute('/console', consoleHandler(process.cwd(), cloud.province));
+  let consoleOidc: ConsoleOidc | undefined;
+  if (provider) {
+    const consoleUrl = `${cloud.url}/console/`;
+    provider.registerClient({
+      clientId: OIDC_CLIENT_ID,
+      redirectUris: [consoleUrl],
+      postLogoutRedirectUris: [consoleUrl],
+    });
+    consoleOidc = { issuer: provider.issuer, clientId: OIDC_CLIENT_ID, scope: 'openid profile offline_access' };
+  }
+  registerDevRoute('/console', consoleHandler(process.cwd(), cloud.province, consoleOidc ? { oidc: consoleOidc } : {}));
   let seeded: string;
   try {
     seeded = await seedLocalProvince(cloud);
@@ -55,7 +81,7 @@ try {
 motcua — ${cloud.province.name.vi} (${cloud.province.name.en}) is running locally
   API             ${u}            (health: ${u}/health)
   API docs        ${u}/docs        OpenAPI: ${u}/openapi.json
-  Console         ${u}/console/    (officials; ${consoleBuild})
+  Console         ${u}/console/    (officials; ${consoleBuild})${provider ? `\n  OIDC provider   ${provider.issuer}/.well-known/openid-configuration   (stand-in; officials sign in here)` : ''}
   Procedures      ${u}/procedures
   Ready           ${u}/ready       (200 once every context can serve)${devLines}
   Data            ${process.env.LOCAL_DATA_DIR ?? '.local'}/ ${seeded}
@@ -68,8 +94,7 @@ Press Ctrl+C to stop.`);
     console.log(`\n${signal}: stopping (finishing in-flight work)…`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    cloud
-      .stop()
+    Promise.all([cloud.stop(), provider?.stop()])
       .then(() => process.exit(0))
       .catch((error: Error) => {
         console.error(error.message);

@@ -12,11 +12,12 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createRemoteJWKSet } from 'jose';
 import { resetAwsClients } from '#platform/aws.ts';
 import { now, resetClock, setClock } from '#platform/clock.ts';
 import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
 import { AppError, NotFoundError, ValidationError } from '#platform/errors.ts';
-import { createTokenVerifier } from '#platform/jwt.ts';
+import { createTokenVerifier, type IssuerConfig } from '#platform/jwt.ts';
 import { fieldErrorsFromZod, pickLanguage, zodErrorMap } from '#platform/problem.ts';
 import { loadProvinceConfig, type ProvinceConfig } from '#platform/province.ts';
 import { allTopologies } from '#topology/index.ts';
@@ -70,6 +71,12 @@ export interface LocalCloudOptions {
    * take in its events first); by default the cloud is ready as soon as it is started.
    */
   holdUntilReady?: boolean;
+  /**
+   * The officials' issuer in place of the dev issuer's, as on AWS where officials sign in through the province's
+   * OpenID Connect provider (oidc-provider.ts stands in for it): the API trusts its tokens by its JWKS, fetched
+   * over HTTP, and `/dev/token` no longer signs tokens for officials.
+   */
+  officialIssuer?: IssuerConfig;
 }
 
 export interface LocalCloud {
@@ -97,7 +104,7 @@ export type DevRouteHandler = (req: IncomingMessage, res: ServerResponse, url: U
 function setFunctionEnvironment(
   resources: LocalResources,
   endpoints: { dynamo: string; fauxqs: string },
-  issuer: DevIssuer,
+  issuers: IssuerConfig[],
   baseUrl: string,
   province: ProvinceConfig,
 ): void {
@@ -120,7 +127,8 @@ function setFunctionEnvironment(
   env[EVENTS_TOPIC_ENV] = resources.topicArn;
   for (const [logical, table] of resources.tables) env[tableEnvName(logical)] = table.name;
   for (const [logical, bucket] of resources.buckets) env[bucketEnvName(logical)] = bucket;
-  const [citizen, official] = issuer.issuerConfigs();
+  const citizen = issuers.find((i) => i.kind === 'citizen');
+  const official = issuers.find((i) => i.kind === 'official');
   env.CITIZEN_ISSUER = citizen!.issuer;
   env.CITIZEN_AUDIENCE = citizen!.audience;
   env.CITIZEN_JWKS_URI = citizen!.jwksUri;
@@ -240,7 +248,11 @@ async function startCloud(
   const resources = await provision(topologies, prefix, clients);
 
   const issuer = await DevIssuer.create(dataDir ? join(dataDir, 'issuer-keys.json') : undefined, url);
-  setFunctionEnvironment(resources, endpoints, issuer, url, province);
+  const officialIssuer = options.officialIssuer;
+  const issuers = issuer
+    .issuerConfigs()
+    .map((config) => (config.kind === 'official' && officialIssuer ? officialIssuer : config));
+  setFunctionEnvironment(resources, endpoints, issuers, url, province);
   setMotcuaBaseUrl(url);
   resetAwsClients();
   resetClock();
@@ -251,7 +263,10 @@ async function startCloud(
     return found;
   };
   const lambdas = new LocalLambdas(root);
-  const verify = createTokenVerifier(issuer.issuerConfigs(), (c) => issuer.keySetFor(c));
+  // The dev issuer's keys are at hand; an external officials' issuer is trusted by its JWKS URI, as on AWS.
+  const verify = createTokenVerifier(issuers, (c) =>
+    c === officialIssuer ? createRemoteJWKSet(new URL(c.jwksUri)) : issuer.keySetFor(c),
+  );
   const compiled = topologies.flatMap((t) => t.routes.map((r) => compileRoute(r, functionNamed(r.function))));
 
   const handleDev = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean> => {
@@ -269,6 +284,20 @@ async function startCloud(
       const parsed = devTokenRequestSchema.safeParse(input, { error: zodErrorMap(language) });
       if (!parsed.success) {
         sendProblem(res, req, new ValidationError(fieldErrorsFromZod(parsed.error, 'body')));
+        return true;
+      }
+      if (officialIssuer && !parsed.data.roles.includes('citizen')) {
+        sendProblem(
+          res,
+          req,
+          new ValidationError(
+            [{ path: 'body.roles', message: 'officials sign in through the OpenID Connect provider' }],
+            {
+              vi: `Cán bộ đăng nhập qua nhà cung cấp định danh ${officialIssuer.issuer}; /dev/token chỉ cấp token cho công dân.`,
+              en: `Officials sign in through the OpenID Connect provider ${officialIssuer.issuer}; /dev/token signs citizens' tokens only.`,
+            },
+          ),
+        );
         return true;
       }
       const token = await issuer.issue(parsed.data, Math.floor(Date.now() / 1000));

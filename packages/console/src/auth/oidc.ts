@@ -22,6 +22,28 @@ export interface TokenSet {
   refreshToken?: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * When to refresh (epoch milliseconds): a minute before expiry, or halfway through a token shorter-lived than
+   * two minutes; a fixed margin as long as the token's life would refresh it on every request.
+   */
+  refreshAt?: number;
+}
+
+/** Refresh this long before expiry at most, so a request never leaves with a token about to lapse. */
+const REFRESH_MARGIN_MS = 60_000;
+
+/**
+ * The provider's answer on the redirect back was not accepted: a `state` this tab did not send (a forged or
+ * replayed callback), or the provider's own error. The code, if any, was not exchanged.
+ */
+export class SignInRefused extends Error {
+  readonly reason: 'state-mismatch' | 'provider-error';
+  readonly providerError: string | undefined;
+  constructor(reason: 'state-mismatch' | 'provider-error', providerError?: string) {
+    super(reason === 'state-mismatch' ? 'sign-in state mismatch' : `sign-in refused by the provider: ${providerError}`);
+    this.reason = reason;
+    this.providerError = providerError;
+  }
 }
 
 const PENDING_KEY = 'motcua.console.oidc.pending';
@@ -83,11 +105,14 @@ async function tokenRequest(settings: OidcSettings, body: Record<string, string>
     refresh_token?: string;
     expires_in?: number;
   };
+  const lifetimeMs = (json.expires_in ?? 300) * 1000;
+  const expiresAt = Date.now() + lifetimeMs;
   return {
     accessToken: json.access_token,
     ...(json.id_token ? { idToken: json.id_token } : {}),
     ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}),
-    expiresAt: Date.now() + (json.expires_in ?? 300) * 1000,
+    expiresAt,
+    refreshAt: expiresAt - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2),
   };
 }
 
@@ -95,20 +120,36 @@ async function tokenRequest(settings: OidcSettings, body: Record<string, string>
  * Completes a sign-in when the provider sent the browser back with ?code=&state=; returns undefined when this
  * page load is not such a return. A state that does not match what this tab started is refused.
  */
-export async function completeSignIn(
+export function completeSignIn(
+  settings: OidcSettings,
+  location: Location,
+): Promise<{ tokens: TokenSet; returnTo: string } | undefined> {
+  // The app's start effect can run twice for one page load (React's StrictMode does): the second call must get
+  // the first one's answer, not find the pending sign-in already taken and refuse the callback as forged.
+  if (completing?.search !== location.search)
+    completing = { search: location.search, result: exchangeCode(settings, location) };
+  return completing.result;
+}
+
+let completing: { search: string; result: Promise<{ tokens: TokenSet; returnTo: string } | undefined> } | undefined;
+
+async function exchangeCode(
   settings: OidcSettings,
   location: Location,
 ): Promise<{ tokens: TokenSet; returnTo: string } | undefined> {
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
-  if (!code) return undefined;
+  const providerError = params.get('error');
+  if (!code && !providerError) return undefined;
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as {
     verifier: string;
     state: string;
     returnTo: string;
   } | null;
+  // One attempt per sign-in: whatever came back, the verifier is not offered again.
   sessionStorage.removeItem(PENDING_KEY);
-  if (!pending || pending.state !== params.get('state')) throw new Error('sign-in state mismatch');
+  if (!pending || pending.state !== params.get('state')) throw new SignInRefused('state-mismatch');
+  if (providerError || !code) throw new SignInRefused('provider-error', providerError ?? 'no code');
   const tokens = await tokenRequest(settings, {
     grant_type: 'authorization_code',
     code,

@@ -4,7 +4,17 @@
  * authorized by the API, which verifies the token.
  */
 import type { AuthConfig, DevIdentity } from '../config.ts';
-import { beginSignIn, completeSignIn, endSession, type OidcSettings, refresh, type TokenSet } from './oidc.ts';
+import {
+  beginSignIn,
+  completeSignIn,
+  endSession,
+  type OidcSettings,
+  refresh,
+  SignInRefused,
+  type TokenSet,
+} from './oidc.ts';
+
+export { SignInRefused };
 
 export type OfficialRole = 'officer' | 'leader' | 'admin';
 
@@ -17,7 +27,7 @@ export interface Official {
 }
 
 const SESSION_KEY = 'motcua.console.session';
-/** Refresh this long before expiry, so a request never leaves with a token about to lapse. */
+/** For tokens that do not say when to refresh (the dev issuer's, hours long): this long before expiry. */
 const REFRESH_MARGIN_MS = 60_000;
 
 function decodeClaims(token: string): Record<string, unknown> {
@@ -87,10 +97,18 @@ export class Session {
   async token(): Promise<string | undefined> {
     const tokens = this.#tokens;
     if (!tokens) return undefined;
-    if (tokens.expiresAt - REFRESH_MARGIN_MS > Date.now()) return tokens.accessToken;
+    if ((tokens.refreshAt ?? tokens.expiresAt - REFRESH_MARGIN_MS) > Date.now()) return tokens.accessToken;
     if (this.#auth.kind === 'oidc' && tokens.refreshToken) {
-      this.#refreshing ??= refresh(this.#oidcSettings(), tokens.refreshToken)
-        .then((next) => this.#set({ ...next, idToken: next.idToken ?? tokens.idToken }))
+      const refreshToken = tokens.refreshToken;
+      // A provider that does not rotate refresh tokens answers without one: the one we hold stays good.
+      this.#refreshing ??= refresh(this.#oidcSettings(), refreshToken)
+        .then((next) =>
+          this.#set({
+            ...next,
+            idToken: next.idToken ?? tokens.idToken,
+            refreshToken: next.refreshToken ?? refreshToken,
+          }),
+        )
         .catch(() => this.#set(undefined))
         .finally(() => {
           this.#refreshing = undefined;
@@ -129,10 +147,18 @@ export class Session {
   /** On a page load that is the provider's redirect back: exchange the code; returns where to go next. */
   async completeProviderSignIn(): Promise<string | undefined> {
     if (this.#auth.kind !== 'oidc') return undefined;
-    const completed = await completeSignIn(this.#oidcSettings(), window.location);
+    const start = new URL('.', document.baseURI).pathname;
+    let completed: Awaited<ReturnType<typeof completeSignIn>>;
+    try {
+      completed = await completeSignIn(this.#oidcSettings(), window.location);
+    } catch (error) {
+      // The refused code and state leave the address bar: a reload starts over instead of failing again.
+      window.history.replaceState(null, '', start);
+      throw error;
+    }
     if (!completed) return undefined;
     this.#set(completed.tokens);
-    window.history.replaceState(null, '', new URL('.', document.baseURI).pathname + completed.returnTo);
+    window.history.replaceState(null, '', start + completed.returnTo);
     return completed.returnTo;
   }
 
