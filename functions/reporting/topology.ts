@@ -2,7 +2,7 @@
  * The reporting context's declaration: one table (dossier facts, counter buckets per month × agency × procedure,
  * open change points, the catalog copy, the national-portal sync state), three consumers (dossier and payment
  * events → the projection; catalog events → the catalog copy; dossier events → the push to the national portal),
- * a sweep schedule for overdue pushes, and the report routes. The stand-in national portal that receives the
+ * a sweep schedule for overdue pushes (which also drives national re-syncs), and the report routes. The stand-in national portal that receives the
  * sync locally is packages/local-cloud/src/national-portal/sync-receiver.ts.
  */
 
@@ -14,6 +14,9 @@ import {
   indexQuerySchema,
   nationalIndexSchema,
   publicIndexQuerySchema,
+  resyncParamsSchema,
+  resyncSchema,
+  startResyncBodySchema,
   syncFailuresQuerySchema,
   syncFailuresSchema,
   syncStatusQuerySchema,
@@ -112,6 +115,41 @@ export const routes = {
       responses: { 200: { description: 'one page of failing pushes', schema: syncFailuresSchema } },
     },
   },
+  startResync: {
+    id: 'startResync',
+    method: 'POST',
+    path: '/sync/resyncs',
+    function: 'reporting-resync-start',
+    auth: 'user',
+    roles: ['admin'],
+    summary: 'A national re-sync: send a range of dossiers to the national portal again, although it acknowledged them',
+    description:
+      "The province's administrator only (an admin of no agency). Records the job (who, why, which range) and " +
+      'answers 202 with it; the sweep (every 5 minutes) then marks the range a few pages at a time and sends each ' +
+      "marked dossier's current record at its normal pace, with its retry backoff. A dossier whose newer version " +
+      'is pending stays pending (that step carries the current record); one never acknowledged is left to the ' +
+      'normal sync; one already marked is not marked again. While a job is marking the same range, the same ' +
+      'request answers that job (header `x-resync-created: false`). Progress: GET /sync/resyncs/{id}.',
+    tags,
+    schemas: {
+      body: startResyncBodySchema,
+      responses: { 202: { description: 'the re-sync job (Location: /sync/resyncs/{id})', schema: resyncSchema } },
+    },
+  },
+  getResync: {
+    id: 'getResync',
+    method: 'GET',
+    path: '/sync/resyncs/{id}',
+    function: 'reporting-resync-get',
+    auth: 'user',
+    roles: ['admin'],
+    summary: "A national re-sync's progress: dossiers marked, pushed, failing",
+    tags,
+    schemas: {
+      params: resyncParamsSchema,
+      responses: { 200: { description: 'the re-sync job', schema: resyncSchema } },
+    },
+  },
 } as const satisfies Record<string, RouteDecl>;
 
 const read = [{ table: 'reporting', access: 'read' as const }];
@@ -152,7 +190,9 @@ export const topology: ContextTopology = {
           sortKey: 'gsi1sk',
           accessPattern:
             "gsi1pk='SYNC#PENDING', gsi1sk=<next attempt, ISO>: the dossiers whose push to the national portal is " +
-            'pending (only while pending): the sweep reads those overdue, GET /sync/failures those that failed.',
+            'pending (only while pending): the sweep reads those overdue, GET /sync/failures those that failed. ' +
+            "gsi1pk='SYNC#RESYNC': those pending only for a national re-sync's re-send (the sweep reads them after " +
+            "the overdue ones). gsi1pk='RESYNC#MARKING', gsi1sk=<requested at>#<id>: re-sync jobs still marking.",
         },
       ],
       accessPatterns: [
@@ -168,7 +208,11 @@ export const topology: ContextTopology = {
           'catalog figures: pk=CATALOG#STATS, sk=PROVINCE | AGENCY#<code>.',
         'Sync state: pk=SYNC#<code>, sk=SYNC — what the portal acknowledged, the hash of the last dossier record it ' +
           'accepted, attempts, last error, next attempt, owner of the retry, lease (pending ones in gsi1); the steps ' +
-          'waiting to be sent: pk=SYNC#<code>, sk=STEP#<version> (Query begins_with, oldest first).',
+          'waiting to be sent: pk=SYNC#<code>, sk=STEP#<version> (Query begins_with, oldest first); the last ' +
+          'dossier record the portal accepted: pk=SYNC#<code>, sk=RECORD.',
+        'National re-sync job: pk=RESYNC#<id>, sk=RESYNC (range, who, why, the scan cursor, counts moved by ADD); ' +
+          'the job marking a range: pk=RESYNCLOCK#<range key>, sk=LOCK. Marking Scans the dossier facts ' +
+          '(filter sk=FACT), one bounded page at a time, resuming from the cursor.',
         'Inbox: pk=INBOX#<consumer>#<event id>, sk=INBOX, expiring by TTL (expiresAt).',
       ],
     },
@@ -192,6 +236,8 @@ export const topology: ContextTopology = {
     fn('reporting-public-index', 'get-public-index', 'http', read, { memoryMb: 512, timeoutSeconds: 29 }),
     fn('reporting-sync-status', 'get-sync-status', 'http', read),
     fn('reporting-sync-failures', 'list-sync-failures', 'http', read),
+    fn('reporting-resync-start', 'start-resync', 'http', readwrite),
+    fn('reporting-resync-get', 'get-resync', 'http', read),
   ],
   routes: Object.values(routes),
   consumers: [

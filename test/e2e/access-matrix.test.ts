@@ -110,6 +110,8 @@ const fx = {
   heldForReject: {} as Record<string, string>,
   heldForRetry: {} as Record<string, string>,
   intakeRecord: {} as Record<string, unknown>,
+  /** A national re-sync the admin started (of a range with no dossier in it). */
+  resync: '',
 };
 
 const tokenOf = (caller: Caller): string => {
@@ -506,6 +508,14 @@ beforeAll(async () => {
   await Promise.all([mainDossier(), freshDossiers(), forwards()]);
   const listed = (await ok(templates, 'templates')).json;
   fx.templateId = (listed.items ?? listed)[0].id;
+  const resync = await ok(
+    cloud.fetch('/sync/resyncs', {
+      token: admin,
+      body: { scope: 'received', receivedFrom: '2020-01-01', receivedTo: '2020-01-01', reason: 'Kiểm tra phân quyền' },
+    }),
+    'resync',
+  );
+  fx.resync = resync.json.id;
   // Every context has taken in what was made (grants, read models, the signed result, the sync records).
   await cloud.settle(SETTLE_MS);
 }, 300_000);
@@ -683,6 +693,11 @@ const REQUESTS: Record<string, Builder> = {
   'GET /public/reports/index': same({ path: `/public/reports/index?from=${MONTH}&to=${MONTH}` }),
   'GET /sync/status': () => ({ path: `/sync/status?code=${fx.dossier}` }),
   'GET /sync/failures': same({ path: '/sync/failures' }),
+  'POST /sync/resyncs': same({
+    path: '/sync/resyncs',
+    body: { scope: 'all', agencyCode: AGENCY, reason: 'Kiểm tra phân quyền: đồng bộ lại' },
+  }),
+  'GET /sync/resyncs/{id}': () => ({ path: `/sync/resyncs/${fx.resync}` }),
 
   'POST /portal/dvcqg/dossiers': () => ({ path: '/portal/dvcqg/dossiers', body: fx.intakeRecord }),
   'POST /portal/dvcqg/supplements': () => ({

@@ -363,6 +363,8 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
     cells('user', { officer: '2xx', leader: '2xx', parentLeader: '2xx', admin: '2xx', otherOfficer: '404' }, '403'),
   ),
   adminRow('GET', '/sync/failures', 'user'),
+  adminRow('POST', '/sync/resyncs', 'user', "the province's admin (an admin of no agency)"),
+  adminRow('GET', '/sync/resyncs/{id}', 'user', "the province's admin"),
 
   // portal
   row(

@@ -8,7 +8,7 @@ import { COUNTER_NAMES } from '../domain/counters.ts';
 import { INDICATOR_IDS } from '../domain/index.ts';
 import { OPEN_STATES } from '../domain/period.ts';
 import { REPORT_GROUP_BYS } from '../domain/report.ts';
-import { isMonth, monthsBetween } from '../domain/time.ts';
+import { isDay, isMonth, monthsBetween } from '../domain/time.ts';
 
 /** The longest period a report covers (months): reads grow with it. */
 export const MAX_REPORT_MONTHS = 60;
@@ -182,3 +182,124 @@ export const syncFailuresQuerySchema = z.object({
 });
 
 export const syncFailuresSchema = z.object({ items: z.array(syncStatusSchema), nextCursor: z.string().optional() });
+
+// ---------------------------------------------------------------------------------------------------------
+// National re-sync (domain/resync.ts)
+
+const localDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day YYYY-MM-DD')
+  .refine(isDay, 'must be a calendar day')
+  .describe('A day in GMT+7, YYYY-MM-DD (inclusive).');
+
+const procedureCode = z.string().min(1).max(40).describe('Procedure code (the local one).');
+
+export const startResyncBodySchema = z
+  .strictObject({
+    scope: z
+      .enum(['all', 'received'])
+      .describe('all: every dossier reporting knows; received: those received (NgayTiepNhan) from–to.'),
+    receivedFrom: localDay.optional().describe('With scope received: the first reception day, GMT+7.'),
+    receivedTo: localDay.optional().describe('With scope received: the last reception day, GMT+7.'),
+    agencyCode: agencyCode.optional().describe('Only the dossiers received by this agency.'),
+    procedureCode: procedureCode.optional().describe('Only the dossiers of this procedure.'),
+    reason: z.string().trim().min(5).max(500).describe('Why (kept with the job: who asked, and why).'),
+  })
+  .superRefine((body, ctx) => {
+    if (body.scope === 'all') {
+      for (const field of ['receivedFrom', 'receivedTo'] as const) {
+        if (body[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'only with scope received' });
+      }
+      return;
+    }
+    for (const field of ['receivedFrom', 'receivedTo'] as const) {
+      if (body[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'required with scope received' });
+    }
+    if (body.receivedFrom && body.receivedTo && body.receivedTo < body.receivedFrom) {
+      ctx.addIssue({ code: 'custom', path: ['receivedTo'], message: 'must not be before receivedFrom' });
+    }
+  })
+  .meta({
+    examples: [
+      { scope: 'all', reason: 'Cổng DVCQG khôi phục dữ liệu, yêu cầu tỉnh đồng bộ lại toàn bộ hồ sơ' },
+      {
+        scope: 'received',
+        receivedFrom: '2026-05-01',
+        receivedTo: '2026-05-31',
+        agencyCode: '000.00.15.H19',
+        reason: 'Hồ sơ tháng 5 của Sở Tư pháp không hiển thị trên Cổng DVCQG',
+      },
+    ],
+  });
+
+export const resyncParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a re-sync id')
+    .describe('The re-sync job id (POST /sync/resyncs answered it).'),
+});
+
+const resyncCount = z.number().int();
+
+export const resyncSchema = z
+  .object({
+    id: z.string(),
+    status: z
+      .enum(['marking', 'pushing', 'completed'])
+      .describe(
+        'marking: the sweep is still going through the range (a few pages every 5 minutes); pushing: every ' +
+          'dossier of the range is marked, the sweep is sending them; completed: every marked dossier was sent.',
+      ),
+    range: z.object({
+      scope: z.enum(['all', 'received']),
+      receivedFrom: z.string().optional(),
+      receivedTo: z.string().optional(),
+      agencyCode: z.string().optional(),
+      procedureCode: z.string().optional(),
+    }),
+    reason: z.string(),
+    requestedBy: z.object({ sub: z.string(), name: z.string().optional() }).describe('The admin who asked.'),
+    requestedAt: z.string(),
+    markingFinishedAt: z.string().nullable(),
+    counts: z.object({
+      scanned: resyncCount.describe('Dossiers looked at so far.'),
+      matched: resyncCount.describe('Of those, in the range.'),
+      marked: resyncCount.describe('Marked to be sent again.'),
+      alreadyMarked: resyncCount.describe('In the range but already marked by another re-sync (sent once).'),
+      notSynced: resyncCount.describe(
+        'In the range but never acknowledged by the portal (the normal sync sends them).',
+      ),
+      unavailable: resyncCount.describe(
+        'In the range, acknowledged, but no accepted record kept to send again (synced before re-syncs existed).',
+      ),
+      pushed: resyncCount.describe('Marked dossiers whose current record the portal took.'),
+      failed: resyncCount.describe('Marked dossiers whose send is failing now (retried with backoff).'),
+      dropped: resyncCount.describe('Marked dossiers found with nothing to send.'),
+    }),
+  })
+  .meta({
+    examples: [
+      {
+        id: '3f0b7f0e-5a44-4c1e-9a55-0c1f3c2b8d21',
+        status: 'pushing',
+        range: { scope: 'received', receivedFrom: '2026-05-01', receivedTo: '2026-05-31', agencyCode: '000.00.15.H19' },
+        reason: 'Hồ sơ tháng 5 của Sở Tư pháp không hiển thị trên Cổng DVCQG',
+        requestedBy: { sub: 'admin-1', name: 'Lê Thị Hoa' },
+        requestedAt: '2026-06-02T02:15:00.000Z',
+        markingFinishedAt: '2026-06-02T02:20:04.120Z',
+        counts: {
+          scanned: 18_240,
+          matched: 412,
+          marked: 409,
+          alreadyMarked: 0,
+          notSynced: 3,
+          unavailable: 0,
+          pushed: 300,
+          failed: 2,
+          dropped: 0,
+        },
+      },
+    ],
+  });

@@ -9,13 +9,18 @@
  * attempt): the sweep and the failure list read that, never the whole table.
  *
  * Each version waiting to be sent is one step item (SYNC#<code> / STEP#<version>) holding the two records built
- * from that version's event; it is deleted once the portal acknowledged both.
+ * from that version's event; it is deleted once the portal acknowledged both. The last dossier record the portal
+ * accepted is kept (SYNC#<code> / RECORD, one item, overwritten), for a national re-sync to send again.
+ *
+ * A head pending only for a re-send (a re-sync mark, no newer version) sits in gsi1 under SYNC#RESYNC instead:
+ * the sweep pushes those at its own pace, and the backlog the alarm watches stays the normal sync's.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
-import { isConditionalCheckFailed } from '#platform/dynamo.ts';
+import { isConditionalCheckFailed, type TransactItem, transactWrite } from '#platform/dynamo.ts';
 import type { DossierRecord, ProgressRecord } from '#portal/contract.ts';
+import { isResendOnly, type ResyncMark } from '#reporting/domain/resync.ts';
 import type { SyncState } from '#reporting/domain/sync.ts';
 import { keys, reportingTableName } from './table.ts';
 
@@ -39,6 +44,8 @@ export interface SyncRecord {
   leaseUntil?: string;
   lastAttemptAt?: string;
   lastSyncedAt?: string;
+  /** A national re-sync asked for the current record to be sent again (domain/resync.ts). */
+  resync?: ResyncMark;
 }
 
 /** One version to send: its dossier record and its progress step, built when its event arrived. */
@@ -99,22 +106,21 @@ export async function deleteSyncStep(code: string, sequence: number): Promise<vo
   );
 }
 
-/**
- * Writes the record as revision `expectedRevision + 1` (or 1 when new); throws ConditionalCheckFailedException
- * when someone else changed it since it was read.
- */
-export async function putSyncRecord(record: SyncRecord, expectedRevision: number | undefined): Promise<SyncRecord> {
+/** The Put of the record as revision `expectedRevision + 1` (or 1 when new), conditioned on the revision read. */
+export function syncRecordPut(
+  record: SyncRecord,
+  expectedRevision: number | undefined,
+): { put: TransactItem; next: SyncRecord } {
   const next: SyncRecord = { ...record, revision: (expectedRevision ?? 0) + 1 };
   const pending = next.state.pendingSequence !== null;
-  await dynamoDocumentClient().send(
-    new PutCommand({
+  const index = isResendOnly(next.state, next.resync) ? keys.syncResendIndex : keys.syncPendingIndex;
+  const put: TransactItem = {
+    Put: {
       TableName: reportingTableName(),
       Item: {
         ...keys.sync(next.state.dossierCode),
         ...next,
-        ...(pending
-          ? { gsi1pk: keys.syncPendingIndex, gsi1sk: next.state.nextAttemptAt ?? '0000-00-00T00:00:00.000Z' }
-          : {}),
+        ...(pending ? { gsi1pk: index, gsi1sk: next.state.nextAttemptAt ?? '0000-00-00T00:00:00.000Z' } : {}),
       },
       ...(expectedRevision === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -122,9 +128,65 @@ export async function putSyncRecord(record: SyncRecord, expectedRevision: number
             ConditionExpression: 'revision = :revision',
             ExpressionAttributeValues: { ':revision': expectedRevision },
           }),
+    },
+  };
+  return { put, next };
+}
+
+/**
+ * Writes the record as revision `expectedRevision + 1` (or 1 when new); throws ConditionalCheckFailedException
+ * when someone else changed it since it was read. With `alongside`, in one transaction with those items (then a
+ * changed record cancels it: TransactionCanceledException with ConditionalCheckFailed).
+ */
+export async function putSyncRecord(
+  record: SyncRecord,
+  expectedRevision: number | undefined,
+  alongside: readonly TransactItem[] = [],
+): Promise<SyncRecord> {
+  const { put, next } = syncRecordPut(record, expectedRevision);
+  if (alongside.length > 0) {
+    await transactWrite([put, ...alongside]);
+    return next;
+  }
+  await dynamoDocumentClient().send(new PutCommand(put.Put!));
+  return next;
+}
+
+/** The last dossier record the portal accepted, and of which version. */
+export interface KeptRecord {
+  sequence: number;
+  record: DossierRecord;
+  acceptedAt: string;
+}
+
+export async function keepAcceptedRecord(code: string, kept: KeptRecord): Promise<void> {
+  await dynamoDocumentClient().send(
+    new PutCommand({ TableName: reportingTableName(), Item: { ...keys.syncKeptRecord(code), ...kept } }),
+  );
+}
+
+export async function getKeptRecord(code: string): Promise<KeptRecord | undefined> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: reportingTableName(), Key: keys.syncKeptRecord(code), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, ...kept } = Item;
+  return kept as KeptRecord;
+}
+
+/** Codes of dossiers pending only for a re-send whose attempt was due at or before `dueBy`, oldest first. */
+export async function listDueResendCodes(dueBy: string, limit: number): Promise<string[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: reportingTableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :resend AND gsi1sk <= :dueBy',
+      ExpressionAttributeValues: { ':resend': keys.syncResendIndex, ':dueBy': dueBy },
+      ProjectionExpression: 'pk',
+      Limit: limit,
     }),
   );
-  return next;
+  return (Items ?? []).map((item) => String(item.pk).slice('SYNC#'.length));
 }
 
 /** Codes of dossiers whose pending push was due at or before `dueBy`, oldest first. */

@@ -14,8 +14,11 @@
  * | catalog: agency              | CATALOG#AGENCY          | <code>                    | —                        |
  * | catalog: calendar year       | CATALOG#CALENDAR        | <year>                    | —                        |
  * | catalog stats                | CATALOG#STATS           | PROVINCE / AGENCY#<code>  | —                        |
- * | national-portal sync state   | SYNC#<code>             | SYNC                      | SYNC#PENDING / <next attempt> (while pending) |
+ * | national-portal sync state   | SYNC#<code>             | SYNC                      | SYNC#PENDING / <next attempt> (while pending); SYNC#RESYNC / <next attempt> (while only a re-send is pending) |
  * | national-portal step to send| SYNC#<code>             | STEP#<version, 10 digits> | —                        |
+ * | last record the portal took  | SYNC#<code>             | RECORD                    | —                        |
+ * | national re-sync job         | RESYNC#<id>             | RESYNC                    | RESYNC#MARKING / <requested at>#<id> (while marking) |
+ * | re-sync of a range running   | RESYNCLOCK#<range key>  | LOCK                      | —                        |
  * | inbox (platform)             | INBOX#<consumer>#<id>   | INBOX                     | —                        |
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
@@ -57,6 +60,11 @@ export const keys = {
   }),
   syncStepPrefix: 'STEP#',
   syncPendingIndex: 'SYNC#PENDING',
+  syncKeptRecord: (code: string) => ({ pk: `SYNC#${code}`, sk: 'RECORD' }),
+  syncResendIndex: 'SYNC#RESYNC',
+  resyncJob: (id: string) => ({ pk: `RESYNC#${id}`, sk: 'RESYNC' }),
+  resyncMarkingIndex: 'RESYNC#MARKING',
+  resyncLock: (rangeKey: string) => ({ pk: `RESYNCLOCK#${rangeKey}`, sk: 'LOCK' }),
 } as const;
 
 /** The (agency, procedure) part of a bucket's sort key. */

@@ -54,3 +54,15 @@ export async function maySeeDossierOf(
 ): Promise<boolean> {
   return mayOversee(requireRole(identity, 'officer', 'leader', 'admin'), agencyCodes);
 }
+
+const PROVINCE_ADMIN_ONLY = {
+  vi: 'Chỉ quản trị viên của tỉnh (không thuộc cơ quan nào) được thực hiện việc này.',
+  en: "Only the province's administrator (an admin of no agency) may do this.",
+};
+
+/** The province's administrator: an admin with no agency (an agency's admin reaches only part of the province). */
+export function requireProvinceAdmin(identity: Identity | undefined): Identity {
+  const who = requireRole(identity, 'admin');
+  if (who.agencyCode !== undefined) throw new ForbiddenError(PROVINCE_ADMIN_ONLY);
+  return who;
+}

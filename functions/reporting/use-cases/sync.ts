@@ -12,14 +12,19 @@
  * that arrives while another owns the retry is acknowledged: the owner sends every queued step anyway. A message
  * that exhausts the queue's receives goes to the DLQ, yet nothing is lost: the step stays queued and the head
  * pending, and the sweep (every few minutes) sends every dossier whose attempt is overdue.
+ *
+ * A national re-sync (domain/resync.ts, use-cases/resync.ts) marks dossiers: the next step of a marked dossier
+ * sends its dossier record even if unchanged, and a marked dossier with nothing newer pending re-sends the last
+ * record the portal accepted (kept for this); the sweep pushes those after the overdue ones.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { DossierEventData } from '#dossiers/events.ts';
 import { paymentLookupCode } from '#payments/contract.ts';
 import { now } from '#platform/clock.ts';
-import { isConditionalCheckFailed } from '#platform/dynamo.ts';
+import { isConditionalCheckFailed, lostRace } from '#platform/dynamo.ts';
 import { logger } from '#platform/observability.ts';
 import { type DossierRecord, portalUnitCode, toDossierRecord, toProgressRecord } from '#portal/contract.ts';
+import { afterRecordAccepted, type ResendOutcome, resyncProgress } from '../domain/resync.ts';
 import {
   type BackoffPolicy,
   DEFAULT_BACKOFF,
@@ -34,10 +39,14 @@ import {
   syncStatus,
 } from '../domain/sync.ts';
 import { getPayment } from '../store/projection.ts';
+import { countProgress } from '../store/resync.ts';
 import {
   countDueSyncs,
   deleteSyncStep,
+  getKeptRecord,
   getSyncRecord,
+  keepAcceptedRecord,
+  listDueResendCodes,
   listDueSyncCodes,
   listSyncSteps,
   putSyncRecord,
@@ -168,11 +177,15 @@ async function claim(record: SyncRecord, at: Date): Promise<{ record: SyncRecord
   }
 }
 
-/** Applies `change` to the current head, releasing the lease if it is still ours; retries on contention. */
+/**
+ * Applies `change` to the current head, releasing the lease if it is still ours; retries on contention. With
+ * `outcome`, a re-sync job whose mark the head carries counts it in the same write.
+ */
 async function settle(
   code: string,
   leaseId: string,
   change: (current: SyncRecord, at: Date) => SyncRecord,
+  outcome?: ResendOutcome,
 ): Promise<SyncRecord | undefined> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await getSyncRecord(code);
@@ -181,10 +194,16 @@ async function settle(
     const base = (
       heldBy === leaseId || heldBy === undefined ? unleased : { ...unleased, leaseId: heldBy, leaseUntil }
     ) as SyncRecord;
+    const next = change(base, now());
+    const progress =
+      outcome === undefined
+        ? undefined
+        : resyncProgress({ mark: current.resync, attempts: current.state.attempts }, { mark: next.resync }, outcome);
+    const counted = progress ? countProgress(progress) : undefined;
     try {
-      return await putSyncRecord(change(base, now()), current.revision);
+      return await putSyncRecord(next, current.revision, counted ? [counted] : []);
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (!isConditionalCheckFailed(error) && !lostRace(error)) throw error;
       await pause(attempt);
     }
   }
@@ -224,6 +243,13 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
       at,
       gapWaitMs(),
     );
+    if (decision.kind === 'none' && claimed.record.resync !== undefined) {
+      // Nothing newer to send: a re-sync's re-send of the record the portal holds.
+      const resent = await resendKeptRecord(code, claimed, owner, portal);
+      if (resent.kind !== 'synced') return lastSynced === undefined ? resent : { kind: 'synced', sequence: lastSynced };
+      lastSynced = resent.sequence;
+      continue;
+    }
     if (decision.kind === 'none') {
       // Pending without a queued step cannot be sent; say so instead of retrying for ever.
       logger.warn('sync pending without a queued step', { code, pending: claimed.record.state.pendingSequence });
@@ -256,33 +282,62 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
     const hash = recordHash(step.record);
     let acceptedHash = claimed.record.recordHash;
     let result: PortalAnswer = { ok: true };
-    if (hash !== claimed.record.recordHash) {
+    // A re-sync mark sends the record even if the portal was given the same one before.
+    const recordSent = hash !== claimed.record.recordHash || claimed.record.resync !== undefined;
+    if (recordSent) {
       result = await portal.send({ ...step.record, isUpdating: portalKnows ? '1' : '0' });
-      if (result.ok) acceptedHash = hash;
+      if (result.ok) {
+        acceptedHash = hash;
+        await keepAcceptedRecord(code, { sequence: step.sequence, record: step.record, acceptedAt: at.toISOString() });
+      }
     }
     if (result.ok) result = await portal.send(step.progress);
     if (!result.ok) {
       const failure = result.error;
-      const settled = await settle(code, claimed.leaseId, (current, when) => ({
-        ...current,
-        owner,
-        ...(acceptedHash ? { recordHash: acceptedHash } : {}),
-        state: recordSyncFailure(current.state, failure, when, Math.random(), retryPolicy()),
-        lastAttemptAt: when.toISOString(),
-      }));
+      // The record went through and only the progress step failed: a re-sync's mark is satisfied all the same
+      // (the retry sends the step, not the record again).
+      const recordAccepted = recordSent && acceptedHash === hash;
+      const satisfied = recordAccepted ? claimed.record.resync : undefined;
+      const settled = await settle(
+        code,
+        claimed.leaseId,
+        (current, when) => {
+          const { resync: mark, ...rest } = current;
+          const keepMark = mark !== undefined && mark.jobId !== satisfied?.jobId;
+          return {
+            ...rest,
+            ...(keepMark ? { resync: mark } : {}),
+            owner,
+            ...(acceptedHash ? { recordHash: acceptedHash } : {}),
+            state: recordSyncFailure(current.state, failure, when, Math.random(), retryPolicy()),
+            lastAttemptAt: when.toISOString(),
+          };
+        },
+        satisfied ? 'pushed' : 'failed',
+      );
       return { kind: 'failed', retryAt: settled?.state.nextAttemptAt ?? at.toISOString(), error: failure };
     }
-    await settle(code, claimed.leaseId, (current, when) => {
-      const { owner: _owner, gapSince: _gap, ...rest } = current;
-      return {
-        ...rest,
-        recordHash: acceptedHash!,
-        state: recordSyncSuccess(current.state, step.sequence, when),
-        ...(decision.skipped.length > 0 ? { skippedCount: (current.skippedCount ?? 0) + decision.skipped.length } : {}),
-        lastAttemptAt: when.toISOString(),
-        lastSyncedAt: when.toISOString(),
-      };
-    });
+    await settle(
+      code,
+      claimed.leaseId,
+      (current, when) => {
+        const { owner: _owner, gapSince: _gap, resync: _mark, ...rest } = current;
+        const synced = recordSyncSuccess(current.state, step.sequence, when);
+        const after = afterRecordAccepted(synced, current.resync, recordSent ? claimed.record.resync : undefined, when);
+        return {
+          ...rest,
+          recordHash: acceptedHash!,
+          state: after.state,
+          ...(after.mark ? { resync: after.mark } : {}),
+          ...(decision.skipped.length > 0
+            ? { skippedCount: (current.skippedCount ?? 0) + decision.skipped.length }
+            : {}),
+          lastAttemptAt: when.toISOString(),
+          lastSyncedAt: when.toISOString(),
+        };
+      },
+      'pushed',
+    );
     if (decision.skipped.length > 0)
       logger.warn('sync gave up waiting for lost versions', { code, skipped: decision.skipped });
     await deleteSyncStep(code, step.sequence);
@@ -290,6 +345,71 @@ export async function pushIfDue(code: string, owner: string, portal: PortalClien
     lastSynced = step.sequence;
   }
   return lastSynced === undefined ? { kind: 'busy' } : { kind: 'synced', sequence: lastSynced };
+}
+
+/**
+ * A re-sync's re-send of the last dossier record the portal accepted (the current one: nothing newer is pending),
+ * as an update; the progress step is not sent again. Without a kept record the mark is dropped (logged).
+ */
+async function resendKeptRecord(
+  code: string,
+  claimed: { record: SyncRecord; leaseId: string },
+  owner: string,
+  portal: PortalClient,
+): Promise<PushOutcome> {
+  const satisfied = claimed.record.resync;
+  const kept = await getKeptRecord(code);
+  if (!kept) {
+    logger.warn('re-sync: no accepted record kept to send again', { code, jobId: satisfied?.jobId });
+    await settle(
+      code,
+      claimed.leaseId,
+      (current) => {
+        const { resync: _mark, owner: _owner, ...rest } = current;
+        const resendOnly = current.state.pendingSequence === current.state.lastSyncedSequence;
+        return resendOnly
+          ? { ...rest, state: { ...current.state, pendingSequence: null, nextAttemptAt: null, attempts: 0 } }
+          : { ...rest };
+      },
+      'dropped',
+    );
+    return { kind: 'idle' };
+  }
+  const result = await portal.send({ ...kept.record, isUpdating: '1' });
+  if (!result.ok) {
+    const failure = result.error;
+    const settled = await settle(
+      code,
+      claimed.leaseId,
+      (current, when) => ({
+        ...current,
+        owner,
+        state: recordSyncFailure(current.state, failure, when, Math.random(), retryPolicy()),
+        lastAttemptAt: when.toISOString(),
+      }),
+      'failed',
+    );
+    return { kind: 'failed', retryAt: settled?.state.nextAttemptAt ?? now().toISOString(), error: failure };
+  }
+  const settled = await settle(
+    code,
+    claimed.leaseId,
+    (current, when) => {
+      const { owner: _owner, resync: _mark, ...rest } = current;
+      const held = current.state.lastSyncedSequence ?? kept.sequence;
+      const after = afterRecordAccepted(recordSyncSuccess(current.state, held, when), current.resync, satisfied, when);
+      return {
+        ...rest,
+        recordHash: recordHash(kept.record),
+        state: after.state,
+        ...(after.mark ? { resync: after.mark } : {}),
+        lastAttemptAt: when.toISOString(),
+        lastSyncedAt: when.toISOString(),
+      };
+    },
+    'pushed',
+  );
+  return { kind: 'synced', sequence: settled?.state.lastSyncedSequence ?? kept.sequence };
 }
 
 /** The most a sweep counts of the backlog: beyond it the alarm has long fired; counting on would only cost reads. */
@@ -303,18 +423,49 @@ const BACKLOG_COUNT_CAP = 10_000;
 export async function sweepPendingSyncs(
   portal: PortalClient,
   limit = 100,
-): Promise<{ overdue: number; attempted: number; synced: number; failed: number }> {
+  hasTime: () => boolean = () => true,
+): Promise<SweepSummary> {
   const dueBy = new Date(now().getTime() - SWEEP_GRACE_MS).toISOString();
   const codes = await listDueSyncCodes(dueBy, limit);
   const overdue = codes.length < limit ? codes.length : await countDueSyncs(dueBy, BACKLOG_COUNT_CAP);
+  const { synced, failed } = await pushEach(codes, portal);
+  // Then a page of a re-sync's re-sends: after the overdue pushes, and not in their backlog.
+  const resendCodes = hasTime() ? await listDueResendCodes(dueBy, limit) : [];
+  const resent = await pushEach(resendCodes, portal, hasTime);
+  return {
+    overdue,
+    attempted: codes.length,
+    synced,
+    failed,
+    ...(resent.attempted > 0 ? { resent } : {}),
+  };
+}
+
+export interface SweepSummary {
+  overdue: number;
+  attempted: number;
+  synced: number;
+  failed: number;
+  /** Re-sends of a national re-sync (only when there were some). */
+  resent?: { attempted: number; synced: number; failed: number };
+}
+
+async function pushEach(
+  codes: readonly string[],
+  portal: PortalClient,
+  hasTime: () => boolean = () => true,
+): Promise<{ attempted: number; synced: number; failed: number }> {
+  let attempted = 0;
   let synced = 0;
   let failed = 0;
   for (const code of codes) {
+    if (!hasTime()) break;
+    attempted += 1;
     const outcome = await pushIfDue(code, SWEEP_OWNER, portal);
     if (outcome.kind === 'synced') synced += 1;
     if (outcome.kind === 'failed') failed += 1;
   }
-  return { overdue, attempted: codes.length, synced, failed };
+  return { attempted, synced, failed };
 }
 
 export interface SyncStatusView {

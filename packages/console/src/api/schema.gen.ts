@@ -1303,6 +1303,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sync/resyncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A national re-sync: send a range of dossiers to the national portal again, although it acknowledged them
+         * @description The province's administrator only (an admin of no agency). Records the job (who, why, which range) and answers 202 with it; the sweep (every 5 minutes) then marks the range a few pages at a time and sends each marked dossier's current record at its normal pace, with its retry backoff. A dossier whose newer version is pending stays pending (that step carries the current record); one never acknowledged is left to the normal sync; one already marked is not marked again. While a job is marking the same range, the same request answers that job (header `x-resync-created: false`). Progress: GET /sync/resyncs/{id}.
+         */
+        post: operations["startResync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/resyncs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A national re-sync's progress: dossiers marked, pushed, failing */
+        get: operations["getResync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sync/status": {
         parameters: {
             query?: never;
@@ -8400,6 +8437,182 @@ export interface operations {
             400: components["responses"]["400"];
             401: components["responses"]["401"];
             403: components["responses"]["403"];
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Only the dossiers received by this agency. */
+                    agencyCode?: string;
+                    /** @description Only the dossiers of this procedure. */
+                    procedureCode?: string;
+                    /** @description Why (kept with the job: who asked, and why). */
+                    reason: string;
+                    /** @description With scope received: the first reception day, GMT+7. */
+                    receivedFrom?: string;
+                    /** @description With scope received: the last reception day, GMT+7. */
+                    receivedTo?: string;
+                    /**
+                     * @description all: every dossier reporting knows; received: those received (NgayTiepNhan) from–to.
+                     * @enum {string}
+                     */
+                    scope: "all" | "received";
+                };
+            };
+        };
+        responses: {
+            /** @description the re-sync job (Location: /sync/resyncs/{id}) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: {
+                            /** @description In the range but already marked by another re-sync (sent once). */
+                            alreadyMarked: number;
+                            /** @description Marked dossiers found with nothing to send. */
+                            dropped: number;
+                            /** @description Marked dossiers whose send is failing now (retried with backoff). */
+                            failed: number;
+                            /** @description Marked to be sent again. */
+                            marked: number;
+                            /** @description Of those, in the range. */
+                            matched: number;
+                            /** @description In the range but never acknowledged by the portal (the normal sync sends them). */
+                            notSynced: number;
+                            /** @description Marked dossiers whose current record the portal took. */
+                            pushed: number;
+                            /** @description Dossiers looked at so far. */
+                            scanned: number;
+                            /** @description In the range, acknowledged, but no accepted record kept to send again (synced before re-syncs existed). */
+                            unavailable: number;
+                        };
+                        id: string;
+                        markingFinishedAt: string | null;
+                        range: {
+                            agencyCode?: string;
+                            procedureCode?: string;
+                            receivedFrom?: string;
+                            receivedTo?: string;
+                            /** @enum {string} */
+                            scope: "all" | "received";
+                        };
+                        reason: string;
+                        requestedAt: string;
+                        /** @description The admin who asked. */
+                        requestedBy: {
+                            name?: string;
+                            sub: string;
+                        };
+                        /**
+                         * @description marking: the sweep is still going through the range (a few pages every 5 minutes); pushing: every dossier of the range is marked, the sweep is sending them; completed: every marked dossier was sent.
+                         * @enum {string}
+                         */
+                        status: "marking" | "pushing" | "completed";
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The re-sync job id (POST /sync/resyncs answered it). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the re-sync job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: {
+                            /** @description In the range but already marked by another re-sync (sent once). */
+                            alreadyMarked: number;
+                            /** @description Marked dossiers found with nothing to send. */
+                            dropped: number;
+                            /** @description Marked dossiers whose send is failing now (retried with backoff). */
+                            failed: number;
+                            /** @description Marked to be sent again. */
+                            marked: number;
+                            /** @description Of those, in the range. */
+                            matched: number;
+                            /** @description In the range but never acknowledged by the portal (the normal sync sends them). */
+                            notSynced: number;
+                            /** @description Marked dossiers whose current record the portal took. */
+                            pushed: number;
+                            /** @description Dossiers looked at so far. */
+                            scanned: number;
+                            /** @description In the range, acknowledged, but no accepted record kept to send again (synced before re-syncs existed). */
+                            unavailable: number;
+                        };
+                        id: string;
+                        markingFinishedAt: string | null;
+                        range: {
+                            agencyCode?: string;
+                            procedureCode?: string;
+                            receivedFrom?: string;
+                            receivedTo?: string;
+                            /** @enum {string} */
+                            scope: "all" | "received";
+                        };
+                        reason: string;
+                        requestedAt: string;
+                        /** @description The admin who asked. */
+                        requestedBy: {
+                            name?: string;
+                            sub: string;
+                        };
+                        /**
+                         * @description marking: the sweep is still going through the range (a few pages every 5 minutes); pushing: every dossier of the range is marked, the sweep is sending them; completed: every marked dossier was sent.
+                         * @enum {string}
+                         */
+                        status: "marking" | "pushing" | "completed";
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
             429: components["responses"]["429"];
             /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
             default: {
