@@ -8,7 +8,8 @@
  * | history entry        | DOSSIER#<code>               | H#<6 digits, from 000001> | — (appended, never rewritten)  |
  * | slip (slips/issue.ts)| DOSSIER#<code>               | SLIP#<kind>#<variant> | —                                  |
  * | daily code counter   | COUNTER#<agency>#<YYYY-MM-DD>| COUNTER         | —                                        |
- * | status count (shard) | COUNTS#<agency>              | STATUS#<status>#<shard> | —                                |
+ * | status count (shard) | COUNTS#<agency>              | COUNTED#<status>#<shard> | — (STATUS#… before 0022's marker: unread) |
+ * | recount done         | COUNTS                       | RECOUNTED       | — (recount.ts: the whole province was counted) |
  * | procedure version    | PROCEDURE#<code>             | VERSION#<10 digits> | —                                    |
  * | agency               | AGENCY#<code>                | AGENCY          | —                                        |
  * | calendar year        | CALENDAR                     | YEAR#<yyyy>     | —                                        |
@@ -37,8 +38,10 @@
 import {
   BatchGetCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CalendarYear } from '#calendar/calendar.ts';
@@ -47,7 +50,7 @@ import type { Agency, Procedure } from '#catalog/contract.ts';
 import { dynamoDocumentClient } from '#platform/aws.ts';
 import { assertItemFits } from '#platform/bounds.ts';
 import { type CursorShape, decodePageCursor, encodePageCursor } from '#platform/cursor.ts';
-import { type TransactItem, ttlAfterDays } from '#platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transactWrite, ttlAfterDays } from '#platform/dynamo.ts';
 import { tableName } from '#platform/env.ts';
 import { type DossierListing, listingOf } from './domain/listing.ts';
 import type { Dossier } from './domain/model.ts';
@@ -98,8 +101,9 @@ export interface Page<T> {
 export interface StoredDossier {
   dossier: Dossier;
   /**
-   * Where the stored head is counted in the agencies' status counts (its holding agency and status as read);
-   * undefined for a dossier not stored yet. A write moves the count from here to where the dossier is now.
+   * Where the stored head is counted in the agencies' status counts: its `countedIn` marker as read (decision
+   * 0022); undefined for a dossier not stored yet, and for a head no write or recount has counted yet. A write
+   * moves the count from here to where the dossier is now (or only adds it there when undefined).
    */
   countedAs?: CountedAs;
   /**
@@ -145,6 +149,8 @@ function dossierItem(stored: StoredDossier): Record<string, unknown> {
     gsi3sk: dueKey(d),
     gsi4pk: deskPartition(intakeDeskOf(d)),
     gsi4sk: `${utc(d.submittedAt)}#${d.code}`,
+    // Every write counts the dossier where it now is (statusCountMoves, same transaction).
+    countedIn: countedInMarker({ agencyCode: d.currentAgencyCode, status: d.status }),
   };
 }
 
@@ -170,7 +176,8 @@ function assembled(items: readonly Record<string, unknown>[]): StoredDossier | u
   const address = typeof head?.applicantAddress === 'string' ? { applicantAddress: head.applicantAddress } : {};
   const dossier = head?.dossier as Dossier & { history?: unknown };
   // A head written before the history moved out carries it whole (migration: the next write moves it out).
-  const countedAs = { countedAs: { agencyCode: dossier.currentAgencyCode, status: dossier.status } };
+  const cell = countedInCell(head?.countedIn);
+  const countedAs = cell ? { countedAs: cell } : {};
   if (Array.isArray(dossier.history)) return { dossier, storedHistory: 0, ...countedAs, ...address };
   const count = Number(head?.historyCount ?? 0);
   // Entries beyond the head's count belong to a newer version than the head read (an eventually consistent read).
@@ -215,8 +222,9 @@ export async function getDossier(code: string, consistent = true): Promise<Store
 
 /**
  * Writes a dossier's head: a new one only if its code is free; a change only if the stored version is still the
- * one the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting. Its new
- * history entries and its status-count moves (`companionPuts`) go in the same transaction.
+ * one the change was decided on (`expectedVersion`), so that a lost race fails instead of overwriting, and only
+ * if it is still counted where it was read (`countedAs`: a recount may have counted it meanwhile, without a new
+ * version). Its new history entries and its status-count moves (`companionPuts`) go in the same transaction.
  */
 export function dossierPut(stored: StoredDossier, expectedVersion: number | undefined): TransactItem {
   const item = dossierItem(stored);
@@ -228,10 +236,18 @@ export function dossierPut(stored: StoredDossier, expectedVersion: number | unde
       Item: item,
       ...(expectedVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: 'version = :expectedVersion',
-            ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-          }),
+        : stored.countedAs === undefined
+          ? {
+              ConditionExpression: 'version = :expectedVersion AND attribute_not_exists(countedIn)',
+              ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+            }
+          : {
+              ConditionExpression: 'version = :expectedVersion AND countedIn = :countedIn',
+              ExpressionAttributeValues: {
+                ':expectedVersion': expectedVersion,
+                ':countedIn': countedInMarker(stored.countedAs),
+              },
+            }),
     },
   };
 }
@@ -287,12 +303,26 @@ export interface CountedAs {
  */
 const COUNT_SHARDS = 8;
 const countsPartition = (agencyCode: string) => `COUNTS#${agencyCode}`;
+/**
+ * Prefix of the counter items. Those written before heads carried their `countedIn` marker (`STATUS#…`) summed
+ * heads nobody can tell apart any more (counted or written before the counters); they are not read.
+ */
+const COUNT_SK_PREFIX = 'COUNTED#';
+
+/** The head's marker of the cell it is counted in: `<agency>#<status>` (neither holds a `#`). */
+const countedInMarker = (cell: CountedAs): string => `${cell.agencyCode}#${cell.status}`;
+
+function countedInCell(marker: unknown): CountedAs | undefined {
+  if (typeof marker !== 'string') return undefined;
+  const at = marker.lastIndexOf('#');
+  return { agencyCode: marker.slice(0, at), status: marker.slice(at + 1) as DossierStatus };
+}
 
 /** The counter item of a dossier's cell: its code picks the shard (any stable spread does). */
 function countKey(cell: CountedAs, dossierCode: string) {
   let hash = 0;
   for (const char of dossierCode) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 1_000_003;
-  return { pk: countsPartition(cell.agencyCode), sk: `STATUS#${cell.status}#${hash % COUNT_SHARDS}` };
+  return { pk: countsPartition(cell.agencyCode), sk: `${COUNT_SK_PREFIX}${cell.status}#${hash % COUNT_SHARDS}` };
 }
 
 function countAdd(cell: CountedAs, dossierCode: string, delta: 1 | -1): TransactItem {
@@ -309,8 +339,9 @@ function countAdd(cell: CountedAs, dossierCode: string, delta: 1 | -1): Transact
 
 /**
  * The count moves a write of `stored` makes: nothing when its agency and status are where it is counted; else one
- * down where it was (unless new) and one up where it is now. Conditioned by the head's version like the history
- * entries (same transaction), so a lost race moves no count and a committed transition moves it exactly once.
+ * down where it was (unless new, or never counted) and one up where it is now. Conditioned by the head's version
+ * and marker like the history entries (same transaction), so a lost race moves no count and a committed
+ * transition moves it exactly once. The one rule a recount follows too (`countHead`).
  */
 export function statusCountMoves(stored: StoredDossier): TransactItem[] {
   const d = stored.dossier;
@@ -324,7 +355,7 @@ export function statusCountMoves(stored: StoredDossier): TransactItem[] {
 export async function statusCounts(agencyCode: string): Promise<Map<DossierStatus, number>> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': countsPartition(agencyCode), ':prefix': 'STATUS#' },
+    ExpressionAttributeValues: { ':pk': countsPartition(agencyCode), ':prefix': COUNT_SK_PREFIX },
   });
   const counts = new Map<DossierStatus, number>();
   for (const item of items) {
@@ -332,6 +363,105 @@ export async function statusCounts(agencyCode: string): Promise<Map<DossierStatu
     counts.set(status, (counts.get(status) ?? 0) + Number(item.count ?? 0));
   }
   return counts;
+}
+
+/** A dossier's head as a recount sees it: its version, and where it is counted (undefined: nowhere yet). */
+export interface HeadCount {
+  code: string;
+  version: number;
+  now: CountedAs;
+  countedAs?: CountedAs;
+}
+
+/** The head's version and count marker, read consistently; undefined when there is no such dossier. */
+export async function getHeadCount(code: string): Promise<HeadCount | undefined> {
+  const out = await client().send(
+    new GetCommand({
+      TableName: dossiersTableName(),
+      Key: dossierKey(code),
+      ConsistentRead: true,
+      ProjectionExpression: 'version, #status, countedIn, dossier.currentAgencyCode',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  const item = out.Item;
+  if (!item) return undefined;
+  const agencyCode = (item.dossier as { currentAgencyCode: string }).currentAgencyCode;
+  const countedAs = countedInCell(item.countedIn);
+  return {
+    code,
+    version: Number(item.version),
+    now: { agencyCode, status: item.status as DossierStatus },
+    ...(countedAs ? { countedAs } : {}),
+  };
+}
+
+/**
+ * Counts a head no write has counted yet, where it is, under the rule of every write (`statusCountMoves`): its
+ * marker and the count's move in one transaction, conditioned on the version read and on no marker. The version
+ * is not raised (the officials' ETags stay valid). False when the condition failed: a transition (which counts
+ * it) or another recount got there first; read it again.
+ */
+export async function countHead(head: HeadCount): Promise<boolean> {
+  const markPut: TransactItem = {
+    Update: {
+      TableName: dossiersTableName(),
+      Key: dossierKey(head.code),
+      UpdateExpression: 'SET countedIn = :countedIn',
+      ConditionExpression: 'version = :version AND attribute_not_exists(countedIn)',
+      ExpressionAttributeValues: { ':version': head.version, ':countedIn': countedInMarker(head.now) },
+    },
+  };
+  try {
+    await transactWrite([markPut, countAdd(head.now, head.code, 1)]);
+    return true;
+  } catch (error) {
+    if (conditionFailed(error, markPut)) return false;
+    throw error;
+  }
+}
+
+/**
+ * One page of dossier codes: the heads of one agency (its status index gsi3, one status after the other, as
+ * `statuses` name them) or of the province (a Scan of gsi3, which holds every head and nothing else). Keys only.
+ */
+export async function pageHeadCodes(
+  scope: { agencyCode: string; status: DossierStatus } | undefined,
+  startKey: Record<string, unknown> | undefined,
+): Promise<{ codes: string[]; nextKey?: Record<string, unknown> }> {
+  const common = {
+    TableName: dossiersTableName(),
+    IndexName: 'gsi3',
+    ProjectionExpression: 'pk',
+    ExclusiveStartKey: startKey,
+  };
+  const out = await client().send(
+    scope === undefined
+      ? new ScanCommand(common)
+      : new QueryCommand({
+          ...common,
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': statusPartition(scope.agencyCode, scope.status) },
+        }),
+  );
+  const codes = (out.Items ?? []).map((item) => String(item.pk).slice('DOSSIER#'.length));
+  return { codes, ...(out.LastEvaluatedKey ? { nextKey: out.LastEvaluatedKey } : {}) };
+}
+
+const recountedKey = { pk: 'COUNTS', sk: 'RECOUNTED' };
+
+/** Whether a recount of the whole province ever finished here (recount.ts). */
+export async function wasRecounted(): Promise<boolean> {
+  const out = await client().send(
+    new GetCommand({ TableName: dossiersTableName(), Key: recountedKey, ConsistentRead: true }),
+  );
+  return out.Item !== undefined;
+}
+
+export async function markRecounted(at: Date, heads: number): Promise<void> {
+  await client().send(
+    new PutCommand({ TableName: dossiersTableName(), Item: { ...recountedKey, at: at.toISOString(), heads } }),
+  );
 }
 
 /**

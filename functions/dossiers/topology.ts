@@ -368,8 +368,10 @@ export const topology: ContextTopology = {
           "the head's transaction, never rewritten, no index keys; the whole dossier is one Query sk BETWEEN " +
           "DOSSIER AND H#~ (the slips' SLIP#… sort after).",
         'Status counts of an agency (GET /agencies/{code}/dossiers/counts): pk=COUNTS#<currentAgencyCode>, ' +
-          'sk=STATUS#<status>#<shard 0-7 by code>, ADD count ±1 in the transaction of each write that moves a ' +
-          'dossier between (agency, status) cells; read as one Query of the partition, summed per status.',
+          'sk=COUNTED#<status>#<shard 0-7 by code>, ADD count ±1 in the transaction of each write that moves a ' +
+          "dossier between (agency, status) cells (the head's countedIn marks where it is counted); read as one " +
+          'Query of the partition, summed per status. A recount (operator) counts unmarked heads: Scan or Query ' +
+          'gsi3 keys only; pk=COUNTS, sk=RECOUNTED once the whole province was recounted.',
         "Daily code counter: pk=COUNTER#<agencyCode>#<YYYY-MM-DD>, sk=COUNTER — UpdateItem ADD seq 1 gives the day's " +
           'next sequence atomically; expires (TTL) a month after its day.',
         'Procedure versions (read model of catalog.procedure_published/retired): pk=PROCEDURE#<code>, ' +
@@ -403,6 +405,15 @@ export const topology: ContextTopology = {
     consumer('dossiers-on-document-event', 'on-document-event'),
     consumer('dossiers-on-payment-event', 'on-payment-event'),
     consumer('dossiers-on-portal-event', 'on-portal-event'),
+    // No schedule: an operator invokes it (docs/operations.md); it pages through every head, hence its time.
+    {
+      name: 'dossiers-recount-status-counts',
+      entry: 'functions/dossiers/handlers/recount-status-counts.ts',
+      kind: 'schedule',
+      memoryMb: 256,
+      timeoutSeconds: 900,
+      tables: readwrite,
+    },
   ],
   routes: Object.values(routes),
   consumers: [

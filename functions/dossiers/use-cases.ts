@@ -183,7 +183,11 @@ function decisionWrite(
   };
 }
 
-/** Commits a decision taken for a caller; a lost race (another change got there first) is a 412. */
+/**
+ * Commits a decision taken for a caller; a lost race (another change got there first) is a 412. A recount that
+ * counted the dossier meanwhile (a new marker, the same version: recount.ts) is no change of the dossier: the
+ * decision is written again with the count where the recount put it.
+ */
 export async function writeDecision(
   stored: store.StoredDossier,
   decision: Decision,
@@ -196,8 +200,12 @@ export async function writeDecision(
     await transactWrite([write.dossierPut, ...write.companions, write.eventPut, ...extra]);
     return write.next;
   } catch (error) {
-    if (conditionFailed(error, write.dossierPut)) throw new PreconditionFailedError();
-    throw error;
+    if (!conditionFailed(error, write.dossierPut)) throw error;
+    const counted = stored.countedAs === undefined ? await store.getHeadCount(stored.dossier.code) : undefined;
+    if (counted?.version !== stored.dossier.version || counted.countedAs === undefined) {
+      throw new PreconditionFailedError();
+    }
+    return writeDecision({ ...stored, countedAs: counted.countedAs }, decision, at, extra, correlationId);
   }
 }
 
@@ -827,14 +835,19 @@ export async function listAgencyDossiers(
 /**
  * How many dossiers the agency holds in each status, every status named (0 if none), and how many are unfinished
  * (the queue without a status filter): the counters kept with each transition (store.statusCounts), one Query.
+ * A count below zero is known wrong (heads nobody counted: a recount is due, recount.ts): an official is shown 0,
+ * and the log says where.
  */
 export async function agencyStatusCounts(identity: Identity, agencyCode: string) {
   await assertMayListAgency(identity, agencyCode);
   const stored = await store.statusCounts(agencyCode);
-  const counts = Object.fromEntries(DOSSIER_STATUSES.map((status) => [status, stored.get(status) ?? 0])) as Record<
-    DossierStatus,
-    number
-  >;
+  const counts = Object.fromEntries(
+    DOSSIER_STATUSES.map((status) => {
+      const count = stored.get(status) ?? 0;
+      if (count < 0) logger.warn('status count below zero: recount due', { agencyCode, status, count });
+      return [status, Math.max(0, count)];
+    }),
+  ) as Record<DossierStatus, number>;
   const unfinished = DOSSIER_STATUSES.filter((status) => !isFinal(status)).reduce((sum, s) => sum + counts[s], 0);
   return { agencyCode, counts, unfinished };
 }

@@ -2,6 +2,7 @@
  * `npm start`: the whole province on this machine. State lives under LOCAL_DATA_DIR (default .local/)
  * and survives restarts; `npm start -- --fresh` starts from nothing. Listens on PORT (default 3000).
  */
+import { recountUnlessDone } from '#dossiers/recount.ts';
 import { loadProvinceConfig } from '#platform/province.ts';
 import { type ConsoleOidc, consoleHandler, ensureConsoleBuilt, seededOfficials } from './console.ts';
 import { JavaMissingError } from './emulators.ts';
@@ -62,6 +63,9 @@ try {
     seeded = await seedLocalProvince(cloud);
     // Ready only when every context has taken in the seed's events (dossiers knows the procedures in force).
     await cloud.settle(120_000);
+    // Dossiers kept in the data directory from before their heads were counted (decision 0022): counted once.
+    const recounted = await recountUnlessDone();
+    if (recounted && recounted.counted > 0) console.log(`Status counts: ${recounted.counted} dossiers counted`);
   } catch (error) {
     await cloud.stop();
     throw error;
