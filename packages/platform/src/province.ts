@@ -14,6 +14,29 @@ const defaultHours = { sessions: DEFAULT_OFFICE_HOURS.sessions.map((session) => 
 const agencyCode = z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'agency identifier like 000.00.00.H19');
 
 /**
+ * The result-signing key of one environment (docs/operations.md, "Signing key rollover"). `generation` names the
+ * key that signs: raising it makes the foundation stack create a new key and move the alias to it. The keys of
+ * earlier generations are never deleted (a result names the key that signed it, for as long as it is verified):
+ * `previousKeyArns` lists those whose signatures are still accepted, and only those are granted to the verifier.
+ */
+const resultSigningSchema = z
+  .object({
+    generation: z.number().int().min(1).default(1),
+    previousKeyArns: z
+      .array(
+        z
+          .string()
+          .regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[0-9a-f-]{32,36}$/, 'a KMS key ARN (arn:aws:kms:…:key/…)'),
+      )
+      .default([]),
+  })
+  .strict()
+  .refine((s) => new Set(s.previousKeyArns).size === s.previousKeyArns.length, {
+    message: 'a previous key is listed twice',
+    path: ['previousKeyArns'],
+  });
+
+/**
  * One deployment environment: its account and region, and the API's public domain there with its ACM
  * certificate, issued in us-east-1 (CloudFront only takes certificates from there).
  */
@@ -25,8 +48,16 @@ const awsEnvironmentSchema = z
     certificateArn: z
       .string()
       .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1'),
+    resultSigning: resultSigningSchema.default(() => ({ generation: 1, previousKeyArns: [] })),
   })
-  .strict();
+  .strict()
+  .refine(
+    (e) => e.resultSigning.previousKeyArns.every((arn) => arn.startsWith(`arn:aws:kms:${e.region}:${e.account}:key/`)),
+    {
+      message: "a previous signing key must be a key of this environment's account and region",
+      path: ['resultSigning', 'previousKeyArns'],
+    },
+  );
 
 /** CIDR blocks a payment gateway sends its IPN calls from (published by the gateway); empty: not restricted. */
 const ipRangesSchema = z
@@ -165,7 +196,24 @@ export const provinceConfigSchema = z
     notifications: z.object({
       email: z.object({ enabled: z.boolean(), from: z.string().email() }),
       sms: z.object({ enabled: z.boolean(), senderId: z.string().max(11).optional() }),
-      zalo: z.object({ enabled: z.boolean(), oaId: z.string().optional(), secretName: z.string().optional() }),
+      /**
+       * Zalo ZNS through the province's Official Account: `appId` is the Zalo application's id (public), the
+       * secret holds the tokens and the application's secret key (docs/operations.md, "Zalo OA tokens").
+       */
+      zalo: z
+        .object({
+          enabled: z.boolean(),
+          oaId: z.string().optional(),
+          appId: z
+            .string()
+            .regex(/^\d{5,25}$/, 'the Zalo application id (digits)')
+            .optional(),
+          secretName: z.string().optional(),
+        })
+        .refine((zalo) => !zalo.enabled || (zalo.appId !== undefined && zalo.secretName !== undefined), {
+          message: 'an enabled Zalo channel needs appId (to refresh its tokens) and secretName',
+          path: ['appId'],
+        }),
     }),
     nationalPortal: z.object({ endpoint: z.string().url(), secretName: z.string() }),
     alarms: z.object({
