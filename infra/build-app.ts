@@ -101,6 +101,7 @@ export function buildApp(
           foundation,
           commonEnvironment,
           alarms,
+          tableOverrides: target.tables,
         },
       ),
   );

@@ -87,11 +87,15 @@ export interface ContextStackProps extends StackProps {
   commonEnvironment: Record<string, string>;
   /** Where this stack's alarms are registered (and what they publish to). */
   alarms: AlarmBook;
+  /** Tables of the environment pointed at another table than the stack's own (a restored one). */
+  tableOverrides: TableOverrides;
 }
+
+export type TableOverrides = ProvinceConfig['aws']['environments']['prod']['tables'];
 
 export class ContextStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
-  readonly tables = new Map<string, dynamodb.TableV2>();
+  readonly tables = new Map<string, dynamodb.ITableV2>();
   readonly queues = new Map<string, { queue: sqs.Queue; dlq: sqs.Queue }>();
   readonly dlqs = new Map<string, sqs.Queue>();
   readonly alarms: AlarmBook;
@@ -103,7 +107,10 @@ export class ContextStack extends Stack {
     const { province, topology, foundation, alarms } = props;
     this.alarms = alarms;
 
-    for (const decl of topology.tables) this.tables.set(decl.name, this.#table(province, decl));
+    for (const decl of topology.tables) {
+      const override = props.tableOverrides[decl.name as keyof TableOverrides];
+      this.tables.set(decl.name, override ? this.#existingTable(decl, override) : this.#table(province, decl));
+    }
 
     const buckets = new Map<string, s3.Bucket>();
     for (const decl of topology.buckets) {
@@ -440,6 +447,24 @@ export class ContextStack extends Stack {
     });
     // The plan validates the role when it is created; the policy must exist by then.
     plan.node.addDependency(role);
+  }
+
+  /**
+   * A table the stack does not create (a restored one, docs/operations.md): its functions, grants and outbox
+   * mapping use it under the same construct id, so the stack's own table leaves the template (retained, with its
+   * data) and nothing else changes. Its settings (stream, TTL, PITR, deletion protection) are the operator's.
+   */
+  #existingTable(decl: TableDecl, override: NonNullable<TableOverrides[keyof TableOverrides]>): dynamodb.ITableV2 {
+    if (decl.outbox && override.streamArn === undefined) {
+      throw new Error(
+        `tables.${decl.name}.streamArn is required: the ${decl.name} table has an outbox, whose publisher reads its stream`,
+      );
+    }
+    return dynamodb.TableV2.fromTableAttributes(this, `${decl.name}-table`, {
+      tableName: override.tableName,
+      ...(override.streamArn ? { tableStreamArn: override.streamArn } : {}),
+      globalIndexes: decl.indexes.map((i) => i.name),
+    });
   }
 
   #table(province: ProvinceConfig, decl: TableDecl): dynamodb.TableV2 {

@@ -331,3 +331,86 @@ describe.each(PROVINCES)('Zalo OA token refresh and SES feedback, province %s', 
     sesFeedback(built, provinceId, province);
   });
 });
+
+/** The province with dossiers (an outbox table) and reporting (none) pointed at restored tables in prod. */
+function restored(province: ProvinceConfig) {
+  const prod = province.aws.environments.prod;
+  const dossiers = `motcua-${province.id}-dossiers-restore-202612070800`;
+  const reporting = `motcua-${province.id}-reporting-restore-202612070800`;
+  const streamArn = `arn:aws:dynamodb:${prod.region}:${prod.account}:table/${dossiers}/stream/2026-12-07T01:15:00.000`;
+  const next = structuredClone(province);
+  next.aws.environments.prod.tables = {
+    dossiers: { tableName: dossiers, streamArn },
+    reporting: { tableName: reporting },
+  };
+  return { config: next, dossiers, reporting, streamArn };
+}
+
+describe.each(PROVINCES)('pointing a context at a restored table, province %s', (provinceId) => {
+  test('every function, grant and the outbox mapping use the restored table; the stack creates none in its place', () => {
+    const { config, dossiers, reporting, streamArn } = restored(synthesized(provinceId).province);
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong' },
+    });
+    const built = buildApp(app, provinceConfigSchema.parse(config), { nag: false });
+    const tables = resources(built, 'AWS::DynamoDB::GlobalTable').map((t) => t.resource.Properties.TableName);
+    expect(tables).not.toContain(`motcua-${provinceId}-dossiers`);
+    expect(tables).not.toContain(`motcua-${provinceId}-reporting`);
+    expect(tables).toContain(`motcua-${provinceId}-payments`); // the others are untouched
+
+    for (const [name, logical] of [
+      [dossiers, 'dossiers'],
+      [reporting, 'reporting'],
+    ] as const) {
+      const stack = built.contexts.find((c) => c.tables.has(logical))!;
+      const template = Template.fromStack(stack);
+      const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+        (f) => f.Properties.Environment?.Variables?.[`TABLE_${logical.toUpperCase()}`] !== undefined,
+      );
+      expect(fns.length).toBeGreaterThan(0);
+      for (const fn of fns) expect(fn.Properties.Environment.Variables[`TABLE_${logical.toUpperCase()}`]).toBe(name);
+      const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+      expect(policies).toContain(`:table/${name}`);
+      expect(policies).toContain(`:table/${name}/index/*`);
+      expect(policies).not.toContain(`table/motcua-${provinceId}-${logical}"`);
+    }
+    const mappings = resources(built, 'AWS::Lambda::EventSourceMapping').filter(
+      (m) => m.resource.Properties.StartingPosition === 'TRIM_HORIZON',
+    );
+    expect(mappings.map((m) => m.resource.Properties.EventSourceArn)).toContain(streamArn);
+    const dossiersStack = built.contexts.find((c) => c.tables.has('dossiers'))!;
+    const publisher = Object.values(
+      Template.fromStack(dossiersStack).findResources('AWS::Lambda::EventSourceMapping'),
+    ).find((m) => m.Properties.EventSourceArn === streamArn)!;
+    expect(JSON.stringify(publisher.Properties.FunctionName)).toContain('dossiersoutboxpublisher');
+  });
+
+  test('the config refuses a table outside the province naming, a stream of another table; synth, an outbox without stream', () => {
+    const { config, dossiers, streamArn } = restored(synthesized(provinceId).province);
+    expect(provinceConfigSchema.safeParse(config).success).toBe(true);
+    const variant = (tables: Cfn) => {
+      const next = structuredClone(config);
+      next.aws.environments.prod.tables = tables;
+      return next;
+    };
+    expect(
+      provinceConfigSchema.safeParse(variant({ dossiers: { tableName: 'dossiers-copy', streamArn } })).success,
+    ).toBe(false);
+    expect(
+      provinceConfigSchema.safeParse(variant({ dossiers: { tableName: `motcua-${provinceId}-payments-x`, streamArn } }))
+        .success,
+    ).toBe(false);
+    expect(
+      provinceConfigSchema.safeParse(
+        variant({ dossiers: { tableName: dossiers, streamArn: streamArn.replace(dossiers, `${dossiers}-other`) } }),
+      ).success,
+    ).toBe(false);
+    expect(
+      provinceConfigSchema.safeParse(variant({ unknown: { tableName: `motcua-${provinceId}-unknown` } })).success,
+    ).toBe(false);
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() =>
+      buildApp(app, provinceConfigSchema.parse(variant({ dossiers: { tableName: dossiers } })), { nag: false }),
+    ).toThrow(/tables\.dossiers\.streamArn is required/);
+  });
+});

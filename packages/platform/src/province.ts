@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_OFFICE_HOURS, type OfficeHours, officeHoursSchema } from '#calendar/deadline.ts';
+import type { ContextName } from './events.ts';
 
 /** domain.md's default office hours, as a mutable value for zod's defaults. */
 const defaultHours = { sessions: DEFAULT_OFFICE_HOURS.sessions.map((session) => ({ ...session })) };
@@ -36,6 +37,31 @@ const resultSigningSchema = z
     path: ['previousKeyArns'],
   });
 
+/** The tables a table-name override may name: each context's own table, named after it. */
+export const CONTEXT_TABLES = [
+  'catalog',
+  'dossiers',
+  'documents',
+  'payments',
+  'notifications',
+  'reporting',
+  'portal',
+] as const satisfies readonly ContextName[];
+
+/**
+ * A context pointed at a table the stack does not create (docs/operations.md, "Restoring a table"): the restored
+ * table's name and, for a table with an outbox, its stream, which the outbox publisher reads.
+ */
+const tableOverrideSchema = z
+  .object({
+    tableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
+    streamArn: z
+      .string()
+      .regex(/^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]+\/stream\/.+$/, 'a DynamoDB stream ARN')
+      .optional(),
+  })
+  .strict();
+
 /**
  * One deployment environment: its account and region, and the API's public domain there with its ACM
  * certificate, issued in us-east-1 (CloudFront only takes certificates from there).
@@ -49,8 +75,22 @@ const awsEnvironmentSchema = z
       .string()
       .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1'),
     resultSigning: resultSigningSchema.default(() => ({ generation: 1, previousKeyArns: [] })),
+    /** Contexts pointed at a table of another name (a restored one) instead of the one the stack creates. */
+    tables: z.partialRecord(z.enum(CONTEXT_TABLES), tableOverrideSchema).default({}),
   })
   .strict()
+  .refine(
+    (e) =>
+      Object.values(e.tables).every(
+        (t) =>
+          t?.streamArn === undefined ||
+          t.streamArn.startsWith(`arn:aws:dynamodb:${e.region}:${e.account}:table/${t.tableName}/stream/`),
+      ),
+    {
+      message: "a table's streamArn must be a stream of that table, in this environment's account and region",
+      path: ['tables'],
+    },
+  )
   .refine(
     (e) => e.resultSigning.previousKeyArns.every((arn) => arn.startsWith(`arn:aws:kms:${e.region}:${e.account}:key/`)),
     {
@@ -259,6 +299,20 @@ export const provinceConfigSchema = z
   .refine((p) => p.aws.environments.prod.apiDomain === p.domains.api, {
     message: 'aws.environments.prod.apiDomain must be domains.api',
     path: ['aws', 'environments', 'prod', 'apiDomain'],
+  })
+  .superRefine((p, ctx) => {
+    // A restored table keeps the province's naming, so every listing and policy by prefix still finds it.
+    for (const [env, target] of Object.entries(p.aws.environments)) {
+      for (const [table, override] of Object.entries(target.tables)) {
+        if (override && !override.tableName.startsWith(`motcua-${p.id}-${table}`)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `the table of ${table} must be named motcua-${p.id}-${table}…`,
+            path: ['aws', 'environments', env, 'tables', table, 'tableName'],
+          });
+        }
+      }
+    }
   });
 
 export type DeploymentEnvironment = 'dev' | 'staging' | 'prod';
