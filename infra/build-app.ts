@@ -40,7 +40,11 @@ export function buildApp(
   Tags.of(app).add('province', province.id);
   Tags.of(app).add('environment', environment);
 
-  const foundation = new FoundationStack(app, stackName(province.id, 'Foundation'), { env, province });
+  const foundation = new FoundationStack(app, stackName(province.id, 'Foundation'), {
+    env,
+    province,
+    resultSigning: target.resultSigning,
+  });
   const alarms = new AlarmBook(province, foundation.alarmTopic);
   const commonEnvironment: Record<string, string> = {
     PROVINCE_ID: province.id,
@@ -65,6 +69,9 @@ export function buildApp(
       .filter((c) => province.notifications[c].enabled)
       .join(','),
     NOTIFICATIONS_EMAIL_FROM: province.notifications.email.from,
+    ...(province.notifications.zalo.enabled && province.notifications.zalo.appId
+      ? { ZALO_APP_ID: province.notifications.zalo.appId }
+      : {}),
     ...(province.notifications.sms.senderId
       ? { NOTIFICATIONS_SMS_SENDER_ID: province.notifications.sms.senderId }
       : {}),
@@ -94,6 +101,7 @@ export function buildApp(
           foundation,
           commonEnvironment,
           alarms,
+          tableOverrides: target.tables,
         },
       ),
   );

@@ -6,7 +6,7 @@
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { isLocal, requiredEnv } from '#platform/env.ts';
+import { isLocal, RESULT_VERIFICATION_KEYS_ENV, requiredEnv } from '#platform/env.ts';
 import { getLocalSigningKey, putLocalSigningKeyOnce, type StoredKeyPair } from './store.ts';
 
 export interface Signature {
@@ -32,7 +32,7 @@ const kmsClient = (): KMSClient => {
   return kms;
 };
 
-/** KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY); RESULT_SIGNING_KEY_ID is set by the stack. */
+/** KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY); RESULT_SIGNING_KEY_ID (the current generation's ARN) is set by the stack. */
 export class KmsSigner implements Signer {
   readonly #keyId: string;
 
@@ -79,6 +79,9 @@ export class LocalSigner implements Signer {
   }
 }
 
+/** Where a verifier finds the public key of a key id (KMS GetPublicKey, or the local key pair). */
+export type PublicKeyLookup = (keyId: string) => Promise<KeyObject | undefined>;
+
 const publicKeys = new Map<string, KeyObject>();
 
 async function publicKeyFor(keyId: string): Promise<KeyObject | undefined> {
@@ -98,18 +101,43 @@ async function publicKeyFor(keyId: string): Promise<KeyObject | undefined> {
   return key;
 }
 
-/** Verifies with the public key of whichever key signed (KMS or local). */
-export const signatureVerifier: SignatureVerifier = {
-  async verify(keyId, message, signature) {
-    const key = await publicKeyFor(keyId);
-    if (!key) return false;
-    try {
-      return verify('sha256', message, key, signature);
-    } catch {
-      return false; // a malformed signature is an invalid one
-    }
-  },
-};
+/**
+ * Verifies with the public key of the key the result names, if that key is one the province still trusts: after
+ * a rollover a result signed by a previous generation verifies with that generation's key; a result naming any
+ * other key is invalid, whatever its signature (its key is never even looked up).
+ */
+export function signatureVerifierFor(
+  trusted: (keyId: string) => boolean,
+  publicKeyOf: PublicKeyLookup = publicKeyFor,
+): SignatureVerifier {
+  return {
+    async verify(keyId, message, signature) {
+      if (!trusted(keyId)) return false;
+      const key = await publicKeyOf(keyId);
+      if (!key) return false;
+      try {
+        return verify('sha256', message, key, signature);
+      } catch {
+        return false; // a malformed signature is an invalid one
+      }
+    },
+  };
+}
+
+/**
+ * The keys whose signatures count: on AWS the ones the deployment lists (the current generation and the
+ * config's previous ones, RESULT_VERIFICATION_KEY_ARNS); locally the local key pair.
+ */
+export function trustedKeysFromEnv(env: NodeJS.ProcessEnv = process.env): (keyId: string) => boolean {
+  if (env.MOTCUA_LOCAL === 'true') return (keyId) => keyId.startsWith(LOCAL_KEY_PREFIX);
+  const listed = new Set(
+    (env[RESULT_VERIFICATION_KEYS_ENV] ?? '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter((arn) => arn !== ''),
+  );
+  return (keyId) => listed.has(keyId);
+}
 
 /** KMS on AWS, the local key pair on the local cloud. */
 export function signerFromEnv(): Signer {

@@ -6,8 +6,9 @@
  * - `NOTIFICATION_CHANNELS`: enabled channels, comma-separated (default `email,sms,zalo`);
  * - `NOTIFICATIONS_EMAIL_FROM`: the SES-verified sender; `NOTIFICATIONS_SES_CONFIGURATION_SET` (optional);
  * - `NOTIFICATIONS_SMS_SENDER_ID`: the registered SMS brandname (optional);
- * - `ZALO_SECRET_NAME`: Secrets Manager secret holding the OA access token (`{"accessToken": "..."}` or the
- *   bare token), or `ZALO_ACCESS_TOKEN` directly.
+ * - `ZALO_SECRET_NAME`: Secrets Manager secret holding the OA access token (`{"accessToken": "...", "refreshToken",
+ *   "secretKey", "expiresAt"}`, kept fresh by use-cases/zalo-token.ts; or the bare token), or `ZALO_ACCESS_TOKEN`
+ *   directly.
  */
 import { isLocal } from '#platform/env.ts';
 import { readSecret } from '#platform/secrets.ts';

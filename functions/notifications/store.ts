@@ -390,6 +390,31 @@ export async function saveDelivery(record: DeliveryRecord, previousAttempts: num
   }
 }
 
+/**
+ * Writes what a provider reported later (SES: a bounce, a complaint) over a record still in the state it was read
+ * in; false when it moved on meanwhile (the caller reads it again).
+ */
+export async function saveDeliveryReport(
+  record: DeliveryRecord,
+  previousStatus: DeliveryState['status'],
+): Promise<boolean> {
+  try {
+    await client().send(
+      new PutCommand({
+        TableName: notificationsTableName(),
+        Item: recordItem(record),
+        ConditionExpression: '#status = :previous',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':previous': previousStatus },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** Every message recorded for a dossier, in the order they were queued. */
 export async function deliveryLog(dossierCode: string): Promise<DeliveryRecord[]> {
   const { items } = await queryAll({

@@ -241,6 +241,27 @@ export const topology: ContextTopology = {
       timeoutSeconds: 120,
       tables: readwrite,
     },
+    {
+      // Renews the Zalo OA access token with the refresh token the Zalo secret holds, before it expires.
+      name: 'notifications-zalo-token-refresh',
+      entry: 'functions/notifications/handlers/refresh-zalo-token.ts',
+      kind: 'schedule',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      secrets: ['zalo'],
+      permissions: ['secrets:write'],
+      requiresChannel: 'zalo',
+    },
+    {
+      // SES's bounces and complaints: the delivery they report fails (its record, the delivery log, the metric).
+      name: 'notifications-on-email-feedback',
+      entry: 'functions/notifications/handlers/on-email-feedback.ts',
+      kind: 'consumer',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: readwrite,
+      requiresChannel: 'email',
+    },
     http('notifications-list-templates', 'list-templates.ts'),
     http('notifications-preview-template', 'preview-template.ts'),
     http('notifications-put-official', 'put-official.ts', readwrite),
@@ -272,6 +293,16 @@ export const topology: ContextTopology = {
       visibilityTimeoutSeconds: 180,
       maxReceiveCount: 5,
     },
+    {
+      queue: 'notifications-email-feedback',
+      function: 'notifications-on-email-feedback',
+      eventTypes: [],
+      sesFeedback: { events: ['bounce', 'complaint'] },
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 5,
+    },
   ],
   schedules: [
     {
@@ -280,6 +311,12 @@ export const topology: ContextTopology = {
       function: 'notifications-deadline-alerts',
       rateMinutes: 15,
       description: 'Tells agencies about open dossiers due within one working day and overdue ones, once each',
+    },
+    {
+      name: 'notifications-zalo-token',
+      function: 'notifications-zalo-token-refresh',
+      rateMinutes: 60,
+      description: 'Refreshes the Zalo OA access token (it lives 25 hours) a few hours before it expires',
     },
   ],
 };

@@ -4,24 +4,26 @@
  * per consumer with a DLQ and an alarm, the subscriptions to the event bus, the outbox publisher and the
  * schedules. Routes are attached in the API stack.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
+import { bucketEnvName, EVENTS_TOPIC_ENV, RESULT_VERIFICATION_KEYS_ENV, tableEnvName } from '#platform/env.ts';
 import type { ProvinceConfig } from '#platform/province.ts';
-import type { ContextTopology, TableDecl } from '#topology/types.ts';
+import type { ConsumerDecl, ContextTopology, FunctionDecl, TableDecl } from '#topology/types.ts';
 import { acknowledgeStandardFindings } from '../nag.ts';
 import { resourceName } from '../naming.ts';
 import type { FoundationStack } from './foundation-stack.ts';
@@ -61,6 +63,22 @@ export function isDevOnlyFunction(topology: ContextTopology, name: string): bool
   return routes.length > 0 && routes.every((r) => r.path.startsWith('/dev/'));
 }
 
+/**
+ * Whether a province deploys a function: not one serving only /dev/ routes, nor one for a notification channel
+ * its config does not enable (its consumers and schedules go with it).
+ */
+export function isDeployedFunction(topology: ContextTopology, decl: FunctionDecl, province: ProvinceConfig): boolean {
+  if (isDevOnlyFunction(topology, decl.name)) return false;
+  return decl.requiresChannel === undefined || province.notifications[decl.requiresChannel].enabled;
+}
+
+/** The SES configuration set every email of the province is sent with (bounces and complaints come back). */
+export const emailConfigurationSetName = (province: ProvinceConfig): string => resourceName(province.id, 'email');
+
+/** A secret's IAM resource: its name followed by the 6 characters Secrets Manager appends. */
+const secretArnPattern = (stack: Stack, secretName: string): string =>
+  `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${secretName}-??????`;
+
 export interface ContextStackProps extends StackProps {
   province: ProvinceConfig;
   topology: ContextTopology;
@@ -69,11 +87,15 @@ export interface ContextStackProps extends StackProps {
   commonEnvironment: Record<string, string>;
   /** Where this stack's alarms are registered (and what they publish to). */
   alarms: AlarmBook;
+  /** Tables of the environment pointed at another table than the stack's own (a restored one). */
+  tableOverrides: TableOverrides;
 }
+
+export type TableOverrides = ProvinceConfig['aws']['environments']['prod']['tables'];
 
 export class ContextStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
-  readonly tables = new Map<string, dynamodb.TableV2>();
+  readonly tables = new Map<string, dynamodb.ITableV2>();
   readonly queues = new Map<string, { queue: sqs.Queue; dlq: sqs.Queue }>();
   readonly dlqs = new Map<string, sqs.Queue>();
   readonly alarms: AlarmBook;
@@ -85,7 +107,10 @@ export class ContextStack extends Stack {
     const { province, topology, foundation, alarms } = props;
     this.alarms = alarms;
 
-    for (const decl of topology.tables) this.tables.set(decl.name, this.#table(province, decl));
+    for (const decl of topology.tables) {
+      const override = props.tableOverrides[decl.name as keyof TableOverrides];
+      this.tables.set(decl.name, override ? this.#existingTable(decl, override) : this.#table(province, decl));
+    }
 
     const buckets = new Map<string, s3.Bucket>();
     for (const decl of topology.buckets) {
@@ -134,15 +159,30 @@ export class ContextStack extends Stack {
     for (const [logical, bucket] of buckets) environment[bucketEnvName(logical)] = bucket.bucketName;
     this.functionEnvironment = environment;
 
-    for (const decl of topology.functions.filter((f) => !isDevOnlyFunction(topology, f.name))) {
+    const deployed = topology.functions.filter((f) => isDeployedFunction(topology, f, province));
+    const deployedNames = new Set(deployed.map((f) => f.name));
+    const sesFeedback = topology.consumers.filter((c) => c.sesFeedback && deployedNames.has(c.function));
+    const emailConfigurationSet = sesFeedback.length > 0 ? this.#emailConfigurationSet(province) : undefined;
+
+    for (const decl of deployed) {
       const fn = createFunction(this, decl, province, {
         ...environment,
         ...(decl.permissions?.includes('events:publish')
           ? { [EVENTS_TOPIC_ENV]: foundation.eventsTopic.topicArn }
           : {}),
-        ...(decl.permissions?.includes('kms:sign') ? { RESULT_SIGNING_KEY_ID: foundation.resultSigningKey.keyId } : {}),
+        ...(decl.permissions?.includes('kms:sign')
+          ? { RESULT_SIGNING_KEY_ID: foundation.resultSigningKey.keyArn }
+          : {}),
+        ...(decl.permissions?.includes('kms:verify')
+          ? { [RESULT_VERIFICATION_KEYS_ENV]: Fn.join(',', foundation.resultVerificationKeyArns) }
+          : {}),
+        ...(decl.permissions?.includes('ses:send') && emailConfigurationSet
+          ? { NOTIFICATIONS_SES_CONFIGURATION_SET: emailConfigurationSetName(province) }
+          : {}),
       });
       this.functions.set(decl.name, fn);
+      // SES refuses a send naming a configuration set that does not exist yet.
+      if (decl.permissions?.includes('ses:send') && emailConfigurationSet) fn.node.addDependency(emailConfigurationSet);
       functionAlarms(this, alarms, decl, fn);
       for (const grant of decl.tables ?? []) {
         const table = this.tables.get(grant.table);
@@ -163,16 +203,39 @@ export class ContextStack extends Stack {
         if (!secretName) continue; // the province does not use this integration
         secretsmanager.Secret.fromSecretNameV2(this, `${decl.name}-${logical}-secret`, secretName).grantRead(fn);
         fn.addEnvironment(`${logical.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET_NAME`, secretName);
+        if (decl.permissions?.includes('secrets:write')) {
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['secretsmanager:PutSecretValue'],
+              resources: [secretArnPattern(this, secretName)],
+            }),
+          );
+        }
       }
       if (decl.permissions?.includes('events:publish')) foundation.eventsTopic.grantPublish(fn);
+      // Only the current key signs; the verifier may read every key whose signatures are still accepted.
       if (decl.permissions?.includes('kms:sign')) foundation.resultSigningKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
-      if (decl.permissions?.includes('kms:verify'))
-        foundation.resultSigningKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
+      if (decl.permissions?.includes('kms:verify')) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['kms:Verify', 'kms:GetPublicKey'],
+            resources: foundation.resultVerificationKeyArns,
+          }),
+        );
+      }
       if (decl.permissions?.includes('ses:send')) {
+        // Sending with a configuration set is authorized on the set as well as on the identity.
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['ses:SendEmail'],
-            resources: [`arn:aws:ses:${this.region}:${this.account}:identity/*`],
+            resources: [
+              `arn:aws:ses:${this.region}:${this.account}:identity/*`,
+              ...(emailConfigurationSet
+                ? [
+                    `arn:aws:ses:${this.region}:${this.account}:configuration-set/${emailConfigurationSetName(province)}`,
+                  ]
+                : []),
+            ],
             conditions: { StringEquals: { 'ses:FromAddress': province.notifications.email.from } },
           }),
         );
@@ -207,15 +270,18 @@ export class ContextStack extends Stack {
     }
 
     for (const consumer of topology.consumers) {
+      if (!topology.functions.some((f) => f.name === consumer.function))
+        throw new Error(`consumer ${consumer.queue} names unknown function ${consumer.function}`);
       const fn = this.functions.get(consumer.function);
-      if (!fn) throw new Error(`consumer ${consumer.queue} names unknown function ${consumer.function}`);
+      if (!fn) continue; // a channel this province does not enable
       const dlq = this.#dlq(province, `${consumer.queue}-dlq`, alarms);
       const fromAws = consumer.awsEventSource;
       const queue = new sqs.Queue(this, consumer.queue, {
         queueName: resourceName(province.id, consumer.queue),
         visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
-        // EventBridge can deliver to SSE-SQS queues without a key grant; bus queues use the bus key.
-        ...(fromAws
+        // EventBridge and the SES feedback topic deliver to SSE-SQS queues without a key grant; bus queues use
+        // the bus key.
+        ...(fromAws || consumer.sesFeedback
           ? { encryption: sqs.QueueEncryption.SQS_MANAGED }
           : { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: foundation.busKey }),
         enforceSSL: true,
@@ -233,6 +299,8 @@ export class ContextStack extends Stack {
           },
           targets: [new eventTargets.SqsQueue(queue, { deadLetterQueue: dlq })],
         });
+      } else if (consumer.sesFeedback) {
+        this.#sesFeedbackTo(province, emailConfigurationSet!, consumer, queue, dlq);
       } else {
         foundation.eventsTopic.addSubscription(
           new snsSubscriptions.SqsSubscription(queue, {
@@ -257,8 +325,10 @@ export class ContextStack extends Stack {
     }
 
     for (const schedule of topology.schedules) {
+      if (!topology.functions.some((f) => f.name === schedule.function))
+        throw new Error(`schedule ${schedule.name} names unknown function ${schedule.function}`);
       const fn = this.functions.get(schedule.function);
-      if (!fn) throw new Error(`schedule ${schedule.name} names unknown function ${schedule.function}`);
+      if (!fn) continue; // a channel this province does not enable
       new events.Rule(this, `${schedule.name}-schedule`, {
         ruleName: resourceName(province.id, schedule.name),
         description: schedule.description,
@@ -268,6 +338,63 @@ export class ContextStack extends Stack {
     }
 
     acknowledgeStandardFindings(this);
+  }
+
+  /**
+   * The province's SES configuration set: the addresses that bounce or complain are suppressed (SES refuses to
+   * send to them again; each such send comes back as a bounce), and reputation metrics are kept.
+   */
+  #emailConfigurationSet(province: ProvinceConfig): ses.ConfigurationSet {
+    return new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      configurationSetName: emailConfigurationSetName(province),
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+    });
+  }
+
+  /**
+   * SES's bounce and complaint events → a topic of their own (encrypted with a key SES may use, which the bus key
+   * does not admit) → the consumer's queue, raw (the SES notification JSON), what cannot be delivered in its DLQ.
+   */
+  #sesFeedbackTo(
+    province: ProvinceConfig,
+    configurationSet: ses.ConfigurationSet,
+    consumer: ConsumerDecl,
+    queue: sqs.Queue,
+    dlq: sqs.Queue,
+  ): void {
+    const key = new kms.Key(this, `${consumer.queue}-key`, {
+      alias: `alias/${resourceName(province.id, consumer.queue)}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      description: 'Encrypts the SES bounce and complaint topic of motcua; SES may use it to publish',
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SesPublishesFeedback',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, `${consumer.queue}-topic`, {
+      topicName: resourceName(province.id, consumer.queue),
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // The event destination also gives SES sns:Publish on the topic, for this configuration set only.
+    new ses.ConfigurationSetEventDestination(this, `${consumer.queue}-destination`, {
+      configurationSet,
+      configurationSetEventDestinationName: consumer.queue,
+      destination: ses.EventDestination.snsTopic(topic),
+      events: consumer.sesFeedback!.events.map((e) =>
+        e === 'bounce' ? ses.EmailSendingEvent.BOUNCE : ses.EmailSendingEvent.COMPLAINT,
+      ),
+    });
+    topic.addSubscription(
+      new snsSubscriptions.SqsSubscription(queue, { rawMessageDelivery: true, deadLetterQueue: dlq }),
+    );
   }
 
   /**
@@ -320,6 +447,24 @@ export class ContextStack extends Stack {
     });
     // The plan validates the role when it is created; the policy must exist by then.
     plan.node.addDependency(role);
+  }
+
+  /**
+   * A table the stack does not create (a restored one, docs/operations.md): its functions, grants and outbox
+   * mapping use it under the same construct id, so the stack's own table leaves the template (retained, with its
+   * data) and nothing else changes. Its settings (stream, TTL, PITR, deletion protection) are the operator's.
+   */
+  #existingTable(decl: TableDecl, override: NonNullable<TableOverrides[keyof TableOverrides]>): dynamodb.ITableV2 {
+    if (decl.outbox && override.streamArn === undefined) {
+      throw new Error(
+        `tables.${decl.name}.streamArn is required: the ${decl.name} table has an outbox, whose publisher reads its stream`,
+      );
+    }
+    return dynamodb.TableV2.fromTableAttributes(this, `${decl.name}-table`, {
+      tableName: override.tableName,
+      ...(override.streamArn ? { tableStreamArn: override.streamArn } : {}),
+      globalIndexes: decl.indexes.map((i) => i.name),
+    });
   }
 
   #table(province: ProvinceConfig, decl: TableDecl): dynamodb.TableV2 {

@@ -15,14 +15,28 @@ import { resourceName } from '../naming.ts';
 
 export interface FoundationStackProps extends StackProps {
   province: ProvinceConfig;
+  /** The environment's result-signing generation and the earlier keys still trusted (the province config). */
+  resultSigning: ResultSigningConfig;
 }
+
+export type ResultSigningConfig = ProvinceConfig['aws']['environments']['prod']['resultSigning'];
+
+/**
+ * The construct id of a generation's signing key. Generation 1 keeps the id the key always had; each later one
+ * is a new resource, so raising the generation creates a key and the old one leaves the template (retained).
+ */
+export const resultSigningKeyId = (generation: number): string =>
+  generation === 1 ? 'ResultSigningKey' : `ResultSigningKeyGen${generation}`;
 
 export class FoundationStack extends Stack {
   readonly eventsTopic: sns.Topic;
   readonly alarmTopic: sns.Topic;
   readonly alarmKey: kms.Key;
   readonly accessLogBucket: s3.Bucket;
+  /** The key that signs new results (the config's current generation); `alias/motcua-<id>-result-signing`. */
   readonly resultSigningKey: kms.Key;
+  /** Keys whose signatures the verifier accepts: the current one and the config's previous ones. */
+  readonly resultVerificationKeyArns: string[];
   readonly busKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
@@ -99,17 +113,26 @@ export class FoundationStack extends Stack {
     });
 
     // Asymmetric (ECC) signing key for electronic results: the private key never leaves KMS, and anyone
-    // can verify with the public key. AWS does not rotate asymmetric keys; a new key is issued instead.
-    this.resultSigningKey = new kms.Key(this, 'ResultSigningKey', {
-      alias: `alias/${resourceName(province.id, 'result-signing')}`,
+    // can verify with the public key. AWS does not rotate asymmetric keys; a new key is issued instead: a new
+    // generation in the config is a new key resource, and the alias (its own resource, so it is updated in
+    // place rather than created twice under one name) moves to it. A key leaving the template is retained,
+    // enabled: results it signed still name it.
+    const { generation, previousKeyArns } = props.resultSigning;
+    this.resultSigningKey = new kms.Key(this, resultSigningKeyId(generation), {
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,
-      description: 'Signs electronic results of motcua',
+      description: `Signs electronic results of motcua (generation ${generation})`,
     });
     Validations.of(this.resultSigningKey).acknowledge({
       id: 'AwsSolutions-KMS5',
-      reason: 'Asymmetric KMS keys cannot be rotated automatically; results name the key id they were signed with.',
+      reason: 'Asymmetric KMS keys cannot be rotated automatically; a new generation is issued (docs/operations.md).',
     });
+    new kms.Alias(this, 'ResultSigningAlias', {
+      aliasName: `alias/${resourceName(province.id, 'result-signing')}`,
+      targetKey: this.resultSigningKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.resultVerificationKeyArns = [this.resultSigningKey.keyArn, ...previousKeyArns];
   }
 }

@@ -177,6 +177,20 @@ export const LOGGED_FIGURES = [
     value: '1',
     status: 'failed',
   },
+  {
+    metric: 'EmailsBouncedOrComplained',
+    function: 'notifications-on-email-feedback',
+    message: 'email feedback',
+    value: '1',
+    status: 'failed',
+  },
+  {
+    metric: 'ZaloTokenRefreshFailures',
+    function: 'notifications-zalo-token-refresh',
+    message: 'zalo token refresh',
+    value: '1',
+    status: 'failed',
+  },
 ] as const;
 
 export interface MonitoringStackProps extends StackProps {
@@ -257,11 +271,13 @@ export class MonitoringStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
     });
+    // An email SES accepted and then reported bounced or complained about failed as well (absent without email).
     const failureRate = new cloudwatch.MathExpression({
-      expression: '100 * failed / (failed + delivered)',
+      expression: '100 * (failed + FILL(bounced, 0)) / (failed + delivered)',
       usingMetrics: {
         failed: metric('NotificationsFailed', 'Sum', Duration.hours(1)),
         delivered: metric('NotificationsDelivered', 'Sum', Duration.hours(1)),
+        bounced: metric('EmailsBouncedOrComplained', 'Sum', Duration.hours(1)),
       },
       label: 'Notification deliveries failed for good (%)',
       period: Duration.hours(1),
@@ -275,6 +291,18 @@ export class MonitoringStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
+
+    if (props.deployedFunctions.has('notifications-zalo-token-refresh')) {
+      book.add(this, 'ZaloTokenRefreshAlarm', {
+        name: 'zalo-token-refresh-failed',
+        what: 'The Zalo OA access token could not be refreshed; ZNS stops when it expires (25 hours after the last refresh).',
+        runbook: 'Zalo OA tokens',
+        metric: metric('ZaloTokenRefreshFailures', 'Sum', Duration.hours(1)),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
 
     const lambdaSearch = (metricName: string, label: string) =>
       new cloudwatch.MathExpression({

@@ -5,11 +5,20 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { allTopologies } from '#topology/index.ts';
+import type { ConsumerDecl, ContextTopology } from '#topology/types.ts';
 import { isDeployedRoute } from '../../infra/stacks/api-stack.ts';
-import { isDevOnlyFunction } from '../../infra/stacks/context-stack.ts';
+import { isDeployedFunction } from '../../infra/stacks/context-stack.ts';
 import { PROVINCES, synthesized } from './synth.ts';
 
 const AUTH_TYPE = { citizen: 'JWT', official: 'JWT', user: 'CUSTOM', public: 'NONE', webhook: 'NONE' } as const;
+
+/** The consumers a province deploys: those whose function it deploys (a channel it enables). */
+const deployedConsumers = (topology: ContextTopology, provinceId: string): ConsumerDecl[] => {
+  const { province } = synthesized(provinceId);
+  return topology.consumers.filter((c) =>
+    isDeployedFunction(topology, topology.functions.find((f) => f.name === c.function)!, province),
+  );
+};
 
 describe.each(PROVINCES)('province %s', (provinceId) => {
   const { built, assembly } = synthesized(provinceId);
@@ -64,7 +73,7 @@ describe.each(PROVINCES)('province %s', (provinceId) => {
     for (const stack of built.contexts) {
       const template = Template.fromStack(stack);
       const topology = allTopologies().find((t) => stack.stackName.toLowerCase().endsWith(t.context))!;
-      for (const consumer of topology.consumers) {
+      for (const consumer of deployedConsumers(topology, provinceId)) {
         template.hasResourceProperties('AWS::SQS::Queue', {
           QueueName: `motcua-${provinceId}-${consumer.queue}`,
           RedrivePolicy: Match.objectLike({ maxReceiveCount: consumer.maxReceiveCount }),
@@ -83,6 +92,8 @@ describe.each(PROVINCES)('province %s', (provinceId) => {
               'detail-type': [consumer.awsEventSource.detailType],
             }),
           });
+        } else if (consumer.sesFeedback) {
+          template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', RawMessageDelivery: true });
         } else {
           template.hasResourceProperties('AWS::SNS::Subscription', {
             RawMessageDelivery: true,
@@ -117,7 +128,9 @@ describe.each(PROVINCES)('province %s', (provinceId) => {
       for (const fn of Object.values(functions)) {
         if (String(fn.Properties.Handler).startsWith('index.handler')) expect(fn.Properties.Runtime).toBe('nodejs24.x');
       }
-      const deployed = topology.functions.filter((f) => !isDevOnlyFunction(topology, f.name));
+      const deployed = topology.functions.filter((f) =>
+        isDeployedFunction(topology, f, synthesized(provinceId).province),
+      );
       expect(Object.keys(functions).length).toBeGreaterThanOrEqual(deployed.length);
     }
   });
@@ -147,7 +160,7 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
   const { built, province } = synthesized(provinceId);
   const foundation = Template.fromStack(built.foundation);
   const topologies = allTopologies();
-  const deployedFunctions = topologies.flatMap((t) => t.functions.filter((f) => !isDevOnlyFunction(t, f.name)));
+  const deployedFunctions = topologies.flatMap((t) => t.functions.filter((f) => isDeployedFunction(t, f, province)));
 
   test('alarms can publish: the alarm topic key and topic policy admit CloudWatch of this account', () => {
     const keys = foundation.findResources('AWS::KMS::Key');
@@ -199,7 +212,8 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
       if (fn.kind === 'http') expected.push(`${fn.name}-server-errors`);
     }
     for (const t of topologies) {
-      for (const c of t.consumers) expected.push(`${c.queue}-dlq-not-empty`, `${c.queue}-oldest-message-age`);
+      for (const c of deployedConsumers(t, provinceId))
+        expected.push(`${c.queue}-dlq-not-empty`, `${c.queue}-oldest-message-age`);
       for (const table of t.tables.filter((x) => x.outbox)) expected.push(`${table.name}-outbox-dlq-not-empty`);
     }
     for (const name of expected) expect(names, name).toContain(`motcua-${provinceId}-${name}`);
@@ -299,7 +313,7 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
       resourcesOf(provinceId, 'AWS::Lambda::Function').map((f) => [f.props.FunctionName, f.props]),
     );
     for (const t of topologies) {
-      for (const consumer of t.consumers) {
+      for (const consumer of deployedConsumers(t, provinceId)) {
         const queue = resourcesOf(provinceId, 'AWS::SQS::Queue').find(
           (q) => q.props.QueueName === `motcua-${provinceId}-${consumer.queue}`,
         )!;
@@ -308,10 +322,13 @@ describe.each(PROVINCES)('day one on AWS, province %s', (provinceId) => {
       }
     }
     const subscriptions = resourcesOf(provinceId, 'AWS::SNS::Subscription').filter((s) => s.props.Protocol === 'sqs');
-    expect(subscriptions.length).toBe(topologies.flatMap((t) => t.consumers.filter((c) => !c.awsEventSource)).length);
+    // Bus consumers subscribe to the event bus, the SES feedback consumer to its own topic; EventBridge ones do not.
+    expect(subscriptions.length).toBe(
+      topologies.flatMap((t) => deployedConsumers(t, provinceId).filter((c) => !c.awsEventSource)).length,
+    );
     for (const s of subscriptions) expect(s.props.RedrivePolicy?.deadLetterTargetArn, s.id).toBeDefined();
     const mappings = resourcesOf(provinceId, 'AWS::Lambda::EventSourceMapping').filter((m) => m.props.ScalingConfig);
-    expect(mappings.length).toBe(topologies.flatMap((t) => t.consumers).length);
+    expect(mappings.length).toBe(topologies.flatMap((t) => deployedConsumers(t, provinceId)).length);
     for (const m of mappings)
       expect(m.props.ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(
         Math.max(province.consumerConcurrency.default, ...Object.values(province.consumerConcurrency.consumers)),

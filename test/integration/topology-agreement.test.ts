@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadProvinceConfig } from '#platform/province.ts';
 import { startTestCloud, type TestCloud } from '#test/support/cloud.ts';
 import { allRoutes } from '#topology/index.ts';
+import { fedByEventBus } from '#topology/types.ts';
 import { buildApp } from '../../infra/build-app.ts';
 
 let cloud: TestCloud;
@@ -93,9 +94,11 @@ describe('template and local runtime agree', () => {
         const cloudSubscription = subscriptionsInCloud.find((s) =>
           JSON.stringify(s.Properties.Endpoint).includes(queueId),
         );
-        if (local!.consumer.awsEventSource) {
-          // Fed by an AWS service's events on AWS (an EventBridge rule), by nothing on the bus either side.
-          expect(cloudSubscription, `${logical} subscription`).toBeUndefined();
+        if (!fedByEventBus(local!.consumer)) {
+          // Fed by an AWS service on AWS (an EventBridge rule; SES's own topic, unfiltered), by nothing on the
+          // bus either side.
+          if (local!.consumer.sesFeedback) expect(cloudSubscription?.Properties.FilterPolicy, logical).toBeUndefined();
+          else expect(cloudSubscription, `${logical} subscription`).toBeUndefined();
           expect(filterByQueueArn.has(local!.arn)).toBe(false);
         } else {
           expect(cloudSubscription, `${logical} subscription`).toBeDefined();

@@ -1,10 +1,11 @@
 /** GET /results/{dossierCode}/verify — public verification of an electronic result. */
 import { httpHandler } from '#platform/http.ts';
-import { signatureVerifier } from '../signer.ts';
+import { signatureVerifierFor, trustedKeysFromEnv } from '../signer.ts';
 import { routes } from '../topology.ts';
 import { verifyResult } from '../use-cases.ts';
 
 export const handler = httpHandler(routes.verifyResult, async (req) => ({
-  body: await verifyResult(req.params.dossierCode, signatureVerifier),
+  // Read per request (a Set of a few ARNs): the local cloud runs every function in one process.
+  body: await verifyResult(req.params.dossierCode, signatureVerifierFor(trustedKeysFromEnv())),
   headers: { 'cache-control': 'no-store' },
 }));

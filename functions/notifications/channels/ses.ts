@@ -22,6 +22,13 @@ function defaultClient(): SESv2Client {
 export const emailTag = (messageId: string): string =>
   createHash('sha256').update(messageId).digest('hex').slice(0, 32);
 
+/**
+ * The dossier a message is about, as a tag (dossier codes hold dots, which tags do not allow, and no underscores),
+ * so a bounce or complaint SES reports finds the message's record in the dossier's delivery log.
+ */
+export const dossierTag = (dossierCode: string): string => dossierCode.replaceAll('.', '_');
+export const dossierOfTag = (tag: string): string => tag.replaceAll('_', '.');
+
 export class SesEmailProvider implements ChannelProvider {
   readonly channel = 'email' as const;
   readonly #options: SesEmailOptions;
@@ -52,6 +59,7 @@ export class SesEmailProvider implements ChannelProvider {
         EmailTags: [
           { Name: 'message', Value: emailTag(message.messageId) },
           { Name: 'template', Value: rendered.templateId.replace(/[^A-Za-z0-9_-]/g, '_') },
+          ...(message.dossierCode === undefined ? [] : [{ Name: 'dossier', Value: dossierTag(message.dossierCode) }]),
         ],
         ...(this.#options.configurationSet ? { ConfigurationSetName: this.#options.configurationSet } : {}),
       }),

@@ -14,7 +14,8 @@ export const ZNS_ENDPOINT = 'https://business.openapi.zalo.me/message/template';
 /**
  * ZNS error codes by what a retry can do. Permanent: the number has no usable Zalo account or refuses ZNS,
  * or the template/application is misconfigured (an operator must act; meanwhile SMS carries the notice).
- * Temporary: unknown errors, an expired access token (rotated by the secret's refresher), quotas that reset.
+ * Temporary: unknown errors, an expired access token (renewed hourly by notifications-zalo-token-refresh, and
+ * re-read from the secret within minutes), quotas that reset.
  */
 export const ZNS_ERROR_CLASSES: ReadonlyMap<number, ErrorClass> = new Map([
   [-100, 'temporary'], // unknown error

@@ -18,7 +18,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ConsumerDecl, ContextTopology, TableDecl } from '#topology/types.ts';
+import { type ConsumerDecl, type ContextTopology, fedByEventBus, type TableDecl } from '#topology/types.ts';
 
 export interface QueueResource {
   name: string;
@@ -140,7 +140,7 @@ export async function provision(
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: consumer.maxReceiveCount }),
     });
     // Queues fed by AWS service events (not the bus) get no subscription; tests send to them directly.
-    if (!consumer.awsEventSource && !subscribed.has(queue.arn)) {
+    if (fedByEventBus(consumer) && !subscribed.has(queue.arn)) {
       await clients.sns.send(
         new SubscribeCommand({
           TopicArn: topicArn,

@@ -19,6 +19,8 @@ export function optionalEnv(name: string, fallback: string): string {
 export const tableEnvName = (table: string): string => `TABLE_${table.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 export const bucketEnvName = (bucket: string): string => `BUCKET_${bucket.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
+/** A `kms:verify` function's keys whose signatures it accepts (ARNs, comma-separated), set by the deployment. */
+export const RESULT_VERIFICATION_KEYS_ENV = 'RESULT_VERIFICATION_KEY_ARNS';
 
 export const tableName = (table: string): string => requiredEnv(tableEnvName(table));
 export const bucketName = (bucket: string): string => requiredEnv(bucketEnvName(bucket));

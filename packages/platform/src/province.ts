@@ -7,11 +7,60 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_OFFICE_HOURS, type OfficeHours, officeHoursSchema } from '#calendar/deadline.ts';
+import type { ContextName } from './events.ts';
 
 /** domain.md's default office hours, as a mutable value for zod's defaults. */
 const defaultHours = { sessions: DEFAULT_OFFICE_HOURS.sessions.map((session) => ({ ...session })) };
 
 const agencyCode = z.string().regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'agency identifier like 000.00.00.H19');
+
+/**
+ * The result-signing key of one environment (docs/operations.md, "Signing key rollover"). `generation` names the
+ * key that signs: raising it makes the foundation stack create a new key and move the alias to it. The keys of
+ * earlier generations are never deleted (a result names the key that signed it, for as long as it is verified):
+ * `previousKeyArns` lists those whose signatures are still accepted, and only those are granted to the verifier.
+ */
+const resultSigningSchema = z
+  .object({
+    generation: z.number().int().min(1).default(1),
+    previousKeyArns: z
+      .array(
+        z
+          .string()
+          .regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[0-9a-f-]{32,36}$/, 'a KMS key ARN (arn:aws:kms:…:key/…)'),
+      )
+      .default([]),
+  })
+  .strict()
+  .refine((s) => new Set(s.previousKeyArns).size === s.previousKeyArns.length, {
+    message: 'a previous key is listed twice',
+    path: ['previousKeyArns'],
+  });
+
+/** The tables a table-name override may name: each context's own table, named after it. */
+export const CONTEXT_TABLES = [
+  'catalog',
+  'dossiers',
+  'documents',
+  'payments',
+  'notifications',
+  'reporting',
+  'portal',
+] as const satisfies readonly ContextName[];
+
+/**
+ * A context pointed at a table the stack does not create (docs/operations.md, "Restoring a table"): the restored
+ * table's name and, for a table with an outbox, its stream, which the outbox publisher reads.
+ */
+const tableOverrideSchema = z
+  .object({
+    tableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
+    streamArn: z
+      .string()
+      .regex(/^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]+\/stream\/.+$/, 'a DynamoDB stream ARN')
+      .optional(),
+  })
+  .strict();
 
 /**
  * One deployment environment: its account and region, and the API's public domain there with its ACM
@@ -25,8 +74,30 @@ const awsEnvironmentSchema = z
     certificateArn: z
       .string()
       .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1'),
+    resultSigning: resultSigningSchema.default(() => ({ generation: 1, previousKeyArns: [] })),
+    /** Contexts pointed at a table of another name (a restored one) instead of the one the stack creates. */
+    tables: z.partialRecord(z.enum(CONTEXT_TABLES), tableOverrideSchema).default({}),
   })
-  .strict();
+  .strict()
+  .refine(
+    (e) =>
+      Object.values(e.tables).every(
+        (t) =>
+          t?.streamArn === undefined ||
+          t.streamArn.startsWith(`arn:aws:dynamodb:${e.region}:${e.account}:table/${t.tableName}/stream/`),
+      ),
+    {
+      message: "a table's streamArn must be a stream of that table, in this environment's account and region",
+      path: ['tables'],
+    },
+  )
+  .refine(
+    (e) => e.resultSigning.previousKeyArns.every((arn) => arn.startsWith(`arn:aws:kms:${e.region}:${e.account}:key/`)),
+    {
+      message: "a previous signing key must be a key of this environment's account and region",
+      path: ['resultSigning', 'previousKeyArns'],
+    },
+  );
 
 /** CIDR blocks a payment gateway sends its IPN calls from (published by the gateway); empty: not restricted. */
 const ipRangesSchema = z
@@ -165,7 +236,24 @@ export const provinceConfigSchema = z
     notifications: z.object({
       email: z.object({ enabled: z.boolean(), from: z.string().email() }),
       sms: z.object({ enabled: z.boolean(), senderId: z.string().max(11).optional() }),
-      zalo: z.object({ enabled: z.boolean(), oaId: z.string().optional(), secretName: z.string().optional() }),
+      /**
+       * Zalo ZNS through the province's Official Account: `appId` is the Zalo application's id (public), the
+       * secret holds the tokens and the application's secret key (docs/operations.md, "Zalo OA tokens").
+       */
+      zalo: z
+        .object({
+          enabled: z.boolean(),
+          oaId: z.string().optional(),
+          appId: z
+            .string()
+            .regex(/^\d{5,25}$/, 'the Zalo application id (digits)')
+            .optional(),
+          secretName: z.string().optional(),
+        })
+        .refine((zalo) => !zalo.enabled || (zalo.appId !== undefined && zalo.secretName !== undefined), {
+          message: 'an enabled Zalo channel needs appId (to refresh its tokens) and secretName',
+          path: ['appId'],
+        }),
     }),
     nationalPortal: z.object({ endpoint: z.string().url(), secretName: z.string() }),
     alarms: z.object({
@@ -211,6 +299,20 @@ export const provinceConfigSchema = z
   .refine((p) => p.aws.environments.prod.apiDomain === p.domains.api, {
     message: 'aws.environments.prod.apiDomain must be domains.api',
     path: ['aws', 'environments', 'prod', 'apiDomain'],
+  })
+  .superRefine((p, ctx) => {
+    // A restored table keeps the province's naming, so every listing and policy by prefix still finds it.
+    for (const [env, target] of Object.entries(p.aws.environments)) {
+      for (const [table, override] of Object.entries(target.tables)) {
+        if (override && !override.tableName.startsWith(`motcua-${p.id}-${table}`)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `the table of ${table} must be named motcua-${p.id}-${table}…`,
+            path: ['aws', 'environments', env, 'tables', table, 'tableName'],
+          });
+        }
+      }
+    }
   });
 
 export type DeploymentEnvironment = 'dev' | 'staging' | 'prod';

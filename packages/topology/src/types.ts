@@ -99,9 +99,17 @@ export interface FunctionDecl {
   buckets?: { bucket: string; access: 'read' | 'readwrite' }[];
   /** Secrets (gateway credentials, portal credentials) read at run time on AWS. */
   secrets?: string[];
-  /** Extra permissions expressed abstractly; infra maps them to IAM statements. */
-  permissions?: ('ses:send' | 'sns:sms' | 'kms:sign' | 'kms:verify' | 'events:publish')[];
+  /**
+   * Extra permissions expressed abstractly; infra maps them to IAM statements. `secrets:write`: PutSecretValue
+   * on the function's `secrets` (a function that renews a credential it holds).
+   */
+  permissions?: ('ses:send' | 'sns:sms' | 'kms:sign' | 'kms:verify' | 'events:publish' | 'secrets:write')[];
   environment?: Record<string, string>;
+  /**
+   * Deployed only in provinces whose config enables this notification channel (with its consumers and
+   * schedules); the local cloud always runs it.
+   */
+  requiresChannel?: 'email' | 'sms' | 'zalo';
 }
 
 export interface ConsumerDecl {
@@ -120,7 +128,16 @@ export interface ConsumerDecl {
    * results): on AWS a rule on the default bus targets the queue; locally nothing produces them.
    */
   awsEventSource?: { source: string; detailType: string; bucket?: string };
+  /**
+   * Fed by the province's SES configuration set instead of the event bus: on AWS its event destination publishes
+   * these events (SES notification JSON) to a topic of their own that delivers to the queue; locally nothing does.
+   */
+  sesFeedback?: { events: ('bounce' | 'complaint')[] };
 }
+
+/** A consumer fed by the event bus (a subscription with a filter policy), not by an AWS service. */
+export const fedByEventBus = (consumer: ConsumerDecl): boolean =>
+  consumer.awsEventSource === undefined && consumer.sesFeedback === undefined;
 
 export interface ScheduleDecl {
   name: string;
