@@ -22,7 +22,7 @@ export function useApp(): AppContextValue {
 /** What the console offers the official; the API decides again on every request. */
 export function can(
   official: Official,
-  what: 'act' | 'desk' | 'reports' | 'admin' | 'finance' | 'sync-failures',
+  what: 'act' | 'desk' | 'reports' | 'admin' | 'finance' | 'sync-failures' | 'resync',
 ): boolean {
   const has = (role: Official['roles'][number]) => official.roles.includes(role);
   switch (what) {
@@ -37,5 +37,8 @@ export function can(
     case 'finance':
     case 'sync-failures':
       return has('admin');
+    // A national re-sync is the province's administrator's (an admin of no agency), as POST /sync/resyncs rules.
+    case 'resync':
+      return has('admin') && !official.agencyCode;
   }
 }

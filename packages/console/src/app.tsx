@@ -195,7 +195,7 @@ function Page({ route }: { route: Route }) {
     case 'reports':
       return <ReportsPage />;
     case 'sync':
-      return <SyncPage />;
+      return <SyncPage {...(route.resync ? { resync: route.resync } : {})} />;
     case 'finance':
       return adminOnly(<FinancePage />);
     case 'procedures':

@@ -11,7 +11,7 @@ export type Route =
   | { page: 'desk'; date?: string }
   | { page: 'attention' }
   | { page: 'reports' }
-  | { page: 'sync' }
+  | { page: 'sync'; resync?: string }
   | { page: 'finance' }
   | { page: 'procedures' }
   | { page: 'calendar' }
@@ -30,11 +30,15 @@ export function parseRoute(hash: string): Route {
     const date = query.get('date');
     return date ? { page: 'desk', date } : { page: 'desk' };
   }
+  // The re-sync job followed on the sync page: in the URL, so a reload shows its progress again.
+  if (parts[0] === 'sync' && parts.length === 1) {
+    const resync = query.get('resync');
+    return resync ? { page: 'sync', resync } : { page: 'sync' };
+  }
   const simple = [
     'counter',
     'attention',
     'reports',
-    'sync',
     'finance',
     'procedures',
     'calendar',
