@@ -60,12 +60,18 @@ export interface StoredAgency {
   contentHash: string;
 }
 
-/** Validity of one published or retired version, kept on the head to pick the version in effect. */
+/**
+ * Validity of one published or retired version, kept on the head to pick the version in effect and to list a
+ * procedure's versions without reading them. Who published it and when is recorded from the version's
+ * publication on (heads written earlier lack it).
+ */
 export interface VersionRef {
   version: number;
   status: ProcedureStatus;
   validFrom: string;
   validTo?: string;
+  publishedAt?: string;
+  publishedBy?: string;
 }
 
 /** The per-procedure bookkeeping item: where its versions stand. */
@@ -387,6 +393,32 @@ export async function pagePublishedProcedures(cursor: string | undefined, limit:
   const items = keys.flatMap((key) => byKey.get(`${key.pk}|${key.sk}`) ?? []);
   const last = heads.at(-1);
   return { items, ...(out.LastEvaluatedKey && last ? { nextCursor: cursorOf(last) } : {}) };
+}
+
+/** A version cursor names the last version item listed, in its procedure's partition. */
+const versionCursorShape = (code: string) => ({
+  keys: ['pk', 'sk'],
+  partition: { pk: headKey(code).pk },
+  sortRange: { name: 'sk', from: 'VERSION#' },
+});
+
+/**
+ * One page of a procedure's published and retired versions, newest first. They are all on its head (read once,
+ * a few hundred bytes per version), so the page costs one item read however long the history; the cursor is
+ * the key of the last version listed, checked as every list's cursor is.
+ */
+export function pageVersionRefs(head: ProcedureHead, limit: number, cursor: string | undefined): Page<VersionRef> {
+  const after = decodePageCursor(cursor, versionCursorShape(head.code));
+  const newestFirst = [...head.versions].sort((a, b) => b.version - a.version);
+  const rest = after ? newestFirst.filter((ref) => versionKey(head.code, ref.version).sk < after.sk!) : newestFirst;
+  const items = rest.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    ...(rest.length > limit && last
+      ? { nextCursor: encodePageCursor(versionKey(head.code, last.version), versionCursorShape(head.code)) }
+      : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import {
   procedureListSchema,
   procedureParamsSchema,
   procedurePutBodySchema,
+  procedureVersionListSchema,
+  procedureVersionsQuerySchema,
   procedureViewSchema,
 } from './api/schemas.ts';
 import { AgencySchema } from './domain/schemas.ts';
@@ -83,6 +85,25 @@ export const routes = {
       params: procedureParamsSchema,
       query: procedureGetQuerySchema,
       responses: { 200: { description: 'the procedure version', schema: procedureViewSchema } },
+    },
+  },
+  listProcedureVersions: {
+    id: 'listProcedureVersions',
+    method: 'GET',
+    path: '/procedures/{code}/versions',
+    function: 'catalog-list-procedure-versions',
+    auth: 'user',
+    roles: ['admin'],
+    summary: "A procedure's versions: in force, scheduled, superseded, retired (admin)",
+    description:
+      'Every published or retired version, newest first, with its validity, where it stands today (GMT+7) and ' +
+      'who published it when; paginated. Open one with GET /procedures/{code}?version=N. The working copy ' +
+      '(draft) is not listed. A procedure with no published version is a 404.',
+    tags,
+    schemas: {
+      params: procedureParamsSchema,
+      query: procedureVersionsQuerySchema,
+      responses: { 200: { description: 'one page of versions, newest first', schema: procedureVersionListSchema } },
     },
   },
   putProcedure: {
@@ -207,7 +228,8 @@ export const topology: ContextTopology = {
       accessPatterns: [
         'Agency by code: pk=AGENCY#<code>, sk=AGENCY (all agencies: gsi1 AGENCIES).',
         'Procedure head by code: pk=PROCEDURE#<code>, sk=HEAD — revision (optimistic concurrency), the published, ' +
-          'draft and latest version numbers, the validity of every published version, the listing summary.',
+          'draft and latest version numbers, the validity (and publication) of every published version, the ' +
+          'listing summary; GET /procedures/{code}/versions pages through those refs from this one item.',
         'Procedure version: pk=PROCEDURE#<code>, sk=VERSION#<10-digit version> — the full procedure (draft, ' +
           'published or retired); the current one is found through the head.',
         'Published procedures, filtered and paginated: gsi1 PUBLISHED (see the index).',
@@ -222,6 +244,7 @@ export const topology: ContextTopology = {
     http('catalog-put-agency', 'put-agency', readwrite),
     http('catalog-list-procedures', 'list-procedures', read),
     http('catalog-get-procedure', 'get-procedure', read),
+    http('catalog-list-procedure-versions', 'list-procedure-versions', read),
     http('catalog-put-procedure', 'put-procedure', readwrite),
     http('catalog-get-calendar', 'get-calendar', read),
     http('catalog-put-calendar', 'put-calendar', readwrite),

@@ -15,10 +15,10 @@ import { lostRace, MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } fro
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import { canonicalJson } from '#platform/idempotency.ts';
 import { envelope, outboxPut } from '#platform/outbox.ts';
-import type { ImportSummary, ProcedureSummary, ProcedureView } from './api/schemas.ts';
+import type { ImportSummary, ProcedureSummary, ProcedureVersionList, ProcedureView } from './api/schemas.ts';
 import { type CatalogKind, type ImportError, type ImportFormat, parseImport } from './domain/importExport.ts';
 import type { Agency, Procedure } from './domain/schemas.ts';
-import { effectiveVersion, vietnamDate } from './domain/versions.ts';
+import { effectiveVersion, versionStanding, vietnamDate } from './domain/versions.ts';
 import type {
   AgencyUpsertedData,
   CalendarUpdatedData,
@@ -156,6 +156,27 @@ export async function getProcedure(code: string, version?: number): Promise<Proc
   return stored.procedure;
 }
 
+/**
+ * A procedure's published and retired versions, newest first, each with where it stands today (GMT+7). A
+ * procedure with no published version (none, or only a draft) is a 404, as for GET /procedures/{code}.
+ */
+export async function listProcedureVersions(
+  code: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<ProcedureVersionList> {
+  const head = await store.getProcedureHead(code);
+  if (head?.publishedVersion === undefined) throw procedureNotFound(code);
+  const today = vietnamDate(now());
+  const inForce = effectiveVersion(head.versions, today)?.version;
+  const page = store.pageVersionRefs(head, limit, cursor);
+  return {
+    code,
+    items: page.items.map((ref) => ({ ...ref, status: versionStanding(ref, inForce, today) })),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
 export async function getCalendar(year: number): Promise<CalendarYear> {
   const stored = await store.getCalendar(year);
   if (!stored) {
@@ -207,11 +228,17 @@ export async function upsertAgency(
 // ---------------------------------------------------------------------------------------------------------
 // Procedures
 
-const refOf = (procedure: Procedure): store.VersionRef => ({
+/** A version's ref on the head; `published` is who published it and when, kept as the ref is rewritten. */
+const refOf = (
+  procedure: Procedure,
+  published: Pick<store.VersionRef, 'publishedAt' | 'publishedBy'>,
+): store.VersionRef => ({
   version: procedure.version,
   status: procedure.status,
   validFrom: procedure.validFrom,
   ...(procedure.validTo === undefined ? {} : { validTo: procedure.validTo }),
+  ...(published.publishedAt === undefined ? {} : { publishedAt: published.publishedAt }),
+  ...(published.publishedBy === undefined ? {} : { publishedBy: published.publishedBy }),
 });
 
 /**
@@ -271,8 +298,8 @@ async function planProcedure(input: ProcedureInput, actor: Actor, at: Date): Pro
   const superseded = previous ? supersede(previous.procedure, procedure.validFrom, vietnamDate(at)) : undefined;
   const versions = [
     ...(head?.versions ?? []).filter((ref) => ref.version !== superseded?.version && ref.version !== version),
-    ...(superseded ? [refOf(superseded)] : []),
-    refOf(procedure),
+    ...(superseded ? [refOf(superseded, head?.versions.find((ref) => ref.version === superseded.version) ?? {})] : []),
+    refOf(procedure, { publishedAt: who.at, publishedBy: who.by }),
   ].sort((a, b) => a.version - b.version);
   const { draftVersion: _draft, draftHash: _draftHash, ...kept } = head ?? { code, versions: [] };
   const nextHead: store.ProcedureHead = {

@@ -733,6 +733,28 @@ describe('an administrator’s actions take effect', () => {
     // The new version is the old one's content from a new day.
     expect(published.json.fees).toEqual(before.json.fees);
     expect(published.json.formSchema).toEqual(before.json.formSchema);
+
+    // A later session still lists it (GET /procedures/{code} answers the version in force, not this one):
+    // after a reload the versions table has it first, scheduled from the day typed, beside the one in force.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Thủ tục hành chính', exact: true }).waitFor();
+    await page.getByRole('button', { name: new RegExp(`^${PROCEDURE.replace('.', '\\.')} `) }).click();
+    const versions = page.getByRole('table', { name: /^Các phiên bản/ });
+    const rows = versions.getByRole('row');
+    await rows.filter({ hasText: `v${before.json.version + 1}` }).waitFor();
+    const newestRow = rows.nth(1);
+    expect(await newestRow.getByRole('rowheader').textContent()).toBe(`v${before.json.version + 1}`);
+    expect(await newestRow.textContent()).toContain(from.typed);
+    expect(await newestRow.textContent()).toContain('Sắp có hiệu lực');
+    const inForceRow = rows.filter({ hasText: `v${before.json.version}` });
+    expect(await inForceRow.textContent()).toContain('Đang có hiệu lực');
+    expect(await inForceRow.textContent()).toContain(localDay(1).typed);
+    // Opening it shows its details, read only: no field to edit them.
+    await newestRow.getByRole('button', { name: `v${before.json.version + 1}` }).click();
+    expect(await newestRow.getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('dl.facts').getByText(from.typed).waitFor();
+    await page.getByRole('heading', { level: 3, name: `Chi tiết phiên bản v${before.json.version + 1}` }).waitFor();
+    await expectAccessible('08c-admin-procedure-versions');
   });
 
   test('saves a year’s calendar with a holiday added; a day outside the year or not in the calendar is refused', async () => {

@@ -232,13 +232,17 @@ async function upload(token: string, extra: Record<string, unknown> = {}, comple
 }
 
 async function pay(code: string, gateway: string): Promise<FetchResult> {
-  return ok(
+  // Payments learns of the dossier from its dossier.submitted event: a 404 until then (same key: one payment).
+  const idempotencyKey = key();
+  const attempt = () =>
     cloud.fetch('/payments', {
       method: 'POST',
       token: tokenOf('owner'),
       body: { dossierCode: code, gateway },
-      headers: { 'idempotency-key': key() },
-    }),
+      headers: { 'idempotency-key': idempotencyKey },
+    });
+  return ok(
+    eventually(`pay ${code} by ${gateway}`, attempt, (r) => r.status !== 404),
     `pay ${code} by ${gateway}`,
   );
 }
@@ -543,6 +547,7 @@ const REQUESTS: Record<string, Builder> = {
   'PUT /agencies/{code}': () => ({ path: `/agencies/${AGENCY}`, method: 'PUT', body: agencyRecord }),
   'GET /procedures': same({ path: '/procedures' }),
   'GET /procedures/{code}': same({ path: `/procedures/${PROCEDURE}` }),
+  'GET /procedures/{code}/versions': same({ path: `/procedures/${PROCEDURE}/versions` }),
   'PUT /procedures/{code}': same({ path: `/procedures/${PROCEDURE}`, method: 'PUT', body: TEST_PROCEDURE }),
   'GET /calendar/{year}': same({ path: '/calendar/2026' }),
   'PUT /calendar/{year}': () => ({ path: '/calendar/2026', method: 'PUT', body: calendar2026 }),

@@ -188,6 +188,7 @@ export const ACCESS_MATRIX: readonly AccessRow[] = [
   adminRow('PUT', '/agencies/{code}', 'user'),
   publicRow('GET', '/procedures'),
   publicRow('GET', '/procedures/{code}'),
+  adminRow('GET', '/procedures/{code}/versions', 'user'),
   adminRow('PUT', '/procedures/{code}', 'user'),
   publicRow('GET', '/calendar/{year}'),
   adminRow('PUT', '/calendar/{year}', 'user'),

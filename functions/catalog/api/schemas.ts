@@ -111,6 +111,77 @@ export const procedureViewSchema = ProcedureFields.extend(derivedTiming).describ
 export type ProcedureView = z.infer<typeof procedureViewSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
+// Procedures: a procedure's versions (admin)
+
+export const procedureVersionsQuerySchema = z.object({
+  cursor: z.string().min(1).max(2000).optional().describe('The nextCursor of the previous page.'),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.int().min(1).max(MAX_PAGE_SIZE))
+    .optional()
+    .describe(`Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`),
+});
+
+export const versionStandingSchema = z
+  .enum(['in_force', 'scheduled', 'superseded', 'retired'])
+  .describe(
+    'Where the version stands today (GMT+7): in_force — the version in effect, what GET /procedures/{code} ' +
+      'answers; scheduled — published to apply from a later day; superseded — begun, but its last day has ' +
+      'passed or a higher version applies now; retired — retired by the catalog (replaced by a version that ' +
+      'applied, or before it ever began).',
+  );
+
+export const procedureVersionSchema = z
+  .object({
+    version: z.int().min(1),
+    status: versionStandingSchema,
+    validFrom: z.iso.date().describe('First day (GMT+7) the version applies.'),
+    validTo: z.iso.date().optional().describe('Last day (GMT+7), inclusive; absent = open-ended.'),
+    publishedAt: z.iso
+      .datetime()
+      .optional()
+      .describe('When it was published; absent for versions published before the catalog recorded it.'),
+    publishedBy: z.string().optional().describe('Who published it: the token subject, or seed / cli:<user>.'),
+  })
+  .describe('One published or retired version of a procedure; open it with GET /procedures/{code}?version=N.');
+
+export const procedureVersionListSchema = z
+  .object({
+    code: ProcedureCodeSchema,
+    items: z.array(procedureVersionSchema).describe('Newest first. The working copy (draft) is not a version yet.'),
+    nextCursor: z.string().optional().describe('Absent on the last page.'),
+  })
+  .meta({
+    examples: [
+      {
+        code: '2.000635',
+        items: [
+          {
+            version: 3,
+            status: 'scheduled',
+            validFrom: '2027-01-01',
+            publishedAt: '2026-12-07T03:15:00.000Z',
+            publishedBy: 'admin-01',
+          },
+          {
+            version: 2,
+            status: 'in_force',
+            validFrom: '2026-07-01',
+            validTo: '2026-12-31',
+            publishedAt: '2026-06-20T02:00:00.000Z',
+            publishedBy: 'admin-01',
+          },
+          { version: 1, status: 'retired', validFrom: '2025-01-01', validTo: '2026-06-30' },
+        ],
+      },
+    ],
+  });
+
+export type ProcedureVersionList = z.infer<typeof procedureVersionListSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
 // Procedures: admin write
 
 /** A placeholder that satisfies the code pattern while the cross-field rules (which never read it) run. */

@@ -32,3 +32,25 @@ export function effectiveVersion<T extends Pick<Procedure, 'version' | 'status' 
   }
   return best;
 }
+
+/**
+ * Where a version stands on `day`, for the versions list:
+ * - `in_force`: the version in effect (what GET /procedures/{code} answers);
+ * - `scheduled`: published to apply from a later day;
+ * - `superseded`: published and already begun, but no longer in effect — its last day has passed, or a higher
+ *   version applies now. The catalog retires a version only when its replacement already applies at
+ *   publication, so one replaced by a then-scheduled version stays `published` until looked at here;
+ * - `retired`: marked retired by the catalog (replaced by a version that applied, or before it ever began).
+ */
+export type VersionStanding = 'in_force' | 'scheduled' | 'superseded' | 'retired';
+
+export function versionStanding(
+  version: Pick<Procedure, 'version' | 'status' | 'validFrom' | 'validTo'>,
+  inForce: number | undefined,
+  day: string,
+): VersionStanding {
+  if (version.status === 'retired') return 'retired';
+  if (version.version === inForce) return 'in_force';
+  if (version.validFrom > day) return 'scheduled';
+  return 'superseded';
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { effectiveVersion, isEffectiveOn, vietnamDate } from '#catalog/domain/versions.ts';
+import { effectiveVersion, isEffectiveOn, versionStanding, vietnamDate } from '#catalog/domain/versions.ts';
 
 describe('vietnamDate', () => {
   test('17:00 UTC is already the next day in Vietnam (GMT+7)', () => {
@@ -41,5 +41,25 @@ describe('effective versions', () => {
     const overlapping = { version: 5, status: 'published', validFrom: '2025-03-01' } as const;
     expect(effectiveVersion([overlapping, v1], '2025-04-01')).toBe(overlapping);
     expect(effectiveVersion([v1, overlapping], '2025-04-01')).toBe(overlapping);
+  });
+});
+
+describe('where a version stands, for the versions list', () => {
+  const v1 = { version: 1, status: 'published', validFrom: '2025-01-01', validTo: '2025-06-30' } as const;
+  const v2 = { version: 2, status: 'published', validFrom: '2025-07-01' } as const;
+  const retired = { version: 3, status: 'retired', validFrom: '2025-09-01', validTo: '2025-09-01' } as const;
+  const standings = (day: string) => {
+    const inForce = effectiveVersion([v1, v2, retired], day)?.version;
+    return [v1, v2, retired].map((v) => versionStanding(v, inForce, day));
+  };
+  test('before its first day a version is scheduled; on it, in force; the one it replaces is superseded', () => {
+    expect(standings('2025-03-15')).toEqual(['in_force', 'scheduled', 'retired']);
+    expect(standings('2025-07-01')).toEqual(['superseded', 'in_force', 'retired']);
+  });
+  test('a published version whose last day has passed, with nothing after it, is superseded, not in force', () => {
+    expect(versionStanding(v1, undefined, '2025-07-01')).toBe('superseded');
+  });
+  test('retired by the catalog stays retired, whatever the day', () => {
+    expect(versionStanding(retired, retired.version, '2025-09-01')).toBe('retired');
   });
 });

@@ -1192,6 +1192,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/procedures/{code}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A procedure's versions: in force, scheduled, superseded, retired (admin)
+         * @description Every published or retired version, newest first, with its validity, where it stands today (GMT+7) and who published it when; paginated. Open one with GET /procedures/{code}?version=N. The working copy (draft) is not listed. A procedure with no published version is a 404.
+         */
+        get: operations["listProcedureVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/dossiers/{code}": {
         parameters: {
             query?: never;
@@ -7907,6 +7927,79 @@ export interface operations {
                         validTo?: string;
                         /** @description Version number; a change is a new version, never an edit of a published one. */
                         version: number;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
+            /** @description Problem details (RFC 9457), in Vietnamese or English by Accept-Language */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProcedureVersions: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20). */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                /** @description National procedure code (e.g. '2.000815') or a province variant (e.g. '2.000815.000.00.00.H19'). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of versions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description National procedure code (e.g. '2.000815') or a province variant (e.g. '2.000815.000.00.00.H19'). */
+                        code: string;
+                        /** @description Newest first. The working copy (draft) is not a version yet. */
+                        items: {
+                            /**
+                             * Format: date-time
+                             * @description When it was published; absent for versions published before the catalog recorded it.
+                             */
+                            publishedAt?: string;
+                            /** @description Who published it: the token subject, or seed / cli:<user>. */
+                            publishedBy?: string;
+                            /**
+                             * @description Where the version stands today (GMT+7): in_force — the version in effect, what GET /procedures/{code} answers; scheduled — published to apply from a later day; superseded — begun, but its last day has passed or a higher version applies now; retired — retired by the catalog (replaced by a version that applied, or before it ever began).
+                             * @enum {string}
+                             */
+                            status: "in_force" | "scheduled" | "superseded" | "retired";
+                            /**
+                             * Format: date
+                             * @description First day (GMT+7) the version applies.
+                             */
+                            validFrom: string;
+                            /**
+                             * Format: date
+                             * @description Last day (GMT+7), inclusive; absent = open-ended.
+                             */
+                            validTo?: string;
+                            version: number;
+                        }[];
+                        /** @description Absent on the last page. */
+                        nextCursor?: string;
                     };
                 };
             };

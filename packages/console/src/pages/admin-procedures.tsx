@@ -14,6 +14,8 @@ import { toProblem, useLoad } from '../use-load.ts';
 
 type Procedure = paths['/procedures/{code}']['get']['responses'][200]['content']['application/json'];
 type PutBody = paths['/procedures/{code}']['put']['requestBody']['content']['application/json'];
+type VersionRow =
+  paths['/procedures/{code}/versions']['get']['responses'][200]['content']['application/json']['items'][number];
 
 export function AdminProceduresPage() {
   const { api } = useApp();
@@ -55,14 +57,10 @@ export function AdminProceduresPage() {
 
 function ProcedureVersions({ code }: { code: string }) {
   const { api } = useApp();
-  const { t, text, date } = useI18n();
+  const { t, text } = useI18n();
+  /** The version whose details are shown; by default the one in effect today. */
   const [version, setVersion] = useState<number>();
   const [generation, setGeneration] = useState(0);
-  /**
-   * The newest version published here. GET /procedures/{code} answers the version in effect today, so a version
-   * published to start later is newer than it: without this, the version just published would not be listed.
-   */
-  const [newest, setNewest] = useState(0);
   const current = useLoad(
     async () => unwrap(await api.GET('/procedures/{code}', { params: { path: { code } } })),
     [code, generation],
@@ -84,32 +82,22 @@ function ProcedureVersions({ code }: { code: string }) {
             <h2 id="versions-h">
               {p.code} — {text(p.name)}
             </h2>
-            <p>
-              {t('version')}:{' '}
-              {Array.from({ length: Math.max(p.version, newest) }, (_, i) => i + 1).map((v) => (
-                <button
-                  key={v}
-                  type="button"
-                  className={v === (version ?? p.version) ? 'small' : 'secondary small'}
-                  aria-pressed={v === (version ?? p.version)}
-                  onClick={() => setVersion(v)}
-                >
-                  v{v}
-                </button>
-              ))}
-            </p>
+            {/* Keyed by generation: a publication starts the list again from its first page. */}
+            <VersionTable key={generation} code={code} shown={version ?? p.version} onOpen={setVersion} />
+            <h3>
+              {t('versionDetails')} v{version ?? p.version}
+            </h3>
             <VersionFacts procedure={shown.state === 'ready' && shown.value ? shown.value : p} />
             {shown.state === 'error' ? <ProblemView problem={shown.problem} /> : null}
             <Publish
               procedure={p}
               onPublished={(published) => {
-                setNewest(published);
                 setVersion(published);
                 setGeneration((g) => g + 1);
               }}
             />
             <p className="hint">
-              {t('validFrom')}: {date(`${p.validFrom}T00:00:00+07:00`)}
+              {t('publishBase')} v{p.version} ({t('validFrom').toLowerCase()} {formatDayMonthYear(p.validFrom)})
             </p>
           </>
         )}
@@ -118,13 +106,93 @@ function ProcedureVersions({ code }: { code: string }) {
   );
 }
 
+/**
+ * Every published or retired version, newest first (GET /procedures/{code}/versions, paged): a version published
+ * to start later, in this session or an earlier one, is listed beside the one in effect and the past ones.
+ */
+function VersionTable({ code, shown, onOpen }: { code: string; shown: number; onOpen: (version: number) => void }) {
+  const { api } = useApp();
+  const { t, tv, dateTime } = useI18n();
+  const load = async (cursor?: string) =>
+    unwrap(
+      await api.GET('/procedures/{code}/versions', {
+        params: { path: { code }, query: cursor === undefined ? {} : { cursor } },
+      }),
+    );
+  const first = useLoad(() => load(), [code]);
+  const [more, setMore] = useState<{ items: VersionRow[]; nextCursor?: string }>();
+  const [moreProblem, setMoreProblem] = useState<Problem>();
+  return (
+    <Show loaded={first}>
+      {(page) => {
+        const items = [...page.items, ...(more?.items ?? [])];
+        const nextCursor = more ? more.nextCursor : page.nextCursor;
+        const loadMore = async () => {
+          setMoreProblem(undefined);
+          try {
+            const next = await load(nextCursor);
+            setMore({ items: [...(more?.items ?? []), ...next.items], nextCursor: next.nextCursor });
+          } catch (error) {
+            setMoreProblem(toProblem(error));
+          }
+        };
+        return (
+          <div className="table-wrap">
+            <table className="compact">
+              <caption>{t('versionsCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('version')}</th>
+                  <th scope="col">{t('validity')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('publishedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((v) => (
+                  <tr key={v.version}>
+                    <th scope="row">
+                      <button
+                        type="button"
+                        className={v.version === shown ? 'small' : 'secondary small'}
+                        aria-pressed={v.version === shown}
+                        onClick={() => onOpen(v.version)}
+                      >
+                        v{v.version}
+                      </button>
+                    </th>
+                    <td>
+                      {formatDayMonthYear(v.validFrom)} → {v.validTo ? formatDayMonthYear(v.validTo) : t('openEnded')}
+                    </td>
+                    <td>{tv('versionStanding', v.status)}</td>
+                    <td>
+                      {v.publishedAt ? dateTime(v.publishedAt) : t('none')}
+                      {v.publishedBy ? ` · ${v.publishedBy}` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {nextCursor ? (
+              <button type="button" className="secondary small" onClick={loadMore}>
+                {t('loadMore')}
+              </button>
+            ) : null}
+            {moreProblem ? <ProblemView problem={moreProblem} /> : null}
+          </div>
+        );
+      }}
+    </Show>
+  );
+}
+
 function VersionFacts({ procedure: p }: { procedure: Procedure }) {
-  const { t, money, text } = useI18n();
+  const { t, tv, money, text } = useI18n();
   return (
     <dl className="facts">
       <dt>{t('version')}</dt>
       <dd>
-        v{p.version} · {p.status}
+        v{p.version} · {tv('procedureStatus', p.status)}
       </dd>
       <dt>{t('validFrom')}</dt>
       <dd>
