@@ -232,17 +232,13 @@ async function upload(token: string, extra: Record<string, unknown> = {}, comple
 }
 
 async function pay(code: string, gateway: string): Promise<FetchResult> {
-  // Payments learns of the dossier from its dossier.submitted event: a 404 until then (same key: one payment).
-  const idempotencyKey = key();
-  const attempt = () =>
+  return ok(
     cloud.fetch('/payments', {
       method: 'POST',
       token: tokenOf('owner'),
       body: { dossierCode: code, gateway },
-      headers: { 'idempotency-key': idempotencyKey },
-    });
-  return ok(
-    eventually(`pay ${code} by ${gateway}`, attempt, (r) => r.status !== 404),
+      headers: { 'idempotency-key': key() },
+    }),
     `pay ${code} by ${gateway}`,
   );
 }
