@@ -13,6 +13,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from '#platform/cors.ts';
 import type { ProvinceConfig } from '#platform/province.ts';
 import type { RouteAuth, RouteDecl } from '#topology/types.ts';
 import { resourceName } from '../naming.ts';
@@ -47,9 +48,9 @@ export class ApiStack extends Stack {
       corsPreflight: {
         allowOrigins: [province.domains.portal],
         allowMethods: [apigw.CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'accept-language'],
-        exposeHeaders: ['etag', 'location'],
-        maxAge: Duration.minutes(10),
+        allowHeaders: CORS_ALLOWED_HEADERS,
+        exposeHeaders: CORS_EXPOSED_HEADERS,
+        maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
       },
     });
 

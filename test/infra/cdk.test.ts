@@ -43,6 +43,16 @@ describe.each(PROVINCES)('province %s', (provinceId) => {
     expect(byKey.size).toBe(declared.filter(isDeployedRoute).length);
   });
 
+  test('CORS: the portal origin of the config, and the response headers clients read (as the local gateway)', () => {
+    const { province } = synthesized(provinceId);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [province.domains.portal],
+        ExposeHeaders: Match.arrayWith(['etag', 'location', 'idempotent-replayed', 'retry-after', 'x-resync-created']),
+      }),
+    });
+  });
+
   test('JWT authorizers trust the configured issuers only', () => {
     const { province } = synthesized(provinceId);
     const auths = new Set(allTopologies().flatMap((t) => t.routes.filter(isDeployedRoute).map((r) => r.auth)));

@@ -15,6 +15,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createRemoteJWKSet } from 'jose';
 import { resetAwsClients } from '#platform/aws.ts';
 import { now, resetClock, setClock } from '#platform/clock.ts';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from '#platform/cors.ts';
 import { bucketEnvName, EVENTS_TOPIC_ENV, tableEnvName } from '#platform/env.ts';
 import { AppError, NotFoundError, ValidationError } from '#platform/errors.ts';
 import { createTokenVerifier, type IssuerConfig } from '#platform/jwt.ts';
@@ -572,7 +573,7 @@ function corsPolicy(province: ProvinceConfig, baseUrl: string) {
       const permitted = typeof origin === 'string' && allowed.has(origin);
       if (permitted) {
         res.setHeader('access-control-allow-origin', origin);
-        res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+        res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(','));
         res.setHeader('vary', 'origin');
       }
       if (req.method !== 'OPTIONS' || typeof req.headers['access-control-request-method'] !== 'string') return false;
@@ -580,8 +581,8 @@ function corsPolicy(province: ProvinceConfig, baseUrl: string) {
         ...(permitted
           ? {
               'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-              'access-control-allow-headers': CORS_ALLOWED_HEADERS,
-              'access-control-max-age': '600',
+              'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(','),
+              'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
             }
           : {}),
       });
@@ -590,10 +591,6 @@ function corsPolicy(province: ProvinceConfig, baseUrl: string) {
     },
   };
 }
-
-/** The same lists as infra/stacks/api-stack.ts's corsPreflight. */
-const CORS_ALLOWED_HEADERS = 'authorization,content-type,idempotency-key,if-match,accept-language';
-const CORS_EXPOSED_HEADERS = 'etag,location';
 
 function withPublishers(extra: ContextTopology[]): ContextTopology[] {
   return extra.map((t) => ({

@@ -109,7 +109,7 @@ describe('the dev clock', () => {
 });
 
 describe('CORS as deployed', () => {
-  test('the province portal’s origin is allowed and sees ETag and Location', async () => {
+  test('the province portal’s origin is allowed and sees ETag, Location, Idempotent-Replayed, Retry-After', async () => {
     const preflight = await cloud.fetch('/dossiers', {
       method: 'OPTIONS',
       headers: { origin: cloud.province.domains.portal, 'access-control-request-method': 'POST' },
@@ -118,7 +118,9 @@ describe('CORS as deployed', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe(cloud.province.domains.portal);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('if-match');
     const get = await cloud.fetch('/health', { headers: { origin: cloud.province.domains.portal } });
-    expect(get.headers.get('access-control-expose-headers')).toBe('etag,location');
+    expect(get.headers.get('access-control-expose-headers')?.split(',')).toEqual(
+      expect.arrayContaining(['etag', 'location', 'idempotent-replayed', 'retry-after', 'x-resync-created']),
+    );
   });
 
   test('another origin gets no CORS headers', async () => {
